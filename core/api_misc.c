@@ -1,0 +1,108 @@
+/* api_misc.c - health, organisations, networks and the audit log. */
+#include <stdlib.h>
+
+#include "audit.h"
+#include "directory.h"
+#include "http.h"
+
+void api_health(struct http_ctx *c)
+{
+    http_reply_json(c, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static int sort_by_name(struct http_ctx *c, json_t *list)
+{
+    size_t n = json_array_size(list), i;
+    struct collate_item *items = calloc(n ? n : 1, sizeof *items);
+    json_t *sorted, *o;
+
+    if (items == NULL)
+        return -1;
+    json_array_foreach(list, i, o) {
+        items[i].k1 = json_string_value(json_object_get(o, "name"));
+        items[i].id = json_integer_value(json_object_get(o, "id"));
+        items[i].ptr = o;
+    }
+    if (collate_sort(c->app->coll, items, n) < 0) {
+        free(items);
+        return -1;
+    }
+    sorted = json_array();
+    for (i = 0; i < n; i++)
+        json_array_append(sorted, items[i].ptr);
+    json_array_clear(list);
+    json_array_extend(list, sorted);
+    json_decref(sorted);
+    free(items);
+    return 0;
+}
+
+void api_organisations_list(struct http_ctx *c)
+{
+    json_t *list = dir_org_list(c->app->rdb);
+
+    if (list == NULL || sort_by_name(c, list) < 0) {
+        json_decref(list);
+        http_reply_code(c, ERR_INTERNAL, "could not list organisations");
+        return;
+    }
+    http_reply_json(c, 200, json_pack("{s:o}", "organisations", list));
+}
+
+static int run_org_create(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    long long id;
+    char object[48];
+
+    if (dir_org_create(db, c->in, job->now, &id, &job->err) < 0)
+        return -1;
+    snprintf(object, sizeof object, "organisation:%lld", id);
+    if (audit_add(db, job->now, c->who.actor, "organisation.create", object, c->in) < 0)
+        return -1;
+    c->out = dir_org_json(db, id);
+    c->status = 201;
+    return c->out ? 0 : -1;
+}
+
+void api_organisations_create(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || (c->in = http_body_json(c)) == NULL)
+        return;
+    http_submit(c, run_org_create);
+}
+
+void api_networks_list(struct http_ctx *c)
+{
+    json_t *list = dir_network_list(c->app->rdb);
+
+    if (list == NULL) {
+        http_reply_code(c, ERR_INTERNAL, "could not list networks");
+        return;
+    }
+    http_reply_json(c, 200, json_pack("{s:o}", "networks", list));
+}
+
+void api_audit_list(struct http_ctx *c)
+{
+    const char *before = http_query(c, "before");
+    long long b = 0;
+    json_t *list;
+
+    if (!http_require_admin(c))
+        return;
+    if (before) {
+        char *end;
+        b = strtoll(before, &end, 10);
+        if (*end || b <= 0) {
+            http_reply_code(c, ERR_BAD_REQUEST, "before: must be a positive id");
+            return;
+        }
+    }
+    list = audit_list(c->app->rdb, b, 500);
+    if (list == NULL) {
+        http_reply_code(c, ERR_INTERNAL, "could not read the audit log");
+        return;
+    }
+    http_reply_json(c, 200, json_pack("{s:o}", "entries", list));
+}

@@ -1,0 +1,243 @@
+/* api_registrations.c - registering, the participant's own registration
+ * (by manage token), cancelling, and the organizers' lists (JSON and CSV). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "csv.h"
+#include "http.h"
+#include "meeting.h"
+#include "registration.h"
+
+static json_t *reg_json_by_id(struct db *db, long long id, struct err *e)
+{
+    struct registration r;
+    json_t *o;
+
+    if (reg_load(db, id, &r, e) < 0)
+        return NULL;
+    o = reg_to_json(&r);
+    reg_clear(&r);
+    if (o == NULL)
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    return o;
+}
+
+static int run_reg_create(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    char token[TOKEN_LEN + 1];
+    long long id;
+
+    if (reg_create(db, c->id, c->in, job->now, &id, token, &job->err) < 0)
+        return -1;
+    c->out = reg_json_by_id(db, id, &job->err);
+    if (c->out == NULL)
+        return -1;
+    json_object_set_new(c->out, "manage_token", json_string(token));
+    c->status = 201;
+    return 0;
+}
+
+void api_registrations_create(struct http_ctx *c)
+{
+    if ((c->in = http_body_json(c)) == NULL)
+        return;
+    http_submit(c, run_reg_create);
+}
+
+/* Answers 401/403 and returns 0 unless the principal may manage the
+ * registration in the path. */
+static int may_manage(struct http_ctx *c)
+{
+    if (auth_may_manage(&c->who, c->id))
+        return 1;
+    if (c->who.kind == PRINCIPAL_NONE)
+        http_reply_code(c, ERR_UNAUTHORIZED,
+                        "send the registration's manage token or an organizer token");
+    else
+        http_reply_code(c, ERR_FORBIDDEN, "this token does not manage registration %lld",
+                        c->id);
+    return 0;
+}
+
+void api_registration_get(struct http_ctx *c)
+{
+    struct err e;
+    json_t *o;
+
+    if (!may_manage(c))
+        return;
+    err_clear(&e);
+    o = reg_json_by_id(c->app->rdb, c->id, &e);
+    if (o == NULL) {
+        http_reply_err(c, &e);
+        return;
+    }
+    http_reply_json(c, 200, o);
+}
+
+static const char *organizer_actor(struct http_ctx *c)
+{
+    return auth_is_organizer(&c->who) ? c->who.actor : NULL;
+}
+
+static int run_reg_patch(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (reg_patch(db, c->id, c->in, job->now, organizer_actor(c), &job->err) < 0)
+        return -1;
+    c->out = reg_json_by_id(db, c->id, &job->err);
+    c->status = 200;
+    return c->out ? 0 : -1;
+}
+
+void api_registration_patch(struct http_ctx *c)
+{
+    if (!may_manage(c) || (c->in = http_body_json(c)) == NULL)
+        return;
+    http_submit(c, run_reg_patch);
+}
+
+static int run_reg_cancel(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (reg_cancel(db, c->id, job->now, organizer_actor(c), &job->err) < 0)
+        return -1;
+    c->out = reg_json_by_id(db, c->id, &job->err);
+    c->status = 200;
+    return c->out ? 0 : -1;
+}
+
+void api_registration_delete(struct http_ctx *c)
+{
+    if (!may_manage(c))
+        return;
+    http_submit(c, run_reg_cancel);
+}
+
+/* ---- organizers' list ---------------------------------------------------- */
+
+static const char *const csv_columns[] = {
+    "id", "first_name", "last_name", "email", "organisation", "position", "phone",
+    "status", "waitlist_position", "created_at", NULL};
+
+static void csv_value(struct buf *b, json_t *v, int first)
+{
+    if (v == NULL || json_is_null(v)) {
+        csv_cell(b, NULL, first);
+    } else if (json_is_integer(v)) {
+        csv_cell_int(b, json_integer_value(v), first);
+    } else if (json_is_string(v)) {
+        csv_cell(b, json_string_value(v), first);
+    } else if (json_is_array(v)) {
+        /* multi_choice: options joined with "; " */
+        struct buf joined = BUF_INIT;
+        size_t i;
+        json_t *o;
+        json_array_foreach(v, i, o) {
+            if (i)
+                buf_puts(&joined, "; ");
+            buf_puts(&joined, json_is_string(o) ? json_string_value(o) : "");
+        }
+        csv_cell(b, buf_cstr(&joined), first);
+        buf_free(&joined);
+    } else {
+        char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        csv_cell(b, s, first);
+        free(s);
+    }
+}
+
+static void reply_csv(struct http_ctx *c, json_t *sorted, json_t *form)
+{
+    struct buf b = BUF_INIT;
+    size_t i, j;
+    json_t *r, *def;
+
+    for (i = 0; csv_columns[i]; i++)
+        csv_cell(&b, csv_columns[i], i == 0);
+    json_array_foreach(form, j, def) {
+        char col[96];
+        snprintf(col, sizeof col, "answers.%s",
+                 json_string_value(json_object_get(def, "key")));
+        csv_cell(&b, col, 0);
+    }
+    csv_end_row(&b);
+    json_array_foreach(sorted, i, r) {
+        json_t *answers = json_object_get(r, "answers");
+        for (j = 0; csv_columns[j]; j++)
+            csv_value(&b, json_object_get(r, csv_columns[j]), j == 0);
+        json_array_foreach(form, j, def)
+            csv_value(&b, json_object_get(answers, json_string_value(
+                                                       json_object_get(def, "key"))),
+                      0);
+        csv_end_row(&b);
+    }
+    if (!buf_ok(&b)) {
+        buf_free(&b);
+        http_reply_code(c, ERR_INTERNAL, "out of memory");
+        return;
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Disposition",
+                      "attachment; filename=\"registrations.csv\"");
+    http_reply_text(c, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len);
+    buf_free(&b);
+}
+
+void api_registrations_list(struct http_ctx *c)
+{
+    const char *status = http_query(c, "status"), *format = http_query(c, "format");
+    struct collate_item *items = NULL;
+    struct meeting m;
+    json_t *list = NULL, *sorted = NULL, *o;
+    struct err e;
+    size_t n, i;
+
+    if (!http_require_organizer(c))
+        return;
+    if (status && strcmp(status, "confirmed") && strcmp(status, "waitlisted") &&
+        strcmp(status, "cancelled")) {
+        http_reply_code(c, ERR_BAD_REQUEST, "status: confirmed, waitlisted or cancelled");
+        return;
+    }
+    if (format && strcmp(format, "json") && strcmp(format, "csv")) {
+        http_reply_code(c, ERR_BAD_REQUEST, "format: json or csv");
+        return;
+    }
+    err_clear(&e);
+    if (meeting_load(c->app->rdb, c->id, &m, &e) < 0) {
+        http_reply_err(c, &e);
+        return;
+    }
+    list = reg_list_json(c->app->rdb, c->id, status);
+    n = json_array_size(list);
+    items = calloc(n ? n : 1, sizeof *items);
+    sorted = json_array();
+    if (list == NULL || items == NULL || sorted == NULL)
+        goto fail;
+    json_array_foreach(list, i, o) {
+        items[i].k1 = json_string_value(json_object_get(o, "last_name"));
+        items[i].k2 = json_string_value(json_object_get(o, "first_name"));
+        items[i].id = json_integer_value(json_object_get(o, "id"));
+        items[i].ptr = o;
+    }
+    if (collate_sort(c->app->coll, items, n) < 0)
+        goto fail;
+    for (i = 0; i < n; i++)
+        json_array_append(sorted, items[i].ptr);
+    if (format && strcmp(format, "csv") == 0)
+        reply_csv(c, sorted, m.form);
+    else
+        http_reply_json(c, 200, json_pack("{s:O}", "registrations", sorted));
+    goto out;
+fail:
+    http_reply_code(c, ERR_INTERNAL, "could not list registrations");
+out:
+    free(items);
+    json_decref(sorted);
+    json_decref(list);
+    meeting_clear(&m);
+}

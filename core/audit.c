@@ -1,0 +1,60 @@
+/* audit.c - audit log rows; see audit.h. */
+#include "audit.h"
+
+#include <stdlib.h>
+
+#include "timeutil.h"
+
+int audit_add(struct db *db, long long now, const char *actor, const char *action,
+              const char *object, json_t *detail)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT INTO audit_log(at, actor, action, object,"
+                                   " detail) VALUES (?, ?, ?, ?, ?)");
+    char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+    int rc;
+
+    if (st == NULL) {
+        free(text);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, object, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, text ? text : "{}", -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    free(text);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+json_t *audit_list(struct db *db, long long before, int limit)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id, at, actor, action, object, detail"
+                                   " FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?");
+    json_t *list = json_array();
+    int rc;
+
+    if (st == NULL || list == NULL)
+        goto fail;
+    sqlite3_bind_int64(st, 1, before > 0 ? before : (long long)1 << 62);
+    sqlite3_bind_int(st, 2, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char at[32];
+        json_t *detail = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
+        tu_format_utc(sqlite3_column_int64(st, 1), at);
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}",
+            "id", (json_int_t)sqlite3_column_int64(st, 0), "at", at,
+            "actor", (const char *)sqlite3_column_text(st, 2),
+            "action", (const char *)sqlite3_column_text(st, 3),
+            "object", (const char *)sqlite3_column_text(st, 4),
+            "detail", detail ? detail : json_object()));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        goto fail;
+    return list;
+fail:
+    json_decref(list);
+    return NULL;
+}

@@ -1,0 +1,218 @@
+/* db.c - SQLite connection, migrations and statement cache; see db.h. */
+#include "db.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define STMT_SLOTS 256 /* power of two, well above the number of statements */
+
+struct stmt_slot {
+    const char *sql;
+    sqlite3_stmt *st;
+};
+
+struct db {
+    sqlite3 *h;
+    struct stmt_slot slots[STMT_SLOTS];
+};
+
+static char *dupmsg(const char *prefix, const char *msg)
+{
+    size_t n = strlen(prefix) + strlen(msg) + 3;
+    char *s = malloc(n);
+
+    if (s)
+        snprintf(s, n, "%s: %s", prefix, msg);
+    return s;
+}
+
+int db_open(const char *path, unsigned flags, struct db **out, char **errmsg)
+{
+    struct db *db = NULL;
+    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+    *out = NULL;
+    *errmsg = NULL;
+    if (flags & DB_CREATE)
+        oflags |= SQLITE_OPEN_CREATE;
+    db = calloc(1, sizeof *db);
+    if (db == NULL) {
+        *errmsg = dupmsg(path, "out of memory");
+        return -1;
+    }
+    if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
+        *errmsg = dupmsg(path, db->h ? sqlite3_errmsg(db->h) : "cannot open");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, 5000);
+    /* Reading the schema proves the file is a database we can read. */
+    if (sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+                     NULL) != SQLITE_OK) {
+        *errmsg = dupmsg(path, sqlite3_errmsg(db->h));
+        goto fail;
+    }
+    if (sqlite3_exec(db->h,
+                     "PRAGMA journal_mode=WAL;"
+                     "PRAGMA synchronous=FULL;"
+                     "PRAGMA foreign_keys=ON;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        *errmsg = dupmsg(path, sqlite3_errmsg(db->h));
+        goto fail;
+    }
+    if ((flags & DB_READONLY) &&
+        sqlite3_exec(db->h, "PRAGMA query_only=1", NULL, NULL, NULL) != SQLITE_OK) {
+        *errmsg = dupmsg(path, sqlite3_errmsg(db->h));
+        goto fail;
+    }
+    *out = db;
+    return 0;
+fail:
+    db_close(db);
+    return -1;
+}
+
+void db_close(struct db *db)
+{
+    if (db == NULL)
+        return;
+    for (int i = 0; i < STMT_SLOTS; i++)
+        sqlite3_finalize(db->slots[i].st);
+    sqlite3_close(db->h);
+    free(db);
+}
+
+sqlite3 *db_handle(struct db *db) { return db->h; }
+
+const char *db_errmsg(struct db *db) { return sqlite3_errmsg(db->h); }
+
+long long db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+    uintptr_t k = (uintptr_t)sql;
+    unsigned i = (unsigned)((k >> 3) ^ (k >> 11)) & (STMT_SLOTS - 1);
+
+    for (unsigned n = 0; n < STMT_SLOTS; n++, i = (i + 1) & (STMT_SLOTS - 1)) {
+        struct stmt_slot *s = &db->slots[i];
+        if (s->sql == sql) {
+            sqlite3_reset(s->st);
+            sqlite3_clear_bindings(s->st);
+            return s->st;
+        }
+        if (s->sql == NULL) {
+            if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                   &s->st, NULL) != SQLITE_OK) {
+                log_error("sqlite prepare: %s (%s)", sqlite3_errmsg(db->h), sql);
+                s->st = NULL;
+                return NULL;
+            }
+            s->sql = sql;
+            return s->st;
+        }
+    }
+    log_error("statement cache full");
+    return NULL;
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        log_error("sqlite: %s (%s)", msg ? msg : "?", sql);
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+int db_begin(struct db *db) { return db_exec(db, "BEGIN IMMEDIATE"); }
+int db_begin_read(struct db *db) { return db_exec(db, "BEGIN"); }
+int db_commit(struct db *db) { return db_exec(db, "COMMIT"); }
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->h))
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+    if (s == NULL || s[0] == '\0')
+        return sqlite3_bind_null(st, idx);
+    return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+int db_schema_version(struct db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+
+    if (sqlite3_prepare_v2(db->h,
+                           "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0; /* no table yet: version 0 */
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int db_migrate(struct db *db, char **errmsg)
+{
+    int current, latest = 0;
+    char *msg = NULL;
+    sqlite3_stmt *st = NULL;
+
+    *errmsg = NULL;
+    if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                    " applied_at INTEGER NOT NULL)") < 0) {
+        *errmsg = dupmsg("migrate", sqlite3_errmsg(db->h));
+        return -1;
+    }
+    current = db_schema_version(db);
+    for (const struct db_migration *m = db_migrations; m->version; m++)
+        latest = m->version > latest ? m->version : latest;
+    if (current > latest) {
+        char v[64];
+        snprintf(v, sizeof v, "database schema %d is newer than this binary (%d)",
+                 current, latest);
+        *errmsg = dupmsg("migrate", v);
+        return -1;
+    }
+    for (const struct db_migration *m = db_migrations; m->version; m++) {
+        if (m->version <= current)
+            continue;
+        if (db_begin(db) < 0)
+            goto fail;
+        if (sqlite3_exec(db->h, m->sql, NULL, NULL, &msg) != SQLITE_OK)
+            goto fail;
+        if (sqlite3_prepare_v2(db->h,
+                               "INSERT INTO schema_migrations(version, name, applied_at)"
+                               " VALUES (?, ?, strftime('%s','now'))",
+                               -1, &st, NULL) != SQLITE_OK)
+            goto fail;
+        sqlite3_bind_int(st, 1, m->version);
+        sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            goto fail;
+        sqlite3_finalize(st);
+        st = NULL;
+        if (db_commit(db) < 0)
+            goto fail;
+        log_info("applied migration %s", m->name);
+    }
+    return 0;
+fail:
+    *errmsg = dupmsg("migrate", msg ? msg : sqlite3_errmsg(db->h));
+    sqlite3_free(msg);
+    sqlite3_finalize(st);
+    db_rollback(db);
+    return -1;
+}

@@ -1,0 +1,52 @@
+/* db.h - the SQLite connection: opening, pragmas, migrations, statements.
+ *
+ * Every SQLite-specific piece of Saiets lives behind this header and the
+ * domain modules' SQL.  A struct db is one connection used by one thread.
+ * Statements are prepared once per connection and cached by the address of
+ * their SQL text (string literals), so call sites just write the SQL. */
+#ifndef SAIETS_DB_H
+#define SAIETS_DB_H
+
+#include <sqlite3.h>
+
+struct db;
+
+struct db_migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+extern const struct db_migration db_migrations[]; /* ends with version 0 */
+
+#define DB_CREATE 1u   /* create the file if missing */
+#define DB_READONLY 2u /* query_only: a reader connection */
+
+/* Opens path with WAL, synchronous=FULL, foreign keys and a busy timeout.
+ * On failure returns -1 and a malloc'd message in *errmsg. */
+int db_open(const char *path, unsigned flags, struct db **out, char **errmsg);
+void db_close(struct db *db);
+
+/* Applies pending migrations in one transaction each; refuses a database
+ * newer than this binary.  Returns 0 or -1 with a malloc'd message. */
+int db_migrate(struct db *db, char **errmsg);
+int db_schema_version(struct db *db);
+
+sqlite3 *db_handle(struct db *db);
+
+/* A reset, unbound prepared statement for sql (which must be a string with
+ * static storage: the cache key is its address).  NULL on error (logged). */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+int db_exec(struct db *db, const char *sql); /* 0 or -1 (logged) */
+int db_begin(struct db *db);                 /* BEGIN IMMEDIATE */
+int db_begin_read(struct db *db);            /* BEGIN (deferred) */
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+long long db_last_id(struct db *db);
+const char *db_errmsg(struct db *db);
+
+/* Binds text or NULL (for NULL or ""). */
+int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+
+#endif

@@ -1,0 +1,48 @@
+/* errors.h - the error vocabulary shared by the domain and the HTTP layer.
+ *
+ * Domain functions return 0 or -1 and describe a failure in a struct err:
+ * a stable code (each maps to one HTTP status and one code string that
+ * clients may rely on, listed in docs/api.md), the field to blame if any,
+ * and a sentence for people.  Nothing here knows about HTTP libraries. */
+#ifndef SAIETS_ERRORS_H
+#define SAIETS_ERRORS_H
+
+enum err_code {
+    ERR_NONE = 0,
+    ERR_BAD_JSON,
+    ERR_BAD_REQUEST,
+    ERR_UNAUTHORIZED,
+    ERR_FORBIDDEN,
+    ERR_NOT_FOUND,
+    ERR_METHOD_NOT_ALLOWED,
+    ERR_DUPLICATE_EMAIL,
+    ERR_DUPLICATE_NAME,
+    ERR_REGISTRATION_NOT_OPEN,
+    ERR_REGISTRATION_CLOSED,
+    ERR_ALREADY_CANCELLED,
+    ERR_CAPACITY_BELOW_CONFIRMED,
+    ERR_BODY_TOO_LARGE,
+    ERR_MISSING_FIELD,
+    ERR_INVALID_FIELD,
+    ERR_UNKNOWN_FIELD,
+    ERR_FORBIDDEN_FIELD,
+    ERR_INTERNAL,
+    ERR_OVERLOADED,
+    ERR__COUNT
+};
+
+struct err {
+    enum err_code code;
+    char field[96];    /* "" when no single field is to blame */
+    char message[256];
+};
+
+/* Fills *e and returns -1, so that callers can write `return err_set(...)`. */
+int err_set(struct err *e, enum err_code code, const char *field,
+            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void err_clear(struct err *e);
+
+int err_http_status(enum err_code code);
+const char *err_code_name(enum err_code code);
+
+#endif

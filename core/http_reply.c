@@ -1,0 +1,201 @@
+/* http_reply.c - answering requests and reading their bodies; see http.h. */
+#include "http.h"
+
+#include <event2/buffer.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "timeutil.h"
+
+static const char *method_name(enum evhttp_cmd_type m)
+{
+    switch (m) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    default: return "OTHER";
+    }
+}
+
+static void ctx_free(struct http_ctx *c)
+{
+    evhttp_clear_headers(&c->query);
+    json_decref(c->in);
+    json_decref(c->out);
+    free(c);
+}
+
+/* Sends buf (consumed) with status and logs the request line. */
+static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
+{
+    if (!c->app->opt.quiet)
+        log_info("%s %s %d %.2fms", method_name(c->method),
+                 evhttp_request_get_uri(c->req), status, tu_mono_ms() - c->t0);
+    evhttp_send_reply(c->req, status, NULL, buf);
+    evbuffer_free(buf);
+    ctx_free(c);
+}
+
+static int dump_to_evbuffer(const char *p, size_t n, void *arg)
+{
+    return evbuffer_add(arg, p, n);
+}
+
+void http_reply_json(struct http_ctx *c, int status, json_t *body)
+{
+    struct evbuffer *buf = evbuffer_new();
+    struct evkeyvalq *h = evhttp_request_get_output_headers(c->req);
+
+    evhttp_add_header(h, "Content-Type", "application/json");
+    evhttp_add_header(h, "Cache-Control", "no-store");
+    if (buf == NULL || body == NULL ||
+        json_dump_callback(body, dump_to_evbuffer, buf, JSON_COMPACT) < 0) {
+        if (buf)
+            evbuffer_drain(buf, evbuffer_get_length(buf));
+        else
+            buf = evbuffer_new();
+        status = 500;
+        if (buf)
+            evbuffer_add_printf(buf, "{\"error\":{\"code\":\"internal_error\","
+                                     "\"message\":\"could not build the answer\"}}");
+    }
+    json_decref(body);
+    if (buf == NULL) {
+        evhttp_send_error(c->req, 500, NULL);
+        ctx_free(c);
+        return;
+    }
+    evbuffer_add(buf, "\n", 1);
+    send_and_free(c, status, buf);
+}
+
+void http_reply_err(struct http_ctx *c, const struct err *e)
+{
+    json_t *o = json_pack("{s:s, s:s}", "code", err_code_name(e->code), "message",
+                          e->message[0] ? e->message : err_code_name(e->code));
+
+    if (o && e->field[0])
+        json_object_set_new(o, "field", json_string(e->field));
+    if (e->code == ERR_INTERNAL)
+        log_error("internal error: %s", e->message);
+    http_reply_json(c, err_http_status(e->code), json_pack("{s:o}", "error", o));
+}
+
+void http_reply_code(struct http_ctx *c, enum err_code code, const char *fmt, ...)
+{
+    struct err e;
+    va_list ap;
+
+    err_clear(&e);
+    e.code = code;
+    va_start(ap, fmt);
+    vsnprintf(e.message, sizeof e.message, fmt, ap);
+    va_end(ap);
+    http_reply_err(c, &e);
+}
+
+void http_reply_text(struct http_ctx *c, int status, const char *content_type,
+                     const char *data, size_t len)
+{
+    struct evbuffer *buf = evbuffer_new();
+
+    if (buf == NULL) {
+        evhttp_send_error(c->req, 500, NULL);
+        ctx_free(c);
+        return;
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Type",
+                      content_type);
+    evbuffer_add(buf, data, len);
+    send_and_free(c, status, buf);
+}
+
+json_t *http_body_json(struct http_ctx *c)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(c->req);
+    size_t len = evbuffer_get_length(in);
+    json_error_t jerr;
+    json_t *v;
+
+    if (len > HTTP_JSON_BODY_MAX) {
+        http_reply_code(c, ERR_BODY_TOO_LARGE, "the body is larger than %d bytes",
+                        HTTP_JSON_BODY_MAX);
+        return NULL;
+    }
+    /* jansson refuses invalid UTF-8 and, with this flag, duplicate keys. */
+    v = json_loadb((const char *)evbuffer_pullup(in, -1), len,
+                   JSON_REJECT_DUPLICATES, &jerr);
+    if (v == NULL) {
+        http_reply_code(c, ERR_BAD_JSON, "malformed JSON at line %d column %d: %s",
+                        jerr.line, jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(v)) {
+        json_decref(v);
+        http_reply_code(c, ERR_BAD_JSON, "the body must be a JSON object");
+        return NULL;
+    }
+    return v;
+}
+
+const char *http_query(struct http_ctx *c, const char *key)
+{
+    return evhttp_find_header(&c->query, key);
+}
+
+int http_require_organizer(struct http_ctx *c)
+{
+    if (auth_is_organizer(&c->who))
+        return 1;
+    if (c->who.kind == PRINCIPAL_NONE)
+        http_reply_code(c, ERR_UNAUTHORIZED, "an organizer token is required");
+    else
+        http_reply_code(c, ERR_FORBIDDEN, "only organizers may do this");
+    return 0;
+}
+
+int http_require_admin(struct http_ctx *c)
+{
+    if (auth_is_admin(&c->who))
+        return 1;
+    if (c->who.kind == PRINCIPAL_NONE)
+        http_reply_code(c, ERR_UNAUTHORIZED, "an admin token is required");
+    else
+        http_reply_code(c, ERR_FORBIDDEN, "only admins may do this");
+    return 0;
+}
+
+struct http_ctx *http_ctx_of(struct wjob *job)
+{
+    return (struct http_ctx *)((char *)job - offsetof(struct http_ctx, job));
+}
+
+static void submit_done(struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    json_t *out = c->out;
+
+    c->app->inflight--;
+    if (job->rc < 0) {
+        http_reply_err(c, &job->err);
+        return;
+    }
+    c->out = NULL;
+    http_reply_json(c, c->status ? c->status : 200, out);
+}
+
+void http_submit(struct http_ctx *c, int (*run)(struct db *, struct wjob *))
+{
+    c->job.run = run;
+    c->job.done = submit_done;
+    c->job.now = tu_now();
+    c->app->inflight++;
+    writer_submit(c->app->writer, &c->job);
+}

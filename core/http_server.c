@@ -1,0 +1,481 @@
+/* http_server.c - the libevent HTTP server: listening, limits, routing,
+ * connection guards, the writer's wake-up and a clean shutdown.
+ *
+ * Limits that evhttp 2.1 lacks are built here from its public API: a cap on
+ * open connections and a deadline for a whole request (a client that sends
+ * a byte every few seconds never trips an idle timeout).  Each connection's
+ * bufferevent is created by us (evhttp_set_bevcb) and watched through
+ * callbacks on its buffers; we keep one reference to it so that we can tell
+ * when evhttp has let it go. */
+#include "http.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/thread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "timeutil.h"
+
+/* ---- routes ------------------------------------------------------------ */
+
+#define M_GET (1u << 0)
+#define M_POST (1u << 1)
+#define M_PATCH (1u << 2)
+#define M_DELETE (1u << 3)
+#define M_PUT (1u << 4)
+
+struct route {
+    const char *pattern; /* "{id}" matches one positive integer segment */
+    unsigned method;
+    http_handler handler;
+};
+
+static const struct route routes[] = {
+    {"/api/v1/health", M_GET, api_health},
+    {"/api/v1/organisations", M_GET, api_organisations_list},
+    {"/api/v1/organisations", M_POST, api_organisations_create},
+    {"/api/v1/networks", M_GET, api_networks_list},
+    {"/api/v1/audit", M_GET, api_audit_list},
+    {"/api/v1/meetings", M_GET, api_meetings_list},
+    {"/api/v1/meetings", M_POST, api_meetings_create},
+    {"/api/v1/meetings/{id}", M_GET, api_meeting_get},
+    {"/api/v1/meetings/{id}", M_PATCH, api_meeting_patch},
+    {"/api/v1/meetings/{id}/registrations", M_GET, api_registrations_list},
+    {"/api/v1/meetings/{id}/registrations", M_POST, api_registrations_create},
+    {"/api/v1/registrations/{id}", M_GET, api_registration_get},
+    {"/api/v1/registrations/{id}", M_PATCH, api_registration_patch},
+    {"/api/v1/registrations/{id}", M_DELETE, api_registration_delete},
+    {NULL, 0, NULL},
+};
+
+static unsigned method_bit(enum evhttp_cmd_type m)
+{
+    switch (m) {
+    case EVHTTP_REQ_GET:
+    case EVHTTP_REQ_HEAD: return M_GET;
+    case EVHTTP_REQ_POST: return M_POST;
+    case EVHTTP_REQ_PATCH: return M_PATCH;
+    case EVHTTP_REQ_DELETE: return M_DELETE;
+    case EVHTTP_REQ_PUT: return M_PUT;
+    default: return 0;
+    }
+}
+
+/* Matches path against pattern.  Returns 1 on a match (with *id), 0 when
+ * not, -1 when the shape matches but an {id} is not a valid number. */
+static int route_match(const char *pattern, const char *path, long long *id)
+{
+    const char *p = pattern, *s = path;
+
+    while (*p && *s) {
+        if (strncmp(p, "{id}", 4) == 0) {
+            long long v = 0;
+            int digits = 0, bad = 0;
+            while (*s && *s != '/') {
+                if (*s < '0' || *s > '9' || digits >= 15)
+                    bad = 1;
+                else
+                    v = v * 10 + (*s - '0');
+                digits++;
+                s++;
+            }
+            p += 4;
+            if (bad || digits == 0 || v == 0) {
+                /* The rest must still match for this to be "our" route. */
+                long long ignored;
+                if (*p == '\0' && *s == '\0')
+                    return -1;
+                return route_match(p, s, &ignored) != 0 ? -1 : 0;
+            }
+            *id = v;
+            continue;
+        }
+        if (*p != *s)
+            return 0;
+        p++;
+        s++;
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+static void dispatch(struct evhttp_request *req, void *arg)
+{
+    struct app *app = arg;
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
+    unsigned want = method_bit(evhttp_request_get_command(req)), allowed = 0;
+    const struct route *hit = NULL;
+    struct http_ctx *c;
+    struct err e;
+    long long id = 0;
+    int bad_id = 0;
+    size_t plen;
+
+    c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        evhttp_send_error(req, 503, NULL);
+        return;
+    }
+    c->req = req;
+    c->app = app;
+    c->method = evhttp_request_get_command(req);
+    c->t0 = tu_mono_ms();
+    TAILQ_INIT(&c->query);
+    if (path == NULL || path[0] == '\0')
+        path = "/";
+    plen = strlen(path);
+    if (plen > 1 && path[plen - 1] == '/') {
+        http_reply_code(c, ERR_NOT_FOUND, "no such resource (no trailing slash)");
+        return;
+    }
+    for (const struct route *r = routes; r->pattern; r++) {
+        long long rid = 0;
+        int m = route_match(r->pattern, path, &rid);
+        if (m < 0)
+            bad_id = 1;
+        if (m <= 0)
+            continue;
+        allowed |= r->method;
+        if (r->method & want) {
+            hit = r;
+            id = rid;
+        }
+    }
+    if (hit == NULL) {
+        if (allowed) {
+            struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+            char allow[64] = "";
+            static const char *const names[] = {"GET", "POST", "PATCH", "DELETE", "PUT"};
+            for (int i = 0; i < 5; i++)
+                if (allowed & (1u << i)) {
+                    if (allow[0])
+                        strcat(allow, ", ");
+                    strcat(allow, names[i]);
+                }
+            evhttp_add_header(h, "Allow", allow);
+            http_reply_code(c, ERR_METHOD_NOT_ALLOWED, "allowed methods: %s", allow);
+        } else if (bad_id) {
+            http_reply_code(c, ERR_BAD_REQUEST, "an id in the path must be a positive integer");
+        } else {
+            http_reply_code(c, ERR_NOT_FOUND, "no such resource: %s", path);
+        }
+        return;
+    }
+    c->id = id;
+    if (q && evhttp_parse_query_str(q, &c->query) < 0) {
+        http_reply_code(c, ERR_BAD_REQUEST, "malformed query string");
+        return;
+    }
+    err_clear(&e);
+    if (auth_resolve(app->rdb, evhttp_find_header(evhttp_request_get_input_headers(req),
+                                                  "Authorization"),
+                     &c->who, &e) < 0) {
+        http_reply_err(c, &e);
+        return;
+    }
+    hit->handler(c);
+}
+
+/* ---- connection guards ------------------------------------------------- */
+
+struct conn_guard {
+    struct app *app;
+    struct bufferevent *bev;
+    struct evbuffer_cb_entry *in_cb, *out_cb;
+    double started;   /* ms when the current request's first byte came; 0 = idle */
+    int reject;       /* over the connection cap: answer 503 and close */
+    struct conn_guard *next;
+};
+
+static const char overloaded_reply[] =
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Content-Type: application/json\r\n"
+    "Connection: close\r\n"
+    "Content-Length: 79\r\n\r\n"
+    "{\"error\":{\"code\":\"overloaded\",\"message\":\"too many connections, try again\"}}\n";
+
+static void guard_input(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+                        void *arg)
+{
+    struct conn_guard *g = arg;
+
+    if (info->n_added == 0)
+        return;
+    if (g->reject) {
+        evutil_socket_t fd = bufferevent_getfd(g->bev);
+        g->reject = 0;
+        /* Nothing of this request reaches evhttp: it sees the close. */
+        evbuffer_drain(buf, evbuffer_get_length(buf));
+        if (fd >= 0) {
+            if (write(fd, overloaded_reply, sizeof overloaded_reply - 1) < 0) {
+                /* the client is gone already */
+            }
+            shutdown(fd, SHUT_RDWR);
+        }
+        return;
+    }
+    if (g->started == 0)
+        g->started = tu_mono_ms();
+}
+
+static void guard_output(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+                         void *arg)
+{
+    struct conn_guard *g = arg;
+
+    (void)buf;
+    if (info->n_added > 0)
+        g->started = 0; /* an answer is on its way: the request is done */
+}
+
+static struct bufferevent *guard_bevcb(struct event_base *base, void *arg)
+{
+    struct app *app = arg;
+    struct conn_guard *g = calloc(1, sizeof *g);
+    struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+
+    if (g == NULL || bev == NULL) {
+        free(g);
+        return bev; /* evhttp copes with NULL by making its own */
+    }
+    g->app = app;
+    g->bev = bev;
+    g->in_cb = evbuffer_add_cb(bufferevent_get_input(bev), guard_input, g);
+    g->out_cb = evbuffer_add_cb(bufferevent_get_output(bev), guard_output, g);
+    bufferevent_incref(bev); /* ours: see guard_sweep() */
+    g->reject = app->connections >= app->opt.max_connections || app->stopping;
+    g->next = app->guards;
+    app->guards = g;
+    app->connections++;
+    return bev;
+}
+
+/* Once a second: forget connections evhttp has freed (bufferevent_free
+ * clears the callbacks; our reference kept the memory alive), and close
+ * those whose request has been arriving for longer than the deadline. */
+static void guard_sweep(evutil_socket_t fd, short what, void *arg)
+{
+    struct app *app = arg;
+    struct conn_guard **pp = &app->guards;
+    double now = tu_mono_ms(), limit = app->opt.request_timeout * 1000.0;
+
+    (void)fd;
+    (void)what;
+    while (*pp) {
+        struct conn_guard *g = *pp;
+        bufferevent_event_cb eventcb = NULL;
+
+        bufferevent_getcb(g->bev, NULL, NULL, &eventcb, NULL);
+        if (eventcb == NULL) {
+            *pp = g->next;
+            evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->in_cb);
+            evbuffer_remove_cb_entry(bufferevent_get_output(g->bev), g->out_cb);
+            bufferevent_decref(g->bev);
+            free(g);
+            app->connections--;
+            continue;
+        }
+        if (g->started > 0 && now - g->started > limit) {
+            evutil_socket_t s = bufferevent_getfd(g->bev);
+            g->started = 0;
+            if (s >= 0) {
+                log_warn("closing a connection whose request took over %ds",
+                         app->opt.request_timeout);
+                shutdown(s, SHUT_RDWR);
+            }
+        }
+        pp = &g->next;
+    }
+}
+
+static void guards_free(struct app *app)
+{
+    while (app->guards) {
+        struct conn_guard *g = app->guards;
+        app->guards = g->next;
+        evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->in_cb);
+        evbuffer_remove_cb_entry(bufferevent_get_output(g->bev), g->out_cb);
+        bufferevent_decref(g->bev);
+        free(g);
+    }
+}
+
+/* ---- writer wake-up and shutdown --------------------------------------- */
+
+static void writer_notify(void *arg)
+{
+    struct app *app = arg;
+
+    /* Thread-safe: evthread_use_pthreads() was called before the base. */
+    event_active(app->wake, EV_READ, 0);
+}
+
+static void maybe_finish(struct app *app)
+{
+    static const struct timeval flush = {0, 200 * 1000};
+
+    if (app->stopping && app->inflight == 0)
+        event_base_loopexit(app->base, &flush); /* let answers drain */
+}
+
+static void writer_wake(evutil_socket_t fd, short what, void *arg)
+{
+    struct app *app = arg;
+    struct wjob *j = writer_collect(app->writer);
+
+    (void)fd;
+    (void)what;
+    while (j) {
+        struct wjob *next = j->next;
+        j->done(j); /* answers and frees the request context */
+        j = next;
+    }
+    maybe_finish(app);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct app *app = arg;
+    static const struct timeval hard = {10, 0};
+
+    (void)what;
+    if (app->stopping)
+        return;
+    log_info("signal %d: finishing %d in-flight write(s), then stopping",
+             (int)sig, app->inflight);
+    app->stopping = 1;
+    if (app->listener) {
+        evhttp_del_accept_socket(app->http, app->listener);
+        app->listener = NULL;
+    }
+    event_base_loopexit(app->base, &hard); /* never hang on a stuck client */
+    maybe_finish(app);
+}
+
+static void raise_fd_limit(int max_connections)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)max_connections + 64;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+        rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+int http_serve(const struct http_options *opt)
+{
+    struct app app;
+    struct timeval idle = {opt->idle_timeout, 0}, second = {1, 0};
+    char *msg = NULL, *cerr = NULL;
+    int rc = 1, port;
+
+    memset(&app, 0, sizeof app);
+    app.opt = *opt;
+    raise_fd_limit(opt->max_connections);
+    if (evthread_use_pthreads() < 0) {
+        log_error("libevent without thread support");
+        return 1;
+    }
+    if (db_open(opt->db_path, DB_READONLY, &app.rdb, &msg) < 0) {
+        log_error("cannot open the database: %s", msg);
+        goto out;
+    }
+    app.coll = collate_open("lv", &cerr);
+    if (app.coll == NULL) {
+        log_error("collation: %s", cerr ? cerr : "unavailable");
+        goto out;
+    }
+    app.base = event_base_new();
+    app.http = app.base ? evhttp_new(app.base) : NULL;
+    if (app.http == NULL) {
+        log_error("cannot set up libevent");
+        goto out;
+    }
+    app.wake = event_new(app.base, -1, 0, writer_wake, &app);
+    app.sweep = event_new(app.base, -1, EV_PERSIST, guard_sweep, &app);
+    app.sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
+    app.sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
+    if (!app.wake || !app.sweep || !app.sigint || !app.sigterm) {
+        log_error("cannot set up libevent events");
+        goto out;
+    }
+    evhttp_set_allowed_methods(app.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+                                             EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+                                             EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
+                                             EVHTTP_REQ_OPTIONS);
+    evhttp_set_max_headers_size(app.http, HTTP_HEADERS_MAX);
+    evhttp_set_max_body_size(app.http, HTTP_BODY_HARD_MAX);
+    evhttp_set_timeout_tv(app.http, &idle);
+    evhttp_set_bevcb(app.http, guard_bevcb, &app);
+    evhttp_set_gencb(app.http, dispatch, &app);
+    app.listener = evhttp_bind_socket_with_handle(app.http, opt->bind,
+                                                  (ev_uint16_t)opt->port);
+    if (app.listener == NULL) {
+        log_error("cannot listen on %s:%d: %s", opt->bind, opt->port, strerror(errno));
+        goto out;
+    }
+    app.writer = writer_start(opt->db_path, writer_notify, &app, &msg);
+    if (app.writer == NULL) {
+        log_error("cannot start the writer: %s", msg ? msg : "?");
+        goto out;
+    }
+    {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        evutil_socket_t fd = evhttp_bound_socket_get_fd(app.listener);
+        getsockname(fd, (struct sockaddr *)&ss, &sl);
+        port = ntohs(ss.ss_family == AF_INET6
+                         ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                         : ((struct sockaddr_in *)&ss)->sin_port);
+    }
+    evsignal_add(app.sigint, NULL);
+    evsignal_add(app.sigterm, NULL);
+    event_add(app.sweep, &second);
+    printf("saiets: listening on http://%s:%d\n", opt->bind, port);
+    fflush(stdout);
+    log_info("serving %s on %s:%d (idle %ds, request %ds, max %d connections)",
+             opt->db_path, opt->bind, port, opt->idle_timeout, opt->request_timeout,
+             opt->max_connections);
+    event_base_dispatch(app.base);
+    rc = 0;
+out:
+    if (app.writer) {
+        struct writer_stats s = writer_stats(app.writer);
+        writer_stop(app.writer);
+        writer_wake(-1, 0, &app); /* answer what finished after the loop */
+        log_info("writer: %llu jobs in %llu commits (largest batch %llu)", s.jobs,
+                 s.batches, s.max_batch);
+        writer_free(app.writer);
+    }
+    if (app.http)
+        evhttp_free(app.http);
+    guards_free(&app);
+    if (app.sigint)
+        event_free(app.sigint);
+    if (app.sigterm)
+        event_free(app.sigterm);
+    if (app.sweep)
+        event_free(app.sweep);
+    if (app.wake)
+        event_free(app.wake);
+    if (app.base)
+        event_base_free(app.base);
+    collate_close(app.coll);
+    db_close(app.rdb);
+    free(cerr);
+    free(msg);
+    if (rc == 0)
+        log_info("stopped");
+    return rc;
+}

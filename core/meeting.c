@@ -1,0 +1,395 @@
+/* meeting.c - meeting rules and storage; see meeting.h. */
+#include "meeting.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "directory.h"
+#include "form.h"
+#include "timeutil.h"
+
+#define MEETING_COLUMNS                                                        \
+    "id, title, network_id, host_id, city, starts_on, ends_on, timezone,"      \
+    " capacity, opens_at, closes_at, status, form_json, confirmed_count,"      \
+    " waitlist_count, waitlist_next, created_at, updated_at"
+
+static const char *const meeting_fields[] = {
+    "title", "network", "host", "city", "starts_on", "ends_on", "timezone",
+    "capacity", "registration_opens_at", "registration_closes_at", "status",
+    "fields", NULL};
+static const char *const meeting_readonly[] = {
+    "id", "confirmed", "waitlisted", "seats_left", "created_at", "updated_at",
+    NULL};
+
+void meeting_clear(struct meeting *m)
+{
+    json_decref(m->form);
+    m->form = NULL;
+}
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    snprintf(dst, n, "%s", s ? (const char *)s : "");
+}
+
+static void meeting_from_row(sqlite3_stmt *st, struct meeting *m)
+{
+    memset(m, 0, sizeof *m);
+    m->id = sqlite3_column_int64(st, 0);
+    copy_col(m->title, sizeof m->title, st, 1);
+    m->network_id = sqlite3_column_int64(st, 2);
+    m->host_id = sqlite3_column_int64(st, 3);
+    copy_col(m->city, sizeof m->city, st, 4);
+    copy_col(m->starts_on, sizeof m->starts_on, st, 5);
+    copy_col(m->ends_on, sizeof m->ends_on, st, 6);
+    copy_col(m->timezone, sizeof m->timezone, st, 7);
+    m->capacity = sqlite3_column_int64(st, 8);
+    m->has_opens_at = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    m->opens_at = sqlite3_column_int64(st, 9);
+    m->has_closes_at = sqlite3_column_type(st, 10) != SQLITE_NULL;
+    m->closes_at = sqlite3_column_int64(st, 10);
+    copy_col(m->status, sizeof m->status, st, 11);
+    m->form = json_loads((const char *)sqlite3_column_text(st, 12), 0, NULL);
+    if (m->form == NULL)
+        m->form = json_array();
+    m->confirmed = sqlite3_column_int64(st, 13);
+    m->waitlisted = sqlite3_column_int64(st, 14);
+    m->waitlist_next = sqlite3_column_int64(st, 15);
+    m->created_at = sqlite3_column_int64(st, 16);
+    m->updated_at = sqlite3_column_int64(st, 17);
+}
+
+int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT " MEETING_COLUMNS " FROM meetings WHERE id = ?");
+    int rc;
+
+    memset(m, 0, sizeof *m);
+    if (st == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        meeting_from_row(st, m);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
+    if (rc != SQLITE_ROW)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    return 0;
+}
+
+static json_t *time_or_null(int has, long long t)
+{
+    char buf[32];
+
+    if (!has)
+        return json_null();
+    tu_format_utc(t, buf);
+    return json_string(buf);
+}
+
+static json_t *id_or_null(long long id) { return id > 0 ? json_integer(id) : json_null(); }
+
+json_t *meeting_to_json(const struct meeting *m)
+{
+    char created[32], updated[32];
+
+    tu_format_utc(m->created_at, created);
+    tu_format_utc(m->updated_at, updated);
+    return json_pack(
+        "{s:I, s:s, s:o, s:o, s:s?, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:O,"
+        " s:I, s:I, s:I, s:s, s:s}",
+        "id", (json_int_t)m->id, "title", m->title,
+        "network", id_or_null(m->network_id), "host", id_or_null(m->host_id),
+        "city", m->city[0] ? m->city : NULL, "starts_on", m->starts_on,
+        "ends_on", m->ends_on, "timezone", m->timezone,
+        "capacity", (json_int_t)m->capacity,
+        "registration_opens_at", time_or_null(m->has_opens_at, m->opens_at),
+        "registration_closes_at", time_or_null(m->has_closes_at, m->closes_at),
+        "status", m->status, "fields", m->form,
+        "confirmed", (json_int_t)m->confirmed,
+        "waitlisted", (json_int_t)m->waitlisted,
+        "seats_left", (json_int_t)(m->capacity - m->confirmed),
+        "created_at", created, "updated_at", updated);
+}
+
+json_t *meeting_list_json(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT " MEETING_COLUMNS " FROM meetings"
+                                   " ORDER BY starts_on, id");
+    json_t *list = json_array();
+    struct meeting m;
+    int rc;
+
+    if (st == NULL || list == NULL)
+        goto fail;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        meeting_from_row(st, &m);
+        json_array_append_new(list, meeting_to_json(&m));
+        meeting_clear(&m);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        goto fail;
+    return list;
+fail:
+    json_decref(list);
+    return NULL;
+}
+
+/* Reads the writable fields present in `in` onto *m (which holds the current
+ * or default values) and checks the rules that involve several fields. */
+static int meeting_apply(struct db *db, struct meeting *m, json_t *in,
+                         int creating, struct err *e)
+{
+    unsigned req = creating ? JF_REQUIRED : 0;
+    char status[JF_TEXT_BYTES(8)];
+    json_t *fields;
+    int rc, y, mo, d, y2, mo2, d2;
+    long long days;
+
+    if (!json_is_object(in))
+        return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
+    if (jf_check_keys(in, meeting_fields, meeting_readonly, e) < 0)
+        return -1;
+    if (jf_text(in, "title", req, MEETING_TITLE_MAX, m->title, sizeof m->title, e) < 0)
+        return -1;
+    if (!creating && json_object_get(in, "title") && m->title[0] == '\0')
+        return err_set(e, ERR_MISSING_FIELD, "title", "title: required");
+    if (jf_text(in, "city", JF_NULLABLE, 200, m->city, sizeof m->city, e) < 0)
+        return -1;
+    if (jf_date(in, "starts_on", req, m->starts_on, e) < 0)
+        return -1;
+    if (jf_date(in, "ends_on", req, m->ends_on, e) < 0)
+        return -1;
+    if (jf_int(in, "capacity", req, 1, MEETING_CAPACITY_MAX, &m->capacity, e) < 0)
+        return -1;
+    rc = jf_int(in, "network", JF_NULLABLE, 1, (long long)1 << 53, &m->network_id, e);
+    if (rc < 0)
+        return -1;
+    if (rc == JF_NULL)
+        m->network_id = 0;
+    if (rc == JF_SET && dir_network_exists(db, m->network_id) != 1)
+        return err_set(e, ERR_INVALID_FIELD, "network", "network: no network %lld",
+                       m->network_id);
+    rc = jf_int(in, "host", JF_NULLABLE, 1, (long long)1 << 53, &m->host_id, e);
+    if (rc < 0)
+        return -1;
+    if (rc == JF_NULL)
+        m->host_id = 0;
+    if (rc == JF_SET) {
+        char name[JF_TEXT_BYTES(ORG_NAME_MAX)];
+        if (dir_org_get(db, m->host_id, name) != 1)
+            return err_set(e, ERR_INVALID_FIELD, "host", "host: no organisation %lld",
+                           m->host_id);
+    }
+    {
+        char tz[JF_TEXT_BYTES(64)];
+        rc = jf_text(in, "timezone", 0, 64, tz, sizeof tz, e);
+        if (rc < 0)
+            return -1;
+        if (rc == JF_SET) {
+            if (!tu_zone_known(tz))
+                return err_set(e, ERR_INVALID_FIELD, "timezone",
+                               "timezone: '%s' is not a known time zone", tz);
+            snprintf(m->timezone, sizeof m->timezone, "%s", tz);
+        }
+    }
+    rc = jf_time(in, "registration_opens_at", JF_NULLABLE, &m->opens_at, e);
+    if (rc < 0)
+        return -1;
+    if (rc != JF_ABSENT)
+        m->has_opens_at = rc == JF_SET;
+    rc = jf_time(in, "registration_closes_at", JF_NULLABLE, &m->closes_at, e);
+    if (rc < 0)
+        return -1;
+    if (rc != JF_ABSENT)
+        m->has_closes_at = rc == JF_SET;
+    rc = jf_text(in, "status", 0, 8, status, sizeof status, e);
+    if (rc < 0)
+        return -1;
+    if (rc == JF_SET) {
+        if (strcmp(status, "draft") && strcmp(status, "open") && strcmp(status, "closed"))
+            return err_set(e, ERR_INVALID_FIELD, "status",
+                           "status: must be draft, open or closed");
+        snprintf(m->status, sizeof m->status, "%s", status);
+    }
+    fields = json_object_get(in, "fields");
+    if (fields) {
+        json_t *parsed = json_is_null(fields) ? json_array() : form_parse(fields, e);
+        if (parsed == NULL)
+            return -1;
+        json_decref(m->form);
+        m->form = parsed;
+    }
+    /* Rules across fields. */
+    tu_parse_date(m->starts_on, &y, &mo, &d);
+    tu_parse_date(m->ends_on, &y2, &mo2, &d2);
+    days = tu_days_from_civil(y2, mo2, d2) - tu_days_from_civil(y, mo, d);
+    if (days < 0)
+        return err_set(e, ERR_INVALID_FIELD, "ends_on",
+                       "ends_on: must not be before starts_on");
+    if (days >= MEETING_MAX_DAYS)
+        return err_set(e, ERR_INVALID_FIELD, "ends_on",
+                       "ends_on: a meeting lasts at most %d days", MEETING_MAX_DAYS);
+    if (m->has_opens_at && m->has_closes_at && m->opens_at >= m->closes_at)
+        return err_set(e, ERR_INVALID_FIELD, "registration_closes_at",
+                       "registration_closes_at: must be after registration_opens_at");
+    return 0;
+}
+
+static void bind_meeting(sqlite3_stmt *st, const struct meeting *m, const char *form)
+{
+    sqlite3_bind_text(st, 1, m->title, -1, SQLITE_STATIC);
+    if (m->network_id > 0)
+        sqlite3_bind_int64(st, 2, m->network_id);
+    if (m->host_id > 0)
+        sqlite3_bind_int64(st, 3, m->host_id);
+    db_bind_text_or_null(st, 4, m->city);
+    sqlite3_bind_text(st, 5, m->starts_on, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, m->ends_on, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, m->timezone, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, m->capacity);
+    if (m->has_opens_at)
+        sqlite3_bind_int64(st, 9, m->opens_at);
+    if (m->has_closes_at)
+        sqlite3_bind_int64(st, 10, m->closes_at);
+    sqlite3_bind_text(st, 11, m->status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, form, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 13, m->updated_at);
+}
+
+int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
+                   long long *id, struct err *e)
+{
+    struct meeting m;
+    sqlite3_stmt *st;
+    char *form = NULL, object[48];
+    int rc = -1;
+
+    memset(&m, 0, sizeof m);
+    strcpy(m.timezone, "Europe/Riga");
+    strcpy(m.status, "open");
+    m.form = json_array();
+    if (meeting_apply(db, &m, in, 1, e) < 0)
+        goto out;
+    m.updated_at = now;
+    form = json_dumps(m.form, JSON_COMPACT);
+    st = db_stmt(db, "INSERT INTO meetings(title, network_id, host_id, city,"
+                     " starts_on, ends_on, timezone, capacity, opens_at, closes_at,"
+                     " status, form_json, updated_at, created_at)"
+                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?13)");
+    if (form == NULL || st == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        goto out;
+    }
+    bind_meeting(st, &m, form);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        sqlite3_reset(st);
+        err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        goto out;
+    }
+    sqlite3_reset(st);
+    *id = db_last_id(db);
+    snprintf(object, sizeof object, "meeting:%lld", *id);
+    if (actor && audit_add(db, now, actor, "meeting.create", object, in) < 0) {
+        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(form);
+    meeting_clear(&m);
+    return rc;
+}
+
+int meeting_patch(struct db *db, long long id, json_t *in, long long now,
+                  const char *actor, struct err *e)
+{
+    struct meeting m;
+    sqlite3_stmt *st;
+    char *form = NULL, object[48];
+    int rc = -1;
+
+    if (meeting_load(db, id, &m, e) < 0)
+        return -1;
+    if (meeting_apply(db, &m, in, 0, e) < 0)
+        goto out;
+    if (m.capacity < m.confirmed) {
+        err_set(e, ERR_CAPACITY_BELOW_CONFIRMED, "capacity",
+                "capacity: %lld registrations are confirmed already; cancel some "
+                "before lowering the capacity to %lld", m.confirmed, m.capacity);
+        goto out;
+    }
+    m.updated_at = now;
+    form = json_dumps(m.form, JSON_COMPACT);
+    st = db_stmt(db, "UPDATE meetings SET title=?, network_id=?, host_id=?, city=?,"
+                     " starts_on=?, ends_on=?, timezone=?, capacity=?, opens_at=?,"
+                     " closes_at=?, status=?, form_json=?, updated_at=? WHERE id=?14");
+    if (form == NULL || st == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        goto out;
+    }
+    bind_meeting(st, &m, form);
+    sqlite3_bind_int64(st, 14, id);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        sqlite3_reset(st);
+        err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        goto out;
+    }
+    sqlite3_reset(st);
+    snprintf(object, sizeof object, "meeting:%lld", id);
+    if (meeting_promote(db, id, now) < 0 ||
+        (actor && audit_add(db, now, actor, "meeting.update", object, in) < 0)) {
+        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(form);
+    meeting_clear(&m);
+    return rc;
+}
+
+int meeting_promote(struct db *db, long long meeting_id, long long now)
+{
+    sqlite3_stmt *pick, *up, *cnt;
+    int promoted = 0;
+
+    for (;;) {
+        long long reg = 0;
+        pick = db_stmt(db, "SELECT r.id FROM meetings m JOIN registrations r"
+                           " ON r.meeting_id = m.id AND r.status = 'waitlisted'"
+                           " WHERE m.id = ? AND m.confirmed_count < m.capacity"
+                           " ORDER BY r.waitlist_seq LIMIT 1");
+        if (pick == NULL)
+            return -1;
+        sqlite3_bind_int64(pick, 1, meeting_id);
+        if (sqlite3_step(pick) == SQLITE_ROW)
+            reg = sqlite3_column_int64(pick, 0);
+        sqlite3_reset(pick);
+        if (reg == 0)
+            return promoted;
+        up = db_stmt(db, "UPDATE registrations SET status = 'confirmed',"
+                         " waitlist_seq = NULL, updated_at = ? WHERE id = ?");
+        cnt = db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1,"
+                          " waitlist_count = waitlist_count - 1 WHERE id = ?");
+        if (up == NULL || cnt == NULL)
+            return -1;
+        sqlite3_bind_int64(up, 1, now);
+        sqlite3_bind_int64(up, 2, reg);
+        sqlite3_bind_int64(cnt, 1, meeting_id);
+        if (sqlite3_step(up) != SQLITE_DONE || sqlite3_step(cnt) != SQLITE_DONE) {
+            sqlite3_reset(up);
+            sqlite3_reset(cnt);
+            return -1;
+        }
+        sqlite3_reset(up);
+        sqlite3_reset(cnt);
+        promoted++;
+    }
+}

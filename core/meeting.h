@@ -1,0 +1,58 @@
+/* meeting.h - meetings: their rules, their rows and their JSON form.
+ *
+ * Seat counters (confirmed, waitlisted) live on the meeting row and are only
+ * changed by registration.c and meeting_promote(), inside the transaction
+ * that changes the registrations they count. */
+#ifndef SAIETS_MEETING_H
+#define SAIETS_MEETING_H
+
+#include <jansson.h>
+
+#include "db.h"
+#include "errors.h"
+#include "jfield.h"
+
+#define MEETING_TITLE_MAX 200
+#define MEETING_CAPACITY_MAX 100000
+#define MEETING_MAX_DAYS 31
+
+struct meeting {
+    long long id;
+    char title[JF_TEXT_BYTES(MEETING_TITLE_MAX)];
+    long long network_id; /* 0: none */
+    long long host_id;    /* 0: none */
+    char city[JF_TEXT_BYTES(200)];
+    char starts_on[11];
+    char ends_on[11];
+    char timezone[JF_TEXT_BYTES(64)];
+    long long capacity;
+    long long opens_at, closes_at; /* valid when has_opens_at / has_closes_at */
+    int has_opens_at, has_closes_at;
+    char status[JF_TEXT_BYTES(8)];
+    json_t *form; /* owned: parsed custom field list */
+    long long confirmed, waitlisted, waitlist_next;
+    long long created_at, updated_at;
+};
+
+/* Releases what a loaded meeting owns (the form). */
+void meeting_clear(struct meeting *m);
+
+/* 0, or -1 with not_found / internal_error. */
+int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e);
+
+/* Creates from a JSON object (see docs/api.md); *id set. */
+int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
+                   long long *id, struct err *e);
+
+/* Applies a partial update; raising capacity promotes from the waiting list. */
+int meeting_patch(struct db *db, long long id, json_t *in, long long now,
+                  const char *actor, struct err *e);
+
+/* Confirms waitlisted registrations, first come first served, while seats
+ * are free.  Returns how many were promoted, or -1. */
+int meeting_promote(struct db *db, long long meeting_id, long long now);
+
+json_t *meeting_to_json(const struct meeting *m);
+json_t *meeting_list_json(struct db *db);
+
+#endif

@@ -1,0 +1,527 @@
+/* registration.c - registration rules and storage; see registration.h. */
+#include "registration.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "directory.h"
+#include "form.h"
+#include "meeting.h"
+#include "textfold.h"
+#include "timeutil.h"
+
+#define REG_COLUMNS                                                              \
+    "r.id, r.meeting_id, r.person_id, r.first_name, r.last_name, r.email,"      \
+    " r.organisation_id, r.organisation_name, r.position, r.phone,"             \
+    " r.answers_json, r.status, r.created_at, r.updated_at"
+
+static const char *const reg_writable[] = {
+    "first_name", "last_name", "email", "organisation", "organisation_id",
+    "position", "phone", "answers", NULL};
+static const char *const reg_readonly[] = {
+    "id", "meeting", "meeting_id", "status", "waitlist_position", "created_at",
+    "updated_at", "manage_token", NULL};
+
+void reg_clear(struct registration *r)
+{
+    json_decref(r->answers);
+    r->answers = NULL;
+}
+
+int reg_email_ok(const char *s)
+{
+    const char *at = strchr(s, '@'), *dot;
+
+    if (at == NULL || at == s || strchr(at + 1, '@'))
+        return 0;
+    dot = strrchr(at + 1, '.');
+    if (dot == NULL || dot == at + 1 || dot[1] == '\0')
+        return 0;
+    for (; *s; s++)
+        if (*s == ' ' || *s == ',' || *s == ';' || *s == '<' || *s == '>' ||
+            *s == '"')
+            return 0;
+    return 1;
+}
+
+static void col_text(char *dst, size_t n, sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    snprintf(dst, n, "%s", s ? (const char *)s : "");
+}
+
+static void reg_from_row(sqlite3_stmt *st, struct registration *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    r->meeting_id = sqlite3_column_int64(st, 1);
+    r->person_id = sqlite3_column_int64(st, 2);
+    col_text(r->first_name, sizeof r->first_name, st, 3);
+    col_text(r->last_name, sizeof r->last_name, st, 4);
+    col_text(r->email, sizeof r->email, st, 5);
+    r->organisation_id = sqlite3_column_int64(st, 6);
+    col_text(r->organisation, sizeof r->organisation, st, 7);
+    col_text(r->position, sizeof r->position, st, 8);
+    col_text(r->phone, sizeof r->phone, st, 9);
+    r->answers = json_loads((const char *)sqlite3_column_text(st, 10), 0, NULL);
+    if (r->answers == NULL)
+        r->answers = json_object();
+    col_text(r->status, sizeof r->status, st, 11);
+    r->created_at = sqlite3_column_int64(st, 12);
+    r->updated_at = sqlite3_column_int64(st, 13);
+}
+
+int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db,
+        "SELECT " REG_COLUMNS ", CASE WHEN r.status = 'waitlisted' THEN"
+        " (SELECT count(*) FROM registrations w WHERE w.meeting_id = r.meeting_id"
+        "  AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq)"
+        " ELSE 0 END FROM registrations r WHERE r.id = ?");
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    if (st == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        reg_from_row(st, r);
+        r->waitlist_position = sqlite3_column_int64(st, 14);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return err_set(e, ERR_NOT_FOUND, NULL, "no registration %lld", id);
+    if (rc != SQLITE_ROW)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    return 0;
+}
+
+json_t *reg_to_json(const struct registration *r)
+{
+    char created[32], updated[32];
+    json_t *o;
+
+    tu_format_utc(r->created_at, created);
+    tu_format_utc(r->updated_at, updated);
+    o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:O, s:s, s:s, s:s}",
+                  "id", (json_int_t)r->id, "meeting", (json_int_t)r->meeting_id,
+                  "first_name", r->first_name, "last_name", r->last_name,
+                  "email", r->email, "organisation", r->organisation,
+                  "organisation_id",
+                  r->organisation_id > 0 ? json_integer(r->organisation_id) : json_null(),
+                  "position", r->position[0] ? json_string(r->position) : json_null(),
+                  "phone", r->phone[0] ? json_string(r->phone) : json_null(),
+                  "answers", r->answers, "status", r->status,
+                  "created_at", created, "updated_at", updated);
+    if (o && strcmp(r->status, "waitlisted") == 0)
+        json_object_set_new(o, "waitlist_position", json_integer(r->waitlist_position));
+    return o;
+}
+
+json_t *reg_list_json(struct db *db, long long meeting_id, const char *status)
+{
+    /* The window function numbers the waiting list in one pass. */
+    sqlite3_stmt *st = db_stmt(db,
+        "SELECT " REG_COLUMNS ", CASE WHEN r.status = 'waitlisted' THEN"
+        " row_number() OVER (PARTITION BY r.status ORDER BY r.waitlist_seq)"
+        " ELSE 0 END FROM registrations r WHERE r.meeting_id = ?1"
+        " AND (?2 IS NULL OR r.status = ?2)");
+    json_t *list = json_array();
+    struct registration r;
+    int rc;
+
+    if (st == NULL || list == NULL)
+        goto fail;
+    sqlite3_bind_int64(st, 1, meeting_id);
+    if (status)
+        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        reg_from_row(st, &r);
+        r.waitlist_position = sqlite3_column_int64(st, 14);
+        json_array_append_new(list, reg_to_json(&r));
+        reg_clear(&r);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        goto fail;
+    return list;
+fail:
+    json_decref(list);
+    return NULL;
+}
+
+int reg_find_by_token(struct db *db, const uint8_t hash[TOKEN_HASH_LEN],
+                      long long *id)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM registrations WHERE token_hash = ?");
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Finds or adds the person with this e-mail; returns the id or -1. */
+static long long person_ensure(struct db *db, const char *email, long long now)
+{
+    char key[JF_TEXT_BYTES(REG_EMAIL_MAX) * 3];
+    sqlite3_stmt *st;
+    long long id = -1;
+
+    if (text_fold(email, key, sizeof key) < 0)
+        return -1;
+    st = db_stmt(db, "SELECT id FROM people WHERE email_key = ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (id > 0)
+        return id;
+    st = db_stmt(db, "INSERT INTO people(email, email_key, created_at) VALUES (?,?,?)");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    id = sqlite3_step(st) == SQLITE_DONE ? db_last_id(db) : -1;
+    sqlite3_reset(st);
+    return id;
+}
+
+/* 1 when the person holds a live registration for the meeting other than
+ * `except`, 0 when not, -1 on error. */
+static int person_registered(struct db *db, long long meeting_id,
+                             long long person_id, long long except)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM registrations WHERE meeting_id = ?"
+                                   " AND person_id = ? AND status <> 'cancelled'"
+                                   " AND id <> ?");
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, meeting_id);
+    sqlite3_bind_int64(st, 2, person_id);
+    sqlite3_bind_int64(st, 3, except);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Reads the participant's fields present in `in` onto *r, resolves the
+ * organisation, checks answers against the form and the e-mail address for
+ * duplicates.  Shared by create and patch. */
+static int reg_apply(struct db *db, struct registration *r, json_t *in,
+                     json_t *form, int creating, long long now, struct err *e)
+{
+    unsigned req = creating ? JF_REQUIRED : 0;
+    char org[JF_TEXT_BYTES(REG_NAME_MAX)];
+    json_t *answers;
+    long long org_id = 0;
+    int has_org, has_org_id, dup;
+
+    if (!json_is_object(in))
+        return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
+    if (jf_check_keys(in, reg_writable, reg_readonly, e) < 0)
+        return -1;
+    if (jf_text(in, "first_name", req, REG_NAME_MAX, r->first_name,
+                sizeof r->first_name, e) < 0 ||
+        jf_text(in, "last_name", req, REG_NAME_MAX, r->last_name,
+                sizeof r->last_name, e) < 0 ||
+        jf_text(in, "email", req, REG_EMAIL_MAX, r->email, sizeof r->email, e) < 0 ||
+        jf_text(in, "position", JF_NULLABLE, REG_NAME_MAX, r->position,
+                sizeof r->position, e) < 0 ||
+        jf_text(in, "phone", JF_NULLABLE, REG_PHONE_MAX, r->phone,
+                sizeof r->phone, e) < 0)
+        return -1;
+    if (r->first_name[0] == '\0')
+        return err_set(e, ERR_MISSING_FIELD, "first_name", "first_name: required");
+    if (r->last_name[0] == '\0')
+        return err_set(e, ERR_MISSING_FIELD, "last_name", "last_name: required");
+    if (!reg_email_ok(r->email))
+        return err_set(e, ERR_INVALID_FIELD, "email",
+                       "email: not a valid e-mail address");
+    has_org = jf_text(in, "organisation", 0, REG_NAME_MAX, org, sizeof org, e);
+    if (has_org < 0)
+        return -1;
+    has_org_id = jf_int(in, "organisation_id", 0, 1, (long long)1 << 53, &org_id, e);
+    if (has_org_id < 0)
+        return -1;
+    if (has_org_id == JF_SET) {
+        if (dir_org_get(db, org_id, r->organisation) != 1)
+            return err_set(e, ERR_INVALID_FIELD, "organisation_id",
+                           "organisation_id: no organisation %lld", org_id);
+        r->organisation_id = org_id;
+    } else if (has_org == JF_SET) {
+        if (org[0] == '\0')
+            return err_set(e, ERR_MISSING_FIELD, "organisation", "organisation: required");
+        switch (dir_org_find(db, org, &org_id, r->organisation)) {
+        case 1:
+            r->organisation_id = org_id;
+            break;
+        case 0:
+            r->organisation_id = 0;
+            snprintf(r->organisation, sizeof r->organisation, "%s", org);
+            break;
+        default:
+            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        }
+    } else if (creating) {
+        return err_set(e, ERR_MISSING_FIELD, "organisation",
+                       "organisation: required (a name, or organisation_id)");
+    }
+    answers = json_object_get(in, "answers");
+    if (answers && json_is_null(answers))
+        answers = NULL;
+    if (answers || creating) {
+        if (form_check_answers(form, answers, e) < 0)
+            return -1;
+        json_decref(r->answers);
+        r->answers = answers ? json_deep_copy(answers) : json_object();
+        /* Drop explicit nulls: they mean "no answer". */
+        {
+            const char *k;
+            json_t *v;
+            void *tmp;
+            json_object_foreach_safe(r->answers, tmp, k, v) {
+                if (json_is_null(v))
+                    json_object_del(r->answers, k);
+            }
+        }
+    }
+    if (creating || json_object_get(in, "email")) {
+        long long person = person_ensure(db, r->email, now);
+        if (person < 0)
+            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        dup = person_registered(db, r->meeting_id, person, r->id);
+        if (dup < 0)
+            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        if (dup)
+            return err_set(e, ERR_DUPLICATE_EMAIL, "email",
+                           "email: already registered for this meeting");
+        r->person_id = person;
+    }
+    return 0;
+}
+
+static int window_check(const struct meeting *m, long long now, struct err *e)
+{
+    if (strcmp(m->status, "draft") == 0)
+        return err_set(e, ERR_REGISTRATION_NOT_OPEN, NULL,
+                       "registration for this meeting has not opened yet");
+    if (strcmp(m->status, "closed") == 0)
+        return err_set(e, ERR_REGISTRATION_CLOSED, NULL,
+                       "registration for this meeting is closed");
+    if (m->has_opens_at && now < m->opens_at) {
+        char at[32];
+        tu_format_utc(m->opens_at, at);
+        return err_set(e, ERR_REGISTRATION_NOT_OPEN, NULL,
+                       "registration opens at %s", at);
+    }
+    if (m->has_closes_at && now >= m->closes_at) {
+        char at[32];
+        tu_format_utc(m->closes_at, at);
+        return err_set(e, ERR_REGISTRATION_CLOSED, NULL,
+                       "registration closed at %s", at);
+    }
+    return 0;
+}
+
+int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
+               long long *id, char token[TOKEN_LEN + 1], struct err *e)
+{
+    struct meeting m;
+    struct registration r;
+    uint8_t hash[TOKEN_HASH_LEN];
+    sqlite3_stmt *ins, *cnt;
+    char *answers = NULL;
+    int waitlisted, rc = -1;
+
+    memset(&r, 0, sizeof r);
+    if (meeting_load(db, meeting_id, &m, e) < 0)
+        return -1;
+    r.meeting_id = meeting_id;
+    if (window_check(&m, now, e) < 0 || reg_apply(db, &r, in, m.form, 1, now, e) < 0)
+        goto out;
+    waitlisted = m.confirmed >= m.capacity;
+    token_new(TOKEN_REGISTRATION, token, hash);
+    answers = json_dumps(r.answers, JSON_COMPACT);
+    ins = db_stmt(db, "INSERT INTO registrations(meeting_id, person_id, first_name,"
+                      " last_name, email, organisation_id, organisation_name, position,"
+                      " phone, answers_json, status, waitlist_seq, token_hash,"
+                      " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?14)");
+    cnt = waitlisted
+        ? db_stmt(db, "UPDATE meetings SET waitlist_count = waitlist_count + 1,"
+                      " waitlist_next = waitlist_next + 1 WHERE id = ?")
+        : db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1"
+                      " WHERE id = ?");
+    if (ins == NULL || cnt == NULL || answers == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        goto out;
+    }
+    sqlite3_bind_int64(ins, 1, meeting_id);
+    sqlite3_bind_int64(ins, 2, r.person_id);
+    sqlite3_bind_text(ins, 3, r.first_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 4, r.last_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 5, r.email, -1, SQLITE_STATIC);
+    if (r.organisation_id > 0)
+        sqlite3_bind_int64(ins, 6, r.organisation_id);
+    sqlite3_bind_text(ins, 7, r.organisation, -1, SQLITE_STATIC);
+    db_bind_text_or_null(ins, 8, r.position);
+    db_bind_text_or_null(ins, 9, r.phone);
+    sqlite3_bind_text(ins, 10, answers, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 11, waitlisted ? "waitlisted" : "confirmed", -1, SQLITE_STATIC);
+    if (waitlisted)
+        sqlite3_bind_int64(ins, 12, m.waitlist_next);
+    sqlite3_bind_blob(ins, 13, hash, sizeof hash, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, 14, now);
+    rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        /* The partial unique index caught what person_registered() could
+         * not have missed inside one transaction; say so anyway. */
+        rc = err_set(e, ERR_DUPLICATE_EMAIL, "email",
+                     "email: already registered for this meeting");
+        goto out;
+    }
+    if (rc != SQLITE_DONE) {
+        rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        goto out;
+    }
+    *id = db_last_id(db);
+    sqlite3_bind_int64(cnt, 1, meeting_id);
+    rc = sqlite3_step(cnt);
+    sqlite3_reset(cnt);
+    if (rc != SQLITE_DONE) {
+        rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        goto out;
+    }
+    rc = 0;
+out:
+    free(answers);
+    reg_clear(&r);
+    meeting_clear(&m);
+    return rc;
+}
+
+int reg_patch(struct db *db, long long id, json_t *in, long long now,
+              const char *actor, struct err *e)
+{
+    struct registration r;
+    struct meeting m;
+    sqlite3_stmt *st;
+    char *answers = NULL, object[48];
+    int rc = -1;
+
+    memset(&m, 0, sizeof m);
+    if (reg_load(db, id, &r, e) < 0)
+        return -1;
+    if (strcmp(r.status, "cancelled") == 0) {
+        err_set(e, ERR_ALREADY_CANCELLED, NULL, "this registration is cancelled");
+        goto out;
+    }
+    if (meeting_load(db, r.meeting_id, &m, e) < 0 ||
+        reg_apply(db, &r, in, m.form, 0, now, e) < 0)
+        goto out;
+    answers = json_dumps(r.answers, JSON_COMPACT);
+    st = db_stmt(db, "UPDATE registrations SET person_id=?, first_name=?, last_name=?,"
+                     " email=?, organisation_id=?, organisation_name=?, position=?,"
+                     " phone=?, answers_json=?, updated_at=? WHERE id=?");
+    if (st == NULL || answers == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, r.person_id);
+    sqlite3_bind_text(st, 2, r.first_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r.last_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, r.email, -1, SQLITE_STATIC);
+    if (r.organisation_id > 0)
+        sqlite3_bind_int64(st, 5, r.organisation_id);
+    sqlite3_bind_text(st, 6, r.organisation, -1, SQLITE_STATIC);
+    db_bind_text_or_null(st, 7, r.position);
+    db_bind_text_or_null(st, 8, r.phone);
+    sqlite3_bind_text(st, 9, answers, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 10, now);
+    sqlite3_bind_int64(st, 11, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        rc = err_set(e, ERR_DUPLICATE_EMAIL, "email",
+                     "email: already registered for this meeting");
+        goto out;
+    }
+    if (rc != SQLITE_DONE) {
+        rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        goto out;
+    }
+    snprintf(object, sizeof object, "registration:%lld", id);
+    if (actor && audit_add(db, now, actor, "registration.update", object, in) < 0) {
+        rc = err_set(e, ERR_INTERNAL, NULL, "storage error");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(answers);
+    meeting_clear(&m);
+    reg_clear(&r);
+    return rc;
+}
+
+int reg_cancel(struct db *db, long long id, long long now, const char *actor,
+               struct err *e)
+{
+    struct registration r;
+    sqlite3_stmt *st, *cnt;
+    char object[48];
+    int was_confirmed, rc = -1;
+
+    if (reg_load(db, id, &r, e) < 0)
+        return -1;
+    if (strcmp(r.status, "cancelled") == 0) {
+        err_set(e, ERR_ALREADY_CANCELLED, NULL, "this registration is already cancelled");
+        goto out;
+    }
+    was_confirmed = strcmp(r.status, "confirmed") == 0;
+    st = db_stmt(db, "UPDATE registrations SET status = 'cancelled',"
+                     " waitlist_seq = NULL, updated_at = ? WHERE id = ?");
+    cnt = was_confirmed
+        ? db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count - 1"
+                      " WHERE id = ?")
+        : db_stmt(db, "UPDATE meetings SET waitlist_count = waitlist_count - 1"
+                      " WHERE id = ?");
+    if (st == NULL || cnt == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(cnt, 1, r.meeting_id);
+    if (sqlite3_step(st) != SQLITE_DONE || sqlite3_step(cnt) != SQLITE_DONE) {
+        sqlite3_reset(st);
+        sqlite3_reset(cnt);
+        err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        goto out;
+    }
+    sqlite3_reset(st);
+    sqlite3_reset(cnt);
+    snprintf(object, sizeof object, "registration:%lld", id);
+    if ((was_confirmed && meeting_promote(db, r.meeting_id, now) < 0) ||
+        (actor && audit_add(db, now, actor, "registration.cancel", object, NULL) < 0)) {
+        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        goto out;
+    }
+    rc = 0;
+out:
+    reg_clear(&r);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/* registration.h - registrations: seats, the waiting list, changes and
+ * cancellation.  Every function here runs inside the caller's transaction
+ * and keeps the meeting's seat counters in step with the rows it changes,
+ * so capacity is exact however many requests arrive at once. */
+#ifndef SAIETS_REGISTRATION_H
+#define SAIETS_REGISTRATION_H
+
+#include <jansson.h>
+
+#include "db.h"
+#include "errors.h"
+#include "jfield.h"
+#include "token.h"
+
+#define REG_NAME_MAX 200
+#define REG_EMAIL_MAX 254
+#define REG_PHONE_MAX 40
+
+struct registration {
+    long long id;
+    long long meeting_id;
+    long long person_id;
+    char first_name[JF_TEXT_BYTES(REG_NAME_MAX)];
+    char last_name[JF_TEXT_BYTES(REG_NAME_MAX)];
+    char email[JF_TEXT_BYTES(REG_EMAIL_MAX)];
+    long long organisation_id; /* 0: not a known organisation */
+    char organisation[JF_TEXT_BYTES(REG_NAME_MAX)];
+    char position[JF_TEXT_BYTES(REG_NAME_MAX)];
+    char phone[JF_TEXT_BYTES(REG_PHONE_MAX)];
+    json_t *answers; /* owned */
+    char status[12];
+    long long waitlist_position; /* 0 unless waitlisted */
+    long long created_at, updated_at;
+};
+
+void reg_clear(struct registration *r);
+
+/* 0, or -1 with not_found. */
+int reg_load(struct db *db, long long id, struct registration *r, struct err *e);
+
+/* Registers for a meeting from a JSON body.  On success *id is the new
+ * registration and token its manage token (shown once, stored hashed). */
+int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
+               long long *id, char token[TOKEN_LEN + 1], struct err *e);
+
+/* Changes the participant's own fields; actor is recorded in the audit log
+ * when it is an organizer ("account:N"), NULL for the participant. */
+int reg_patch(struct db *db, long long id, json_t *in, long long now,
+              const char *actor, struct err *e);
+
+/* Cancels; a freed seat goes to the first waitlisted registration. */
+int reg_cancel(struct db *db, long long id, long long now, const char *actor,
+               struct err *e);
+
+/* Registration id for a manage-token hash: 1 found, 0 not, -1 error. */
+int reg_find_by_token(struct db *db, const uint8_t hash[TOKEN_HASH_LEN],
+                      long long *id);
+
+json_t *reg_to_json(const struct registration *r);
+
+/* All registrations of a meeting as JSON objects, unsorted; status may be
+ * NULL for all. */
+json_t *reg_list_json(struct db *db, long long meeting_id, const char *status);
+
+/* 1 for a plausible e-mail address (one @, a dotted domain, no spaces). */
+int reg_email_ok(const char *s);
+
+#endif

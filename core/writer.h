@@ -1,0 +1,52 @@
+/* writer.h - group commit: one thread owns the write connection and commits
+ * every write queued while the previous commit was on disk in a single
+ * transaction (one fsync with synchronous=FULL), then hands the jobs back.
+ *
+ * The writer knows nothing of HTTP or libevent: the caller gives a notify
+ * function, called on the writer thread whenever finished jobs are ready,
+ * and collects them on its own thread with writer_collect().
+ *
+ * A job is owned by its submitter; the writer only links it into lists.
+ * Each job runs inside its own SAVEPOINT, so a job that fails leaves no
+ * trace while the others in the batch still commit. */
+#ifndef SAIETS_WRITER_H
+#define SAIETS_WRITER_H
+
+#include "db.h"
+#include "errors.h"
+
+struct wjob {
+    /* Runs on the writer thread inside the batch transaction: 0 or -1 with
+     * err set.  Must not block on anything but the database. */
+    int (*run)(struct db *db, struct wjob *job);
+    /* Called by whoever collects finished jobs. */
+    void (*done)(struct wjob *job);
+    long long now; /* request time, unix seconds, set by the submitter */
+    int rc;        /* result of run(), or -1 if the commit failed */
+    struct err err;
+    struct wjob *next;
+};
+
+struct writer_stats {
+    unsigned long long jobs, batches, max_batch;
+};
+
+struct writer;
+
+/* Opens its own connection to path and starts the thread. */
+struct writer *writer_start(const char *path, void (*notify)(void *), void *arg,
+                            char **errmsg);
+
+void writer_submit(struct writer *w, struct wjob *job);
+
+/* Takes the finished jobs, oldest first (NULL when none). */
+struct wjob *writer_collect(struct writer *w);
+
+/* Runs every job still queued, stops the thread, closes the connection.
+ * Finished jobs are left for a last writer_collect(); then writer_free(). */
+void writer_stop(struct writer *w);
+void writer_free(struct writer *w);
+
+struct writer_stats writer_stats(struct writer *w);
+
+#endif

@@ -1,0 +1,178 @@
+/* test_csv.c - unit tests for core/csv (RFC 4180 writer, formula guard).
+ *
+ * Must never: accept output a spreadsheet would run as a formula, or
+ * quoting that RFC 4180 readers would split differently. */
+#include "csv.h"
+
+#include <check.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The text of one cell written as the first of its row. */
+static void check_cell(const char *in, const char *want)
+{
+    struct buf b = BUF_INIT;
+
+    csv_cell(&b, in, 1);
+    ck_assert(buf_ok(&b));
+    ck_assert_msg(strcmp(buf_cstr(&b), want) == 0, "cell \"%s\": got [%s], want [%s]",
+                  in ? in : "(null)", buf_cstr(&b), want);
+    buf_free(&b);
+}
+
+START_TEST(test_plain)
+{
+    check_cell("Ilze", "Ilze");
+    check_cell("izglītības speciāliste", "izglītības speciāliste");
+    check_cell("", "");
+    check_cell("a=b", "a=b");  /* only the first character matters */
+    check_cell("1-2", "1-2");
+    check_cell("it's", "it's");
+}
+END_TEST
+
+START_TEST(test_quoting)
+{
+    check_cell("a,b", "\"a,b\"");
+    check_cell("say \"hi\"", "\"say \"\"hi\"\"\"");
+    check_cell("\"", "\"\"\"\"");
+    check_cell("\"\"", "\"\"\"\"\"\"");
+    check_cell("line1\nline2", "\"line1\nline2\"");
+    check_cell("line1\r\nline2", "\"line1\r\nline2\"");
+    check_cell("x\r", "\"x\r\"");
+    check_cell(",", "\",\"");
+}
+END_TEST
+
+START_TEST(test_formula)
+{
+    check_cell("=1+2", "'=1+2");
+    check_cell("+37120000000", "'+37120000000");
+    check_cell("-5", "'-5"); /* text, not csv_cell_int: still neutralised */
+    check_cell("@SUM(A1)", "'@SUM(A1)");
+    check_cell("\tx", "'\tx");
+    check_cell("\rx", "\"'\rx\""); /* CR: prefixed, and quoted because of the CR */
+    check_cell("=a,b", "\"'=a,b\"");
+    check_cell("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"");
+    check_cell("-", "'-");
+    check_cell("=", "'=");
+    check_cell("'=already", "'=already"); /* a leading ' is left as it is */
+}
+END_TEST
+
+START_TEST(test_null_and_separators)
+{
+    struct buf b = BUF_INIT;
+
+    check_cell(NULL, "");
+    csv_cell(&b, NULL, 1);
+    csv_cell(&b, NULL, 0);
+    csv_cell(&b, "", 0);
+    ck_assert_str_eq(buf_cstr(&b), ",,");
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_utf8_untouched)
+{
+    check_cell("Ģirts Ķīsis, Ļaudis Ņuta", "\"Ģirts Ķīsis, Ļaudis Ņuta\"");
+    check_cell("Rēzeknes novada pašvaldība", "Rēzeknes novada pašvaldība");
+    check_cell("Čakste Šmits Žagata Ūdris Ēriks Īva Āboliņa",
+               "Čakste Šmits Žagata Ūdris Ēriks Īva Āboliņa");
+}
+END_TEST
+
+START_TEST(test_int)
+{
+    struct buf b = BUF_INIT;
+
+    csv_cell_int(&b, 0, 1);
+    csv_cell_int(&b, 42, 0);
+    csv_cell_int(&b, -7, 0);
+    csv_cell_int(&b, LLONG_MAX, 0);
+    csv_cell_int(&b, LLONG_MIN, 0);
+    ck_assert(buf_ok(&b));
+    ck_assert_str_eq(buf_cstr(&b),
+                     "0,42,-7,9223372036854775807,-9223372036854775808");
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_rows)
+{
+    struct buf b = BUF_INIT;
+
+    csv_cell(&b, "id", 1);
+    csv_cell(&b, "first_name", 0);
+    csv_cell(&b, "last_name", 0);
+    csv_cell(&b, "organisation", 0);
+    csv_cell(&b, "phone", 0);
+    csv_cell(&b, "waitlist_position", 0);
+    csv_end_row(&b);
+    csv_cell_int(&b, 17, 1);
+    csv_cell(&b, "Ilze", 0);
+    csv_cell(&b, "Bērziņa", 0);
+    csv_cell(&b, "Biedrība \"Kopā\", Rīga", 0);
+    csv_cell(&b, "+371 20000000", 0);
+    csv_cell(&b, NULL, 0);
+    csv_end_row(&b);
+    csv_cell_int(&b, -1, 1);
+    csv_end_row(&b);
+    ck_assert(buf_ok(&b));
+    ck_assert_str_eq(buf_cstr(&b),
+                     "id,first_name,last_name,organisation,phone,waitlist_position\r\n"
+                     "17,Ilze,Bērziņa,\"Biedrība \"\"Kopā\"\", Rīga\",'+371 20000000,\r\n"
+                     "-1\r\n");
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_long_cell)
+{
+    /* Longer than buf's first allocation, with quotes spread through it. */
+    struct buf b = BUF_INIT;
+    char in[1001];
+    size_t i, quotes = 0;
+
+    for (i = 0; i < 1000; i++) {
+        in[i] = (i % 7 == 0) ? '"' : 'x';
+        quotes += in[i] == '"';
+    }
+    in[1000] = '\0';
+    csv_cell(&b, in, 1);
+    ck_assert(buf_ok(&b));
+    ck_assert_uint_eq(b.len, 1000 + quotes + 2);
+    ck_assert_int_eq(b.data[0], '"');
+    ck_assert_int_eq(b.data[b.len - 1], '"');
+    buf_free(&b);
+}
+END_TEST
+
+static Suite *csv_suite(void)
+{
+    Suite *s = suite_create("csv");
+    TCase *tc = tcase_create("writer");
+
+    tcase_add_test(tc, test_plain);
+    tcase_add_test(tc, test_quoting);
+    tcase_add_test(tc, test_formula);
+    tcase_add_test(tc, test_null_and_separators);
+    tcase_add_test(tc, test_utf8_untouched);
+    tcase_add_test(tc, test_int);
+    tcase_add_test(tc, test_rows);
+    tcase_add_test(tc, test_long_cell);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(csv_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
