@@ -1,4 +1,6 @@
 /* api_meetings.c - /api/v1/meetings: list, create, read, change. */
+#include <stdio.h>
+
 #include "http.h"
 #include "meeting.h"
 
@@ -27,18 +29,17 @@ void api_meetings_list(struct http_ctx *c)
     http_reply_json(c, 200, json_pack("{s:o}", "meetings", list));
 }
 
+static json_t *make_meeting(struct http_ctx *c, struct err *e)
+{
+    return meeting_json_by_id(c->app->rdb, c->id, e);
+}
+
 void api_meeting_get(struct http_ctx *c)
 {
-    struct err e;
-    json_t *o;
+    char key[48];
 
-    err_clear(&e);
-    o = meeting_json_by_id(c->app->rdb, c->id, &e);
-    if (o == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, o);
+    snprintf(key, sizeof key, "meeting:%lld", c->id);
+    http_reply_cached(c, key, make_meeting);
 }
 
 static int run_meeting_create(struct db *db, struct wjob *job)

@@ -26,7 +26,7 @@ static json_t *reg_json_by_id(struct db *db, long long id, struct err *e)
 static int run_reg_create(struct db *db, struct wjob *job)
 {
     struct http_ctx *c = http_ctx_of(job);
-    char token[TOKEN_LEN + 1];
+    char token[TOKEN_MAX_LEN + 1];
     long long id;
 
     if (reg_create(db, c->id, c->in, job->now, &id, token, &job->err) < 0)

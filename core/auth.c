@@ -30,7 +30,8 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
     uint8_t hash[TOKEN_HASH_LEN];
     enum token_kind kind;
     sqlite3_stmt *st;
-    int rc;
+    long long id;
+    int rc, match = 0;
 
     memset(p, 0, sizeof *p);
     strcpy(p->actor, "anonymous");
@@ -42,26 +43,29 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
     header += 7;
     while (*header == ' ')
         header++;
-    if (token_hash(header, &kind, hash) < 0)
+    if (token_parse(header, &kind, &id, hash) < 0)
         return err_set(e, ERR_UNAUTHORIZED, NULL, "malformed token");
     if (kind == TOKEN_REGISTRATION) {
-        rc = reg_find_by_token(db, hash, &p->registration_id);
+        rc = reg_token_matches(db, id, hash);
         if (rc < 0)
             return err_set(e, ERR_INTERNAL, NULL, "storage error");
         if (rc == 0)
             return err_set(e, ERR_UNAUTHORIZED, NULL, "unknown token");
         p->kind = PRINCIPAL_REGISTRATION;
-        snprintf(p->actor, sizeof p->actor, "registration:%lld", p->registration_id);
+        p->registration_id = id;
+        snprintf(p->actor, sizeof p->actor, "registration:%lld", id);
         return 0;
     }
-    st = db_stmt(db, "SELECT a.id, a.role FROM api_tokens t JOIN accounts a"
-                     " ON a.id = t.account_id WHERE t.token_hash = ?"
-                     " AND t.revoked_at IS NULL");
+    st = db_stmt(db, "SELECT a.id, a.role, t.token_hash FROM api_tokens t"
+                     " JOIN accounts a ON a.id = t.account_id"
+                     " WHERE t.id = ? AND t.revoked_at IS NULL");
     if (st == NULL)
         return err_set(e, ERR_INTERNAL, NULL, "storage error");
-    sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 2) == TOKEN_HASH_LEN &&
+        token_hash_equal(sqlite3_column_blob(st, 2), hash)) {
+        match = 1;
         p->kind = PRINCIPAL_ACCOUNT;
         p->account_id = sqlite3_column_int64(st, 0);
         p->role = strcmp((const char *)sqlite3_column_text(st, 1), "admin") == 0
@@ -69,17 +73,17 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
         snprintf(p->actor, sizeof p->actor, "account:%lld", p->account_id);
     }
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return err_set(e, ERR_UNAUTHORIZED, NULL, "unknown token");
-    if (rc != SQLITE_ROW)
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    if (!match)
+        return err_set(e, ERR_UNAUTHORIZED, NULL, "unknown token");
     return 0;
 }
 
 int auth_token_create(struct db *db, enum role role, const char *name, long long now,
-                      char out[TOKEN_LEN + 1], struct err *e)
+                      char out[TOKEN_MAX_LEN + 1], struct err *e)
 {
-    uint8_t hash[TOKEN_HASH_LEN];
+    struct token_secret secret;
     sqlite3_stmt *st;
     long long account;
 
@@ -97,18 +101,19 @@ int auth_token_create(struct db *db, enum role role, const char *name, long long
     }
     sqlite3_reset(st);
     account = db_last_id(db);
-    token_new(TOKEN_ACCOUNT, out, hash);
+    token_secret_new(&secret);
     st = db_stmt(db, "INSERT INTO api_tokens(account_id, token_hash, created_at)"
                      " VALUES (?,?,?)");
     if (st == NULL)
         return err_set(e, ERR_INTERNAL, NULL, "storage error");
     sqlite3_bind_int64(st, 1, account);
-    sqlite3_bind_blob(st, 2, hash, sizeof hash, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
     if (sqlite3_step(st) != SQLITE_DONE) {
         sqlite3_reset(st);
         return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
     }
     sqlite3_reset(st);
+    token_format(TOKEN_ACCOUNT, db_last_id(db), &secret, out);
     return 0;
 }

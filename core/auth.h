@@ -35,6 +35,6 @@ int auth_may_manage(const struct principal *p, long long registration_id);
 /* Creates an account with a role and prints nothing: the token is returned
  * in out (shown once by the caller, stored only as a hash). */
 int auth_token_create(struct db *db, enum role role, const char *name, long long now,
-                      char out[TOKEN_LEN + 1], struct err *e);
+                      char out[TOKEN_MAX_LEN + 1], struct err *e);
 
 #endif

@@ -93,7 +93,7 @@ static long long demo_fill(struct db *db, long long now, char *errbuf, size_t er
     long long network, host, meeting, orgs[N(municipalities)];
     json_t *in;
     struct err e;
-    char token[TOKEN_LEN + 1];
+    char token[TOKEN_MAX_LEN + 1];
 
     network = dir_network_ensure(db, "Izglītības un kultūras tīkls", now);
     for (size_t i = 0; i < N(municipalities); i++) {

@@ -17,6 +17,7 @@
 #include "collate.h"
 #include "db.h"
 #include "errors.h"
+#include "respcache.h"
 #include "writer.h"
 
 #define HTTP_JSON_BODY_MAX (64 * 1024)
@@ -46,6 +47,9 @@ struct app {
     struct event *wake;     /* the writer says: jobs are done */
     struct event *sweep;    /* once a second: connection deadlines */
     struct event *sigint, *sigterm;
+    struct event *logtick;  /* flushes the request log */
+    struct respcache *cache;
+    long long boot;         /* start time: part of every ETag */
     struct conn_guard *guards;
     int connections;
     int inflight;           /* write jobs submitted, not yet answered */
@@ -76,6 +80,12 @@ void http_reply_code(struct http_ctx *c, enum err_code code, const char *fmt, ..
     __attribute__((format(printf, 3, 4)));
 void http_reply_text(struct http_ctx *c, int status, const char *content_type,
                      const char *data, size_t len);
+
+/* Answers from the cache (or renders with make(), caches and answers) with
+ * an ETag for the current data generation; If-None-Match gives 304.
+ * make() returns a new reference or NULL with *e set. */
+void http_reply_cached(struct http_ctx *c, const char *key,
+                       json_t *(*make)(struct http_ctx *c, struct err *e));
 
 /* --- reading ------------------------------------------------------------ */
 /* Parses the body as a JSON object (64 KiB at most).  On failure answers

@@ -36,7 +36,7 @@ static void ctx_free(struct http_ctx *c)
 static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
 {
     if (!c->app->opt.quiet)
-        log_info("%s %s %d %.2fms", method_name(c->method),
+        log_access("%s %s %d %.2fms", method_name(c->method),
                  evhttp_request_get_uri(c->req), status, tu_mono_ms() - c->t0);
     evhttp_send_reply(c->req, status, NULL, buf);
     evbuffer_free(buf);
@@ -198,4 +198,53 @@ void http_submit(struct http_ctx *c, int (*run)(struct db *, struct wjob *))
     c->job.now = tu_now();
     c->app->inflight++;
     writer_submit(c->app->writer, &c->job);
+}
+
+void http_reply_cached(struct http_ctx *c, const char *key,
+                       json_t *(*make)(struct http_ctx *c, struct err *e))
+{
+    struct app *app = c->app;
+    unsigned long long gen = writer_generation(app->writer);
+    struct evkeyvalq *out = evhttp_request_get_output_headers(c->req);
+    const char *inm = evhttp_find_header(evhttp_request_get_input_headers(c->req),
+                                         "If-None-Match");
+    const char *body;
+    char etag[64];
+    size_t len;
+
+    /* Read the generation before the data: what we render is at least as
+     * new as the generation it is filed under. */
+    snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)app->boot, gen);
+    body = respcache_get(app->cache, key, gen, &len);
+    if (body == NULL) {
+        struct err e;
+        json_t *o;
+        char *text;
+
+        err_clear(&e);
+        o = make(c, &e);
+        if (o == NULL) {
+            http_reply_err(c, &e);
+            return;
+        }
+        text = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        if (text == NULL) {
+            http_reply_code(c, ERR_INTERNAL, "out of memory");
+            return;
+        }
+        respcache_put(app->cache, key, gen, text, strlen(text));
+        evhttp_add_header(out, "ETag", etag);
+        evhttp_add_header(out, "Cache-Control", "no-cache");
+        http_reply_text(c, 200, "application/json", text, strlen(text));
+        free(text);
+        return;
+    }
+    evhttp_add_header(out, "ETag", etag);
+    evhttp_add_header(out, "Cache-Control", "no-cache");
+    if (inm && strcmp(inm, etag) == 0) {
+        http_reply_text(c, 304, "application/json", "", 0);
+        return;
+    }
+    http_reply_text(c, 200, "application/json", body, len);
 }

@@ -362,6 +362,14 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     maybe_finish(app);
 }
 
+static void log_tick(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    (void)arg;
+    log_flush();
+}
+
 static void raise_fd_limit(int max_connections)
 {
     struct rlimit rl;
@@ -376,7 +384,7 @@ static void raise_fd_limit(int max_connections)
 int http_serve(const struct http_options *opt)
 {
     struct app app;
-    struct timeval idle = {opt->idle_timeout, 0}, second = {1, 0};
+    struct timeval idle = {opt->idle_timeout, 0}, second = {1, 0}, tenth = {0, 100000};
     char *msg = NULL, *cerr = NULL;
     int rc = 1, port;
 
@@ -406,7 +414,11 @@ int http_serve(const struct http_options *opt)
     app.sweep = event_new(app.base, -1, EV_PERSIST, guard_sweep, &app);
     app.sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
     app.sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
-    if (!app.wake || !app.sweep || !app.sigint || !app.sigterm) {
+    app.logtick = event_new(app.base, -1, EV_PERSIST, log_tick, &app);
+    app.cache = respcache_new(256);
+    app.boot = tu_now();
+    if (!app.wake || !app.sweep || !app.sigint || !app.sigterm || !app.logtick ||
+        !app.cache) {
         log_error("cannot set up libevent events");
         goto out;
     }
@@ -442,6 +454,7 @@ int http_serve(const struct http_options *opt)
     evsignal_add(app.sigint, NULL);
     evsignal_add(app.sigterm, NULL);
     event_add(app.sweep, &second);
+    event_add(app.logtick, &tenth);
     printf("saiets: listening on http://%s:%d\n", opt->bind, port);
     fflush(stdout);
     log_info("serving %s on %s:%d (idle %ds, request %ds, max %d connections)",
@@ -461,6 +474,10 @@ out:
     if (app.http)
         evhttp_free(app.http);
     guards_free(&app);
+    log_flush();
+    if (app.logtick)
+        event_free(app.logtick);
+    respcache_free(app.cache);
     if (app.sigint)
         event_free(app.sigint);
     if (app.sigterm)

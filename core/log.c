@@ -7,6 +7,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+
+#define ACCESS_FLUSH_AT (64 * 1024)
+
+static struct buf access_log = BUF_INIT;
+static time_t access_sec = -1;
+static char access_prefix[32]; /* "YYYY-MM-DDTHH:MM:SS" of access_sec */
+
 void log_msg(const char *level, const char *fmt, ...)
 {
     char line[1024];
@@ -29,4 +37,42 @@ void log_msg(const char *level, const char *fmt, ...)
     if (write(STDERR_FILENO, line, (size_t)n) < 0) {
         /* nowhere left to report it */
     }
+}
+
+void log_access(const char *fmt, ...)
+{
+    struct timeval tv;
+    struct tm tm;
+    va_list ap;
+    char line[512];
+    int n;
+
+    gettimeofday(&tv, NULL);
+    if (tv.tv_sec != access_sec) {
+        access_sec = tv.tv_sec;
+        gmtime_r(&tv.tv_sec, &tm);
+        strftime(access_prefix, sizeof access_prefix, "%Y-%m-%dT%H:%M:%S", &tm);
+    }
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    buf_printf(&access_log, "%s.%03dZ info %s\n", access_prefix,
+               (int)(tv.tv_usec / 1000), line);
+    if (access_log.len >= ACCESS_FLUSH_AT)
+        log_flush();
+}
+
+void log_flush(void)
+{
+    size_t off = 0;
+
+    while (off < access_log.len) {
+        ssize_t w = write(STDERR_FILENO, access_log.data + off, access_log.len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    buf_reset(&access_log);
 }

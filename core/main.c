@@ -202,7 +202,7 @@ static int cmd_token(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *path = DEFAULT_DB, *role_name = NULL, *name = NULL;
-    char token[TOKEN_LEN + 1];
+    char token[TOKEN_MAX_LEN + 1];
     enum role role;
     struct db *db;
     struct err e;

@@ -153,20 +153,20 @@ fail:
     return NULL;
 }
 
-int reg_find_by_token(struct db *db, const uint8_t hash[TOKEN_HASH_LEN],
-                      long long *id)
+int reg_token_matches(struct db *db, long long id, const uint8_t hash[TOKEN_HASH_LEN])
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM registrations WHERE token_hash = ?");
-    int rc;
+    sqlite3_stmt *st = db_stmt(db, "SELECT token_hash FROM registrations WHERE id = ?");
+    int rc, match = 0;
 
     if (st == NULL)
         return -1;
-    sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
+        match = sqlite3_column_bytes(st, 0) == TOKEN_HASH_LEN &&
+                token_hash_equal(sqlite3_column_blob(st, 0), hash);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return rc == SQLITE_ROW ? match : rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Finds or adds the person with this e-mail; returns the id or -1. */
@@ -338,11 +338,11 @@ static int window_check(const struct meeting *m, long long now, struct err *e)
 }
 
 int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
-               long long *id, char token[TOKEN_LEN + 1], struct err *e)
+               long long *id, char token[TOKEN_MAX_LEN + 1], struct err *e)
 {
     struct meeting m;
     struct registration r;
-    uint8_t hash[TOKEN_HASH_LEN];
+    struct token_secret secret;
     sqlite3_stmt *ins, *cnt;
     char *answers = NULL;
     int waitlisted, rc = -1;
@@ -354,7 +354,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     if (window_check(&m, now, e) < 0 || reg_apply(db, &r, in, m.form, 1, now, e) < 0)
         goto out;
     waitlisted = m.confirmed >= m.capacity;
-    token_new(TOKEN_REGISTRATION, token, hash);
+    token_secret_new(&secret);
     answers = json_dumps(r.answers, JSON_COMPACT);
     ins = db_stmt(db, "INSERT INTO registrations(meeting_id, person_id, first_name,"
                       " last_name, email, organisation_id, organisation_name, position,"
@@ -383,7 +383,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     sqlite3_bind_text(ins, 11, waitlisted ? "waitlisted" : "confirmed", -1, SQLITE_STATIC);
     if (waitlisted)
         sqlite3_bind_int64(ins, 12, m.waitlist_next);
-    sqlite3_bind_blob(ins, 13, hash, sizeof hash, SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 13, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(ins, 14, now);
     rc = sqlite3_step(ins);
     sqlite3_reset(ins);
@@ -399,6 +399,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         goto out;
     }
     *id = db_last_id(db);
+    token_format(TOKEN_REGISTRATION, *id, &secret, token);
     sqlite3_bind_int64(cnt, 1, meeting_id);
     rc = sqlite3_step(cnt);
     sqlite3_reset(cnt);

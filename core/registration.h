@@ -41,7 +41,7 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
 /* Registers for a meeting from a JSON body.  On success *id is the new
  * registration and token its manage token (shown once, stored hashed). */
 int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
-               long long *id, char token[TOKEN_LEN + 1], struct err *e);
+               long long *id, char token[TOKEN_MAX_LEN + 1], struct err *e);
 
 /* Changes the participant's own fields; actor is recorded in the audit log
  * when it is an organizer ("account:N"), NULL for the participant. */
@@ -52,9 +52,9 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
 int reg_cancel(struct db *db, long long id, long long now, const char *actor,
                struct err *e);
 
-/* Registration id for a manage-token hash: 1 found, 0 not, -1 error. */
-int reg_find_by_token(struct db *db, const uint8_t hash[TOKEN_HASH_LEN],
-                      long long *id);
+/* 1 when registration id exists and its manage token's secret hashes to
+ * hash, 0 when not, -1 on a storage error. */
+int reg_token_matches(struct db *db, long long id, const uint8_t hash[TOKEN_HASH_LEN]);
 
 json_t *reg_to_json(const struct registration *r);
 

@@ -1,11 +1,21 @@
-/* writer.c - the group-commit writer thread; see writer.h. */
+/* writer.c - the group-commit writer thread and its checkpointer; see
+ * writer.h.
+ *
+ * SQLite's automatic checkpoint runs inside the COMMIT that crosses the
+ * threshold, so one unlucky batch would wait for thousands of pages to be
+ * copied and fsynced.  The writer turns it off and a second thread, with
+ * its own connection, runs PASSIVE checkpoints (which never block the
+ * writer) whenever the WAL has grown past CHECKPOINT_PAGES. */
 #include "writer.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+
+#define CHECKPOINT_PAGES 1000
 
 struct writer {
     struct db *db;
@@ -19,6 +29,13 @@ struct writer {
     void (*notify)(void *);
     void *arg;
     struct writer_stats stats; /* guarded by mu */
+    /* checkpointer */
+    struct db *ckdb;
+    pthread_t ckthread;
+    pthread_cond_t ckcv;
+    int ckstarted;
+    int wal_pages;             /* guarded by mu: WAL size after the last commit */
+    atomic_ullong generation;  /* commits completed */
 };
 
 static struct wjob *reverse(struct wjob *j)
@@ -42,16 +59,31 @@ static void fail_all(struct wjob *batch, const char *why)
     }
 }
 
-/* Runs one batch (oldest first) in one transaction. */
-static void run_batch(struct db *db, struct wjob *batch)
+/* Runs a cached statement that returns no rows: 0 or -1. */
+static int step_once(struct db *db, const char *sql)
 {
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs one batch (oldest first) in one transaction. */
+static void run_batch(struct writer *w, struct wjob *batch)
+{
+    struct db *db = w->db;
+
     if (db_begin(db) < 0) {
         fail_all(batch, "storage unavailable");
         return;
     }
     for (struct wjob *j = batch; j; j = j->next) {
         err_clear(&j->err);
-        if (db_exec(db, "SAVEPOINT job") < 0) {
+        if (step_once(db, "SAVEPOINT job") < 0) {
             j->rc = err_set(&j->err, ERR_INTERNAL, NULL, "storage error");
             continue;
         }
@@ -59,14 +91,53 @@ static void run_batch(struct db *db, struct wjob *batch)
         if (j->rc < 0) {
             if (j->err.code == ERR_NONE)
                 err_set(&j->err, ERR_INTERNAL, NULL, "storage error");
-            db_exec(db, "ROLLBACK TO job");
+            step_once(db, "ROLLBACK TO job");
         }
-        db_exec(db, "RELEASE job");
+        step_once(db, "RELEASE job");
     }
     if (db_commit(db) < 0) {
         db_rollback(db);
         fail_all(batch, "the change could not be saved");
     }
+    atomic_fetch_add(&w->generation, 1);
+}
+
+/* Called by SQLite on the writer thread after each commit. */
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages)
+{
+    struct writer *w = arg;
+
+    (void)h;
+    (void)name;
+    pthread_mutex_lock(&w->mu);
+    w->wal_pages = pages;
+    if (pages >= CHECKPOINT_PAGES)
+        pthread_cond_signal(&w->ckcv);
+    pthread_mutex_unlock(&w->mu);
+    return SQLITE_OK;
+}
+
+static void *checkpointer_main(void *arg)
+{
+    struct writer *w = arg;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        int log = 0, done = 0;
+
+        while (w->wal_pages < CHECKPOINT_PAGES && !w->stopping)
+            pthread_cond_wait(&w->ckcv, &w->mu);
+        if (w->stopping)
+            break;
+        w->wal_pages = 0;
+        pthread_mutex_unlock(&w->mu);
+        if (sqlite3_wal_checkpoint_v2(db_handle(w->ckdb), NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                      &log, &done) != SQLITE_OK)
+            log_warn("checkpoint: %s", db_errmsg(w->ckdb));
+        pthread_mutex_lock(&w->mu);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
 }
 
 static void *writer_main(void *arg)
@@ -86,7 +157,7 @@ static void *writer_main(void *arg)
         w->queue = NULL;
         pthread_mutex_unlock(&w->mu);
 
-        run_batch(w->db, batch);
+        run_batch(w, batch);
 
         pthread_mutex_lock(&w->mu);
         for (last = batch; last; last = last->next)
@@ -120,10 +191,21 @@ struct writer *writer_start(const char *path, void (*notify)(void *), void *arg,
         return NULL;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
+    pthread_cond_init(&w->ckcv, NULL);
     w->notify = notify;
     w->arg = arg;
-    if (db_open(path, 0, &w->db, errmsg) < 0)
+    if (db_open(path, 0, &w->db, errmsg) < 0 || db_open(path, 0, &w->ckdb, errmsg) < 0)
         goto fail;
+    if (db_exec(w->db, "PRAGMA wal_autocheckpoint=0") < 0) {
+        *errmsg = strdup("cannot configure checkpoints");
+        goto fail;
+    }
+    sqlite3_wal_hook(db_handle(w->db), wal_hook, w);
+    if (pthread_create(&w->ckthread, NULL, checkpointer_main, w) != 0) {
+        *errmsg = strdup("cannot start the checkpoint thread");
+        goto fail;
+    }
+    w->ckstarted = 1;
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         *errmsg = strdup("cannot start the writer thread");
         goto fail;
@@ -157,14 +239,18 @@ struct wjob *writer_collect(struct writer *w)
 
 void writer_stop(struct writer *w)
 {
-    if (w == NULL || !w->started)
+    if (w == NULL)
         return;
     pthread_mutex_lock(&w->mu);
     w->stopping = 1;
     pthread_cond_signal(&w->cv);
+    pthread_cond_signal(&w->ckcv);
     pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    w->started = 0;
+    if (w->started)
+        pthread_join(w->thread, NULL);
+    if (w->ckstarted)
+        pthread_join(w->ckthread, NULL);
+    w->started = w->ckstarted = 0;
 }
 
 void writer_free(struct writer *w)
@@ -172,7 +258,9 @@ void writer_free(struct writer *w)
     if (w == NULL)
         return;
     writer_stop(w);
+    db_close(w->ckdb);
     db_close(w->db);
+    pthread_cond_destroy(&w->ckcv);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
     free(w);
@@ -186,4 +274,9 @@ struct writer_stats writer_stats(struct writer *w)
     s = w->stats;
     pthread_mutex_unlock(&w->mu);
     return s;
+}
+
+unsigned long long writer_generation(struct writer *w)
+{
+    return atomic_load(&w->generation);
 }

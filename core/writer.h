@@ -49,4 +49,8 @@ void writer_free(struct writer *w);
 
 struct writer_stats writer_stats(struct writer *w);
 
+/* How many commits have completed: any thread may read it.  Data read after
+ * reading generation g is at least as new as commit g. */
+unsigned long long writer_generation(struct writer *w);
+
 #endif

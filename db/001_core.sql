@@ -81,7 +81,7 @@ CREATE TABLE registrations (
     status            TEXT NOT NULL
                       CHECK (status IN ('confirmed','waitlisted','cancelled')),
     waitlist_seq      INTEGER,
-    token_hash        BLOB NOT NULL UNIQUE,
+    token_hash        BLOB NOT NULL,  -- BLAKE2b of the manage token's secret
     created_at        INTEGER NOT NULL,
     updated_at        INTEGER NOT NULL,
     CHECK ((status = 'waitlisted') = (waitlist_seq IS NOT NULL))
@@ -104,7 +104,7 @@ CREATE TABLE accounts (
 CREATE TABLE api_tokens (
     id          INTEGER PRIMARY KEY,
     account_id  INTEGER NOT NULL REFERENCES accounts(id),
-    token_hash  BLOB NOT NULL UNIQUE,
+    token_hash  BLOB NOT NULL,      -- BLAKE2b of the token's secret
     created_at  INTEGER NOT NULL,
     revoked_at  INTEGER
 );
