@@ -27,13 +27,14 @@ static int run_reg_create(struct db *db, struct wjob *job)
 {
     struct http_ctx *c = http_ctx_of(job);
     char token[TOKEN_MAX_LEN + 1];
-    long long id;
+    struct registration r;
 
-    if (reg_create(db, c->id, c->in, job->now, &id, token, &job->err) < 0)
+    if (reg_create(db, c->id, c->in, job->now, &r, token, &job->err) < 0)
         return -1;
-    c->out = reg_json_by_id(db, id, &job->err);
+    c->out = reg_to_json(&r);
+    reg_clear(&r);
     if (c->out == NULL)
-        return -1;
+        return err_set(&job->err, ERR_INTERNAL, NULL, "out of memory");
     json_object_set_new(c->out, "manage_token", json_string(token));
     c->status = 201;
     return 0;

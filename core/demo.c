@@ -126,7 +126,7 @@ static long long demo_fill(struct db *db, long long now, char *errbuf, size_t er
         const char *last = female ? female_last[(k * 5 + i) % N(female_last)]
                                   : male_last[(k * 5 + i) % N(male_last)];
         char email[64];
-        long long id;
+        struct registration r;
 
         /* Daugavpils sends a few more: it is the host. */
         size_t org = i < 6 ? 0 : (size_t)(i * 7) % N(municipalities);
@@ -140,11 +140,12 @@ static long long demo_fill(struct db *db, long long now, char *errbuf, size_t er
         if (in == NULL)
             goto storage;
         err_clear(&e);
-        if (reg_create(db, meeting, in, now, &id, token, &e) < 0) {
+        if (reg_create(db, meeting, in, now, &r, token, &e) < 0) {
             json_decref(in);
             snprintf(errbuf, errsz, "demo participant %d: %s", i + 1, e.message);
             return -1;
         }
+        reg_clear(&r);
         json_decref(in);
     }
     return meeting;

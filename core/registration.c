@@ -303,7 +303,11 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
         long long person = person_ensure(db, r->email, now);
         if (person < 0)
             return err_set(e, ERR_INTERNAL, NULL, "storage error");
-        dup = person_registered(db, r->meeting_id, person, r->id);
+        /* A new registration's duplicate is refused by the unique index on
+         * insert (one statement fewer on the busiest path); a changed
+         * e-mail is checked here, where the index would be too late to
+         * tell from other constraint failures. */
+        dup = creating ? 0 : person_registered(db, r->meeting_id, person, r->id);
         if (dup < 0)
             return err_set(e, ERR_INTERNAL, NULL, "storage error");
         if (dup)
@@ -338,7 +342,7 @@ static int window_check(const struct meeting *m, long long now, struct err *e)
 }
 
 int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
-               long long *id, char token[TOKEN_MAX_LEN + 1], struct err *e)
+               struct registration *out, char token[TOKEN_MAX_LEN + 1], struct err *e)
 {
     struct meeting m;
     struct registration r;
@@ -388,8 +392,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     rc = sqlite3_step(ins);
     sqlite3_reset(ins);
     if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-        /* The partial unique index caught what person_registered() could
-         * not have missed inside one transaction; say so anyway. */
+        /* registrations_live_person: this person is registered already. */
         rc = err_set(e, ERR_DUPLICATE_EMAIL, "email",
                      "email: already registered for this meeting");
         goto out;
@@ -398,8 +401,8 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
         goto out;
     }
-    *id = db_last_id(db);
-    token_format(TOKEN_REGISTRATION, *id, &secret, token);
+    r.id = db_last_id(db);
+    token_format(TOKEN_REGISTRATION, r.id, &secret, token);
     sqlite3_bind_int64(cnt, 1, meeting_id);
     rc = sqlite3_step(cnt);
     sqlite3_reset(cnt);
@@ -407,6 +410,12 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
         goto out;
     }
+    /* The caller gets the row as stored, without reading it back. */
+    snprintf(r.status, sizeof r.status, "%s", waitlisted ? "waitlisted" : "confirmed");
+    r.waitlist_position = waitlisted ? m.waitlisted + 1 : 0;
+    r.created_at = r.updated_at = now;
+    *out = r;
+    r.answers = NULL; /* now owned by *out */
     rc = 0;
 out:
     free(answers);

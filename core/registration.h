@@ -38,10 +38,11 @@ void reg_clear(struct registration *r);
 /* 0, or -1 with not_found. */
 int reg_load(struct db *db, long long id, struct registration *r, struct err *e);
 
-/* Registers for a meeting from a JSON body.  On success *id is the new
- * registration and token its manage token (shown once, stored hashed). */
+/* Registers for a meeting from a JSON body.  On success *out is the new
+ * registration as stored (release it with reg_clear) and token its manage
+ * token (shown once, stored hashed). */
 int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
-               long long *id, char token[TOKEN_MAX_LEN + 1], struct err *e);
+               struct registration *out, char token[TOKEN_MAX_LEN + 1], struct err *e);
 
 /* Changes the participant's own fields; actor is recorded in the audit log
  * when it is an organizer ("account:N"), NULL for the participant. */

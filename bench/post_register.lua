@@ -1,0 +1,40 @@
+-- post_register.lua: wrk script that POSTs JSON registrations with e-mails unique
+-- across all wrk threads and requests (the server answers a repeated e-mail with 409).
+--
+-- usage: wrk -t2 -c50 -d10s -s bench/post_register.lua http://127.0.0.1:PORT \
+--            -- /api/v1/meetings/2/registrations [TAG]
+-- The path is the first argument after "--", else $BENCH_PATH, else the URL's path.
+-- TAG (else $BENCH_TAG) keeps e-mails of several runs against one database apart,
+-- e.g. "warm" for the warm-up and "run" for the measured run:
+--   no tag: u<thread>-<n>@bench.invalid     tag: u<tag>-<thread>-<n>@bench.invalid
+-- Reporting (RPS, P50_MS, P99_MS, NON2XX, ...) comes from report.lua next to this file.
+
+local script_dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+dofile(script_dir .. "report.lua")
+
+-- setup() runs in wrk's main Lua state once per thread, before that thread's init().
+local next_thread_id = 1
+function setup(thread)
+  thread:set("thread_id", next_thread_id)
+  next_thread_id = next_thread_id + 1
+end
+
+-- Everything below runs in each thread's own Lua state.
+local path, prefix, headers
+local n = 0
+
+function init(args)
+  path = args[1] or os.getenv("BENCH_PATH") or wrk.path
+  local tag = args[2] or os.getenv("BENCH_TAG") or ""
+  prefix = "u" .. (tag ~= "" and (tag .. "-") or "") .. tostring(thread_id) .. "-"
+  headers = {}
+  for k, v in pairs(wrk.headers) do headers[k] = v end  -- keep any -H given to wrk
+  headers["Content-Type"] = "application/json"
+end
+
+function request()
+  n = n + 1
+  local body = '{"first_name":"Bench","last_name":"User","email":"' .. prefix .. n
+    .. '@bench.invalid","organisation":"Bench org"}'
+  return wrk.format("POST", path, headers, body)
+end
