@@ -201,7 +201,7 @@ static const char overloaded_reply[] =
     "HTTP/1.1 503 Service Unavailable\r\n"
     "Content-Type: application/json\r\n"
     "Connection: close\r\n"
-    "Content-Length: 79\r\n\r\n"
+    "Content-Length: 76\r\n\r\n"
     "{\"error\":{\"code\":\"overloaded\",\"message\":\"too many connections, try again\"}}\n";
 
 static void guard_input(struct evbuffer *buf, const struct evbuffer_cb_info *info,
@@ -238,6 +238,35 @@ static void guard_output(struct evbuffer *buf, const struct evbuffer_cb_info *in
         g->started = 0; /* an answer is on its way: the request is done */
 }
 
+static void guard_release(struct conn_guard *g)
+{
+    evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->in_cb);
+    evbuffer_remove_cb_entry(bufferevent_get_output(g->bev), g->out_cb);
+    bufferevent_decref(g->bev);
+    free(g);
+}
+
+/* Forgets connections evhttp has freed: bufferevent_free() clears the
+ * callbacks, and our reference kept the memory alive until now. */
+static void guard_reap(struct app *app)
+{
+    struct conn_guard **pp = &app->guards;
+
+    while (*pp) {
+        struct conn_guard *g = *pp;
+        bufferevent_event_cb eventcb = NULL;
+
+        bufferevent_getcb(g->bev, NULL, NULL, &eventcb, NULL);
+        if (eventcb == NULL) {
+            *pp = g->next;
+            guard_release(g);
+            app->connections--;
+            continue;
+        }
+        pp = &g->next;
+    }
+}
+
 static struct bufferevent *guard_bevcb(struct event_base *base, void *arg)
 {
     struct app *app = arg;
@@ -252,7 +281,9 @@ static struct bufferevent *guard_bevcb(struct event_base *base, void *arg)
     g->bev = bev;
     g->in_cb = evbuffer_add_cb(bufferevent_get_input(bev), guard_input, g);
     g->out_cb = evbuffer_add_cb(bufferevent_get_output(bev), guard_output, g);
-    bufferevent_incref(bev); /* ours: see guard_sweep() */
+    bufferevent_incref(bev); /* ours: see guard_reap() */
+    if (app->connections >= app->opt.max_connections)
+        guard_reap(app); /* closed ones may not have been counted out yet */
     g->reject = app->connections >= app->opt.max_connections || app->stopping;
     g->next = app->guards;
     app->guards = g;
@@ -260,31 +291,17 @@ static struct bufferevent *guard_bevcb(struct event_base *base, void *arg)
     return bev;
 }
 
-/* Once a second: forget connections evhttp has freed (bufferevent_free
- * clears the callbacks; our reference kept the memory alive), and close
- * those whose request has been arriving for longer than the deadline. */
+/* Once a second: reap, and close connections whose request has been
+ * arriving for longer than the deadline. */
 static void guard_sweep(evutil_socket_t fd, short what, void *arg)
 {
     struct app *app = arg;
-    struct conn_guard **pp = &app->guards;
     double now = tu_mono_ms(), limit = app->opt.request_timeout * 1000.0;
 
     (void)fd;
     (void)what;
-    while (*pp) {
-        struct conn_guard *g = *pp;
-        bufferevent_event_cb eventcb = NULL;
-
-        bufferevent_getcb(g->bev, NULL, NULL, &eventcb, NULL);
-        if (eventcb == NULL) {
-            *pp = g->next;
-            evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->in_cb);
-            evbuffer_remove_cb_entry(bufferevent_get_output(g->bev), g->out_cb);
-            bufferevent_decref(g->bev);
-            free(g);
-            app->connections--;
-            continue;
-        }
+    guard_reap(app);
+    for (struct conn_guard *g = app->guards; g; g = g->next) {
         if (g->started > 0 && now - g->started > limit) {
             evutil_socket_t s = bufferevent_getfd(g->bev);
             g->started = 0;
@@ -294,7 +311,6 @@ static void guard_sweep(evutil_socket_t fd, short what, void *arg)
                 shutdown(s, SHUT_RDWR);
             }
         }
-        pp = &g->next;
     }
 }
 
@@ -303,10 +319,7 @@ static void guards_free(struct app *app)
     while (app->guards) {
         struct conn_guard *g = app->guards;
         app->guards = g->next;
-        evbuffer_remove_cb_entry(bufferevent_get_input(g->bev), g->in_cb);
-        evbuffer_remove_cb_entry(bufferevent_get_output(g->bev), g->out_cb);
-        bufferevent_decref(g->bev);
-        free(g);
+        guard_release(g);
     }
 }
 
