@@ -31,6 +31,15 @@ static int type_known(const char *t)
     return 0;
 }
 
+/* 1 for a string of nothing but white space (or nothing at all). */
+static int blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
 static int has_options(const char *type)
 {
     return strcmp(type, "choice") == 0 || strcmp(type, "multi_choice") == 0;
@@ -64,7 +73,8 @@ static json_t *parse_field(json_t *f, size_t i, json_t *seen, struct err *e)
         err_set(e, ERR_INVALID_FIELD, sub, __VA_ARGS__);                      \
         goto fail;                                                            \
     } while (0)
-    if (jf_text(f, "key", JF_REQUIRED, 40, key, sizeof key, &tmp) < 0 || !key_ok(key))
+    if (jf_text(f, "key", JF_REQUIRED, 40, key, sizeof key, &tmp) < 0 || !key_ok(key) ||
+        strcmp(key, json_string_value(json_object_get(f, "key"))) != 0)
         FAIL_AT("key", "%s.key: must match [a-z][a-z0-9_]{0,39}", where);
     if (json_object_get(seen, key))
         FAIL_AT("key", "%s.key: '%s' is used twice", where, key);
@@ -82,7 +92,7 @@ static json_t *parse_field(json_t *f, size_t i, json_t *seen, struct err *e)
         json_t *lv;
         json_object_foreach(label, lk, lv) {
             if ((strcmp(lk, "lv") != 0 && strcmp(lk, "en") != 0) ||
-                !json_is_string(lv) || json_string_length(lv) == 0 ||
+                !json_is_string(lv) || blank(json_string_value(lv)) ||
                 utf8_chars(json_string_value(lv)) > 200 ||
                 text_has_controls(json_string_value(lv), 0))
                 FAIL_AT("label", "%s.label: lv and en must be texts of 1-200 "
@@ -261,7 +271,7 @@ int form_check_answers(json_t *form, json_t *answers, struct err *e)
         const char *k = json_string_value(json_object_get(def, "key"));
         json_t *a = answers ? json_object_get(answers, k) : NULL;
         int empty = a == NULL || json_is_null(a) ||
-                    (json_is_string(a) && json_string_length(a) == 0) ||
+                    (json_is_string(a) && blank(json_string_value(a))) ||
                     (json_is_array(a) && json_array_size(a) == 0);
         if (json_is_true(json_object_get(def, "required")) && empty) {
             snprintf(field, sizeof field, "answers.%.80s", k);

@@ -21,6 +21,9 @@ int text_has_controls(const char *s, int multiline)
         unsigned char c = (unsigned char)*s;
         if (c == 0x7F)
             return 1;
+        /* C1 controls U+0080-U+009F are 0xC2 0x80-0x9F in (valid) UTF-8. */
+        if (c == 0xC2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9F)
+            return 1;
         if (c < 0x20 && !(multiline && (c == '\n' || c == '\t')))
             return 1;
     }

@@ -27,6 +27,16 @@ int text_fold(const char *utf8, char *out, size_t outsz)
         goto out;
     u_strFromUTF8(src, srclen + 1, NULL, utf8, -1, &st);
     dstlen = unorm2_normalize(nf, src, srclen, dst, cap, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+        /* Some characters fold into many (U+FDFA into 18): ask for more. */
+        UChar *bigger = realloc(dst, ((size_t)dstlen + 1) * sizeof *dst);
+        if (bigger == NULL)
+            goto out;
+        dst = bigger;
+        cap = dstlen + 1;
+        st = U_ZERO_ERROR;
+        dstlen = unorm2_normalize(nf, src, srclen, dst, cap, &st);
+    }
     if (U_FAILURE(st))
         goto out;
     /* Back to UTF-8, trimming and collapsing white space on the way. */

@@ -44,6 +44,8 @@ int token_parse(const char *token, enum token_kind *kind, long long *id,
         *kind = TOKEN_REGISTRATION;
     else
         return -1;
+    if (*p == '0')
+        return -1; /* one spelling per id: no leading zeros */
     for (; *p >= '0' && *p <= '9'; p++, digits++) {
         if (digits >= 18)
             return -1;

@@ -14,7 +14,7 @@
 
 #define TOKEN_SECRET_LEN 43
 #define TOKEN_HASH_LEN 32
-#define TOKEN_MAX_LEN (3 + 19 + 1 + TOKEN_SECRET_LEN)
+#define TOKEN_MAX_LEN (3 + 18 + 1 + TOKEN_SECRET_LEN) /* ids below 10^18 */
 
 enum token_kind { TOKEN_ACCOUNT, TOKEN_REGISTRATION };
 

@@ -91,6 +91,15 @@ static void run_batch(struct writer *w, struct wjob *batch)
         if (j->rc < 0) {
             if (j->err.code == ERR_NONE)
                 err_set(&j->err, ERR_INTERNAL, NULL, "storage error");
+            /* Some errors (disk full, I/O, out of memory) make SQLite roll
+             * back the whole transaction, not just the statement: then the
+             * jobs before this one are gone too, and nothing may run
+             * outside the batch's transaction. */
+            if (sqlite3_get_autocommit(db_handle(db))) {
+                log_error("storage: the transaction was rolled back: %s", db_errmsg(db));
+                fail_all(batch, "the change could not be saved");
+                return;
+            }
             step_once(db, "ROLLBACK TO job");
         }
         step_once(db, "RELEASE job");
