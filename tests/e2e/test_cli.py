@@ -1,0 +1,244 @@
+"""The command line: help, bad flags, busy port, bad database, signals."""
+
+import os
+import signal
+import socket
+import time
+import unittest
+
+from harness import (ACCOUNT_TOKEN_RE, HOST, LISTEN_RE, SaietsTestCase, Server,
+                     free_port, raw_socket, run_cli)
+
+
+class HelpTest(unittest.TestCase):
+    """`--help` exits 0 and prints a usage text on stdout."""
+
+    def assertUsage(self, args, mentions=()):
+        r = run_cli(args)
+        self.assertEqual(r.returncode, 0, "saiets %s: %s" % (" ".join(args), r.stderr))
+        self.assertIn("usage", r.stdout.lower(), "no usage text on stdout: %r" % r.stdout)
+        for word in mentions:
+            self.assertIn(word, r.stdout, "usage of %r does not mention %s"
+                          % (" ".join(args), word))
+
+    def test_binary_help(self):
+        self.assertUsage(["--help"], mentions=("init", "token", "serve"))
+
+    def test_init_help(self):
+        self.assertUsage(["init", "--help"], mentions=("--db", "--demo"))
+
+    def test_token_create_help(self):
+        self.assertUsage(["token", "create", "--help"], mentions=("--role", "--db"))
+
+    def test_serve_help(self):
+        self.assertUsage(["serve", "--help"],
+                         mentions=("--db", "--bind", "--port", "--idle-timeout",
+                                   "--request-timeout", "--max-connections"))
+
+
+class BadInvocationTest(unittest.TestCase):
+    """Wrong command lines fail with a non-zero exit and say why on stderr."""
+
+    def setUp(self):
+        self.tmp = Server()      # only for its temporary directory
+        self.addCleanup(self.tmp.cleanup)
+
+    def assertRefused(self, args):
+        r = run_cli(args)
+        self.assertNotEqual(r.returncode, 0, "saiets %s exited 0" % " ".join(args))
+        self.assertTrue(r.stderr.strip(), "no message on stderr for %r" % (args,))
+        self.assertFalse(LISTEN_RE.match(r.stdout.strip() or "-"), r.stdout)
+        return r
+
+    def test_unknown_subcommand(self):
+        self.assertRefused(["frobnicate"])
+
+    def test_no_arguments(self):
+        r = run_cli([])
+        self.assertNotEqual(r.returncode, 0)
+
+    def test_serve_unknown_flag(self):
+        self.assertRefused(["serve", "--db", self.tmp.db, "--bogus-flag"])
+
+    def test_init_unknown_flag(self):
+        self.assertRefused(["init", "--db", self.tmp.db, "--bogus-flag"])
+
+    def test_token_unknown_flag(self):
+        self.assertRefused(["token", "create", "--role", "admin", "--db", self.tmp.db,
+                            "--bogus-flag"])
+
+    def test_serve_port_not_a_number(self):
+        self.assertRefused(["serve", "--db", self.tmp.db, "--bind", HOST,
+                            "--port", "eighty"])
+
+    def test_serve_port_out_of_range(self):
+        self.assertRefused(["serve", "--db", self.tmp.db, "--bind", HOST,
+                            "--port", "70000"])
+
+    def test_serve_flag_missing_its_value(self):
+        self.assertRefused(["serve", "--db", self.tmp.db, "--bind", HOST, "--port"])
+
+    def test_serve_negative_timeout(self):
+        self.assertRefused(["serve", "--db", self.tmp.db, "--bind", HOST,
+                            "--port", "0", "--idle-timeout", "-1"])
+
+    def test_token_unknown_role(self):
+        self.tmp.init_db()
+        self.assertRefused(["token", "create", "--role", "superuser", "--db", self.tmp.db])
+
+
+
+class DatabasePathTest(unittest.TestCase):
+    """A database that cannot be opened is refused."""
+
+    def setUp(self):
+        self.tmp = Server()
+        self.addCleanup(self.tmp.cleanup)
+
+    def serve(self, db):
+        return run_cli(["serve", "--db", db, "--bind", HOST, "--port", "0"],
+                       timeout=15)
+
+    def test_serve_directory_as_database(self):
+        r = self.serve(self.tmp.tmp)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertFalse(LISTEN_RE.match(r.stdout.strip() or "-"))
+
+    def test_serve_database_in_missing_directory(self):
+        r = self.serve(os.path.join(self.tmp.tmp, "no", "such", "dir", "x.db"))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertTrue(r.stderr.strip())
+
+    def test_init_database_in_missing_directory(self):
+        r = run_cli(["init", "--db", os.path.join(self.tmp.tmp, "no", "such", "x.db")])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertTrue(r.stderr.strip())
+
+    def test_init_directory_as_database(self):
+        r = run_cli(["init", "--db", self.tmp.tmp])
+        self.assertNotEqual(r.returncode, 0)
+
+    def test_serve_file_that_is_not_a_database(self):
+        path = os.path.join(self.tmp.tmp, "notes.db")
+        with open(path, "wb") as f:
+            f.write(b"this is not an SQLite database\n" * 200)
+        r = self.serve(path)
+        self.assertNotEqual(r.returncode, 0)
+
+
+class TokenCreateTest(unittest.TestCase):
+
+    def setUp(self):
+        self.tmp = Server()
+        self.addCleanup(self.tmp.cleanup)
+        self.tmp.init_db()
+
+    def test_prints_one_account_token(self):
+        for role in ("admin", "organizer"):
+            with self.subTest(role=role):
+                r = run_cli(["token", "create", "--role", role, "--db", self.tmp.db])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                lines = r.stdout.splitlines()
+                self.assertEqual(len(lines), 1, r.stdout)
+                self.assertRegex(lines[0], ACCOUNT_TOKEN_RE)
+
+    def test_tokens_are_distinct(self):
+        tokens = {self.tmp.create_token("organizer") for _ in range(5)}
+        self.assertEqual(len(tokens), 5)
+
+
+class ServeTest(SaietsTestCase):
+    """A running server: port, request log, signals, re-init."""
+
+    def test_listening_line_names_a_real_port(self):
+        self.assertGreater(self.server.port, 0)
+        r = self.req("GET", "/api/v1/health")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, {"status": "ok"})
+
+    def test_explicit_port_is_used(self):
+        port = free_port()
+        self.server.stop()
+        self.server.start(port=port)
+        self.assertEqual(self.server.port, port)
+        self.assertEqual(self.req("GET", "/api/v1/health").status, 200)
+
+    def test_one_log_line_per_request(self):
+        paths = ["/api/v1/health", "/api/v1/networks", "/api/v1/organisations",
+                 "/api/v1/no-such-thing"]
+        for p in paths:
+            self.req("GET", p)
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            log = self.server.log_text()
+            if all(p in log for p in paths):
+                break
+            time.sleep(0.1)
+        lines = self.server.log_text().splitlines()
+        for p in paths:
+            hits = [ln for ln in lines if p in ln]
+            self.assertEqual(len(hits), 1, "log lines for %s: %r" % (p, hits))
+
+    def test_sigterm_exits_zero(self):
+        self.assertEqual(self.server.stop(signal.SIGTERM, timeout=10), 0,
+                         self.server.log_text()[-2000:])
+
+    def test_sigint_exits_zero(self):
+        self.assertEqual(self.server.stop(signal.SIGINT, timeout=10), 0,
+                         self.server.log_text()[-2000:])
+
+    def test_sigterm_with_idle_connections_open_exits_zero(self):
+        # one connection that never sent anything, one keep-alive connection
+        # that finished a request: neither is in flight, so neither may hold
+        # up the shutdown
+        silent = raw_socket(self.server.port)
+        self.addCleanup(silent.close)
+        conn = self.server.connection()
+        self.addCleanup(conn.close)
+        conn.request("GET", "/api/v1/health")
+        resp = conn.getresponse()
+        resp.read()
+        self.assertEqual(resp.status, 200)
+        t0 = time.monotonic()
+        rc = self.server.stop(signal.SIGTERM, timeout=10)
+        self.assertEqual(rc, 0)
+        self.assertLess(time.monotonic() - t0, 5)
+
+    def test_busy_port_refused(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as blocker:
+            blocker.bind((HOST, 0))
+            blocker.listen(1)
+            port = blocker.getsockname()[1]
+            r = run_cli(["serve", "--db", self.server.db, "--bind", HOST,
+                         "--port", str(port)], timeout=15)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertTrue(r.stderr.strip())
+
+    def test_port_of_running_server_refused(self):
+        r = run_cli(["serve", "--db", self.server.db, "--bind", HOST,
+                     "--port", str(self.server.port)], timeout=15)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(self.req("GET", "/api/v1/health").status, 200)
+
+    def test_init_again_keeps_data(self):
+        m = self.create_meeting(title="Pirms atkārtotas init")
+        self.assertEqual(self.server.stop(), 0)
+        r = run_cli(["init", "--db", self.server.db])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.server.start()
+        self.assertEqual(self.get_meeting(m["id"])["title"], "Pirms atkārtotas init")
+        # the old tokens still work
+        self.assertEqual(self.listing(m["id"]), [])
+
+    def test_data_survives_restart(self):
+        m = self.create_meeting()
+        reg = self.register(m["id"])
+        self.assertEqual(self.server.stop(), 0)
+        self.server.start()
+        r = self.get_registration(reg["id"], token=reg["manage_token"])
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.body["email"], reg["email"])
+
+
+if __name__ == "__main__":
+    unittest.main()
