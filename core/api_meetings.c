@@ -56,7 +56,7 @@ static int run_meeting_create(struct db *db, struct wjob *job)
 
 void api_meetings_create(struct http_ctx *c)
 {
-    if (!http_require_organizer(c) || (c->in = http_body_json(c)) == NULL)
+    if (!http_require_organizer(c) || !http_body_json(c))
         return;
     http_submit(c, run_meeting_create);
 }
@@ -74,7 +74,7 @@ static int run_meeting_patch(struct db *db, struct wjob *job)
 
 void api_meeting_patch(struct http_ctx *c)
 {
-    if (!http_require_organizer(c) || (c->in = http_body_json(c)) == NULL)
+    if (!http_require_organizer(c) || !http_body_json(c))
         return;
     http_submit(c, run_meeting_patch);
 }

@@ -67,7 +67,7 @@ static int run_org_create(struct db *db, struct wjob *job)
 
 void api_organisations_create(struct http_ctx *c)
 {
-    if (!http_require_organizer(c) || (c->in = http_body_json(c)) == NULL)
+    if (!http_require_organizer(c) || !http_body_json(c))
         return;
     http_submit(c, run_org_create);
 }

@@ -42,7 +42,7 @@ static int run_reg_create(struct db *db, struct wjob *job)
 
 void api_registrations_create(struct http_ctx *c)
 {
-    if ((c->in = http_body_json(c)) == NULL)
+    if (!http_body_json(c))
         return;
     http_submit(c, run_reg_create);
 }
@@ -96,7 +96,7 @@ static int run_reg_patch(struct db *db, struct wjob *job)
 
 void api_registration_patch(struct http_ctx *c)
 {
-    if (!may_manage(c) || (c->in = http_body_json(c)) == NULL)
+    if (!may_manage(c) || !http_body_json(c))
         return;
     http_submit(c, run_reg_patch);
 }

@@ -88,9 +88,10 @@ void http_reply_cached(struct http_ctx *c, const char *key,
                        json_t *(*make)(struct http_ctx *c, struct err *e));
 
 /* --- reading ------------------------------------------------------------ */
-/* Parses the body as a JSON object (64 KiB at most).  On failure answers
- * the request itself and returns NULL. */
-json_t *http_body_json(struct http_ctx *c);
+/* Parses the body as a JSON object (64 KiB at most) into c->in and
+ * returns 1.  On failure answers the request itself, which frees c, and
+ * returns 0: the caller must not touch c again. */
+int http_body_json(struct http_ctx *c);
 const char *http_query(struct http_ctx *c, const char *key);
 
 /* Answers 401/403 and returns 0 unless the principal may go on. */

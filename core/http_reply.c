@@ -117,7 +117,7 @@ void http_reply_text(struct http_ctx *c, int status, const char *content_type,
     send_and_free(c, status, buf);
 }
 
-json_t *http_body_json(struct http_ctx *c)
+int http_body_json(struct http_ctx *c)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(c->req);
     size_t len = evbuffer_get_length(in);
@@ -127,7 +127,7 @@ json_t *http_body_json(struct http_ctx *c)
     if (len > HTTP_JSON_BODY_MAX) {
         http_reply_code(c, ERR_BODY_TOO_LARGE, "the body is larger than %d bytes",
                         HTTP_JSON_BODY_MAX);
-        return NULL;
+        return 0;
     }
     /* jansson refuses invalid UTF-8 and, with this flag, duplicate keys. */
     v = json_loadb((const char *)evbuffer_pullup(in, -1), len,
@@ -135,14 +135,15 @@ json_t *http_body_json(struct http_ctx *c)
     if (v == NULL) {
         http_reply_code(c, ERR_BAD_JSON, "malformed JSON at line %d column %d: %s",
                         jerr.line, jerr.column, jerr.text);
-        return NULL;
+        return 0;
     }
     if (!json_is_object(v)) {
         json_decref(v);
         http_reply_code(c, ERR_BAD_JSON, "the body must be a JSON object");
-        return NULL;
+        return 0;
     }
-    return v;
+    c->in = v;
+    return 1;
 }
 
 const char *http_query(struct http_ctx *c, const char *key)

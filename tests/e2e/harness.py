@@ -399,21 +399,30 @@ class Server:
     def cleanup(self):
         """Stop the server and remove the temporary directory. Raises
         AssertionError afterwards if the server had died on its own."""
-        died = None
+        died = unclean = None
         try:
             if self.proc is not None and not self._expect_dead:
                 rc = self.proc.poll()
                 if rc is not None and self.proc.pid in _live:
                     died = rc
-            self.stop(timeout=5)
+            was_running = self.alive() and not self._expect_dead
+            rc = self.stop(timeout=5)
+            # A clean stop exits 0; under ASan/LSan a leak or a memory error
+            # found at shutdown shows up here as a non-zero exit.
+            if was_running and rc != 0:
+                unclean = rc
         finally:
-            log_tail = self.log_text()[-3000:] if died is not None else ""
+            bad = died is not None or unclean is not None
+            log_tail = self.log_text()[-3000:] if bad else ""
             shutil.rmtree(self.tmp, ignore_errors=True)
             with _live_lock:
                 _tmpdirs.discard(self.tmp)
         if died is not None:
             raise AssertionError("saiets serve died during the test (exit %s); "
                                  "stderr tail:\n%s" % (died, log_tail))
+        if unclean is not None:
+            raise AssertionError("saiets serve did not stop cleanly on SIGTERM "
+                                 "(exit %s); stderr tail:\n%s" % (unclean, log_tail))
 
     # -- inspection --------------------------------------------------------
 
