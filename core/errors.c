@@ -27,6 +27,8 @@ static const struct {
     [ERR_INVALID_FIELD] = {422, "invalid_field"},
     [ERR_UNKNOWN_FIELD] = {422, "unknown_field"},
     [ERR_FORBIDDEN_FIELD] = {422, "forbidden_field"},
+    [ERR_SCRIPT] = {422, "script_error"},
+    [ERR_IN_USE] = {409, "in_use"},
     [ERR_INTERNAL] = {500, "internal_error"},
     [ERR_OVERLOADED] = {503, "overloaded"},
 };
