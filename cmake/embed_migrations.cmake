@@ -3,6 +3,7 @@
 set(body "/* Generated from the db folder by cmake/embed_migrations.cmake; do not edit. */\n#include <stddef.h>\n")
 string(APPEND body "#include \"db.h\"\n\n")
 set(entries "")
+string(REPLACE "|" ";" FILES "${FILES}") # the build passes the list with | between
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" version ${name})

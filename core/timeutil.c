@@ -135,3 +135,75 @@ int tu_zone_known(const char *zone)
     ucal_getCanonicalTimeZoneID(uz, n, canon, 128, &system, &st);
     return U_SUCCESS(st) && system;
 }
+
+int tu_parse_local(const char *s, int *y, int *mo, int *d, int *h, int *mi)
+{
+    if (strlen(s) != 16 || parse_ymd(s, y, mo, d) < 0 || s[10] != 'T' ||
+        digits(s + 11, 2, h) || s[13] != ':' || digits(s + 14, 2, mi) ||
+        *h > 23 || *mi > 59)
+        return -1;
+    return 0;
+}
+
+/* A calendar for zone (caller closes), or NULL. */
+static UCalendar *zone_calendar(const char *zone)
+{
+    UChar uz[128];
+    UErrorCode st = U_ZERO_ERROR;
+    UCalendar *cal;
+    int32_t n = 0;
+
+    if (!tu_zone_known(zone))
+        return NULL;
+    u_strFromUTF8(uz, 128, &n, zone, -1, &st);
+    if (U_FAILURE(st))
+        return NULL;
+    cal = ucal_open(uz, n, "en_US_POSIX", UCAL_GREGORIAN, &st);
+    if (U_FAILURE(st)) {
+        ucal_close(cal);
+        return NULL;
+    }
+    return cal;
+}
+
+int tu_local_to_utc(const char *zone, const char *local, long long *out)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCalendar *cal;
+    UDate ms;
+    int y, mo, d, h, mi;
+
+    if (tu_parse_local(local, &y, &mo, &d, &h, &mi) < 0 || (cal = zone_calendar(zone)) == NULL)
+        return -1;
+    ucal_clear(cal);
+    ucal_setDateTime(cal, y, mo - 1, d, h, mi, 0, &st);
+    ms = ucal_getMillis(cal, &st);
+    ucal_close(cal);
+    if (U_FAILURE(st))
+        return -1;
+    *out = (long long)(ms / 1000.0);
+    return 0;
+}
+
+int tu_utc_to_local(const char *zone, long long t, char out[17])
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCalendar *cal = zone_calendar(zone);
+    int y, mo, d, h, mi;
+
+    if (cal == NULL)
+        return -1;
+    ucal_setMillis(cal, (UDate)t * 1000.0, &st);
+    y = ucal_get(cal, UCAL_YEAR, &st);
+    mo = ucal_get(cal, UCAL_MONTH, &st) + 1;
+    d = ucal_get(cal, UCAL_DATE, &st);
+    h = ucal_get(cal, UCAL_HOUR_OF_DAY, &st);
+    mi = ucal_get(cal, UCAL_MINUTE, &st);
+    ucal_close(cal);
+    if (U_FAILURE(st) || y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1 ||
+        d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
+        return -1;
+    snprintf(out, 17, "%04d-%02d-%02dT%02d:%02d", y % 10000, mo % 100, d % 100,
+             h % 100, mi % 100);
+    return 0;
+}

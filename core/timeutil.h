@@ -23,6 +23,18 @@ long long tu_now(void);
 /* Monotonic milliseconds, for durations. */
 double tu_mono_ms(void);
 
+/* 0 for a wall time "YYYY-MM-DDTHH:MM" (minutes only), else -1. */
+int tu_parse_local(const char *s, int *y, int *mo, int *d, int *h, int *mi);
+
+/* Wall time "YYYY-MM-DDTHH:MM" in zone -> unix seconds, with the zone's
+ * rules of that date (ICU).  A time skipped by a spring-forward change is
+ * read with the offset before the change; a repeated one (fall back) is
+ * the first of the two.  0 or -1. */
+int tu_local_to_utc(const char *zone, const char *local, long long *out);
+
+/* unix seconds -> wall time "YYYY-MM-DDTHH:MM" in zone; 0 or -1. */
+int tu_utc_to_local(const char *zone, long long t, char out[17]);
+
 /* 1 when ICU knows the IANA zone name (e.g. "Europe/Riga"). */
 int tu_zone_known(const char *zone);
 

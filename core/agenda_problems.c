@@ -1,0 +1,232 @@
+/* agenda_problems.c - conflicts in a programme: double-booked venues and
+ * speakers, too little time to travel, more people than seats.  The checks
+ * are a pure function over an array (agenda_find_problems) so that they can
+ * be tested without a database; agenda_problems() feeds it stored items.
+ * Problems are warnings: they never stop an item from being saved. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agenda.h"
+#include "meeting.h"
+#include "textfold.h"
+#include "venue.h"
+
+static int overlap(const struct agenda_slot *a, const struct agenda_slot *b)
+{
+    return a->starts_at < b->ends_at && b->starts_at < a->ends_at;
+}
+
+static int plenary(const struct agenda_slot *s) { return s->track == NULL || !s->track[0]; }
+
+static void add_problem(json_t *list, const char *code, json_t *ids, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_problem(json_t *list, const char *code, json_t *ids, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "code", code, "message",
+                                          msg, "items", ids));
+}
+
+static json_t *pair(long long a, long long b) { return json_pack("[I, I]", (json_int_t)a, (json_int_t)b); }
+
+/* Name of a speaker both items share (case-insensitive), or NULL. */
+static const char *shared_speaker(const struct agenda_slot *a, const struct agenda_slot *b)
+{
+    size_t i, j;
+    json_t *x, *y;
+
+    json_array_foreach(a->speakers, i, x) {
+        char ka[1024], kb[1024];
+        const char *na = json_string_value(json_object_get(x, "name"));
+        if (na == NULL || text_fold(na, ka, sizeof ka) < 0)
+            continue;
+        json_array_foreach(b->speakers, j, y) {
+            const char *nb = json_string_value(json_object_get(y, "name"));
+            if (nb && text_fold(nb, kb, sizeof kb) == 0 && strcmp(ka, kb) == 0)
+                return na;
+        }
+    }
+    return NULL;
+}
+
+static void check_pairs(const struct agenda_slot *s, size_t n, json_t *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        /* Sorted by start: once b starts after a ends, no later b overlaps. */
+        for (size_t j = i + 1; j < n && s[j].starts_at < s[i].ends_at; j++) {
+            const char *who;
+            if (!overlap(&s[i], &s[j]))
+                continue;
+            if (s[i].venue_id > 0 && s[i].venue_id == s[j].venue_id)
+                add_problem(out, "venue_double_booked", pair(s[i].id, s[j].id),
+                            "'%s' and '%s' take place in the same venue at the same time",
+                            s[i].title, s[j].title);
+            if ((who = shared_speaker(&s[i], &s[j])) != NULL)
+                add_problem(out, "speaker_double_booked", pair(s[i].id, s[j].id),
+                            "%s speaks at '%s' and at '%s' at the same time", who,
+                            s[i].title, s[j].title);
+        }
+    }
+}
+
+/* Consecutive items at venues in the sequence of one track (its own items
+ * and the plenary ones); `seen` keeps a pair from being told twice when it
+ * is in several tracks' sequences. */
+static void check_travel(const struct agenda_slot *s, size_t n, const char *track,
+                         const struct agenda_places *p, json_t *seen, json_t *out)
+{
+    const struct agenda_slot *prev = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct agenda_slot *cur = &s[i];
+        char key[64];
+        int minutes;
+
+        if (cur->venue_id <= 0 ||
+            !(plenary(cur) || (track && cur->track && strcmp(cur->track, track) == 0)))
+            continue;
+        if (prev && prev->venue_id != cur->venue_id &&
+            (minutes = p->travel(p->ctx, prev->venue_id, cur->venue_id)) >= 0 &&
+            cur->starts_at - prev->ends_at < minutes * 60LL) {
+            snprintf(key, sizeof key, "%lld-%lld", prev->id, cur->id);
+            if (json_object_get(seen, key) == NULL) {
+                json_object_set_new(seen, key, json_true());
+                add_problem(out, "travel_too_short", pair(prev->id, cur->id),
+                            "'%s' starts %lld minute(s) after '%s' ends, but getting "
+                            "there takes %d minute(s)", cur->title,
+                            (cur->starts_at - prev->ends_at) / 60, prev->title, minutes);
+            }
+        }
+        prev = cur;
+    }
+}
+
+json_t *agenda_find_problems(const struct agenda_slot *s, size_t n,
+                             const struct agenda_places *p, long long plenary_expected)
+{
+    json_t *out = json_array(), *seen = json_object(), *tracks = json_object();
+    const char *track;
+    json_t *v;
+
+    if (out == NULL || seen == NULL || tracks == NULL)
+        goto fail;
+    check_pairs(s, n, out);
+    for (size_t i = 0; i < n; i++)
+        if (!plenary(&s[i]))
+            json_object_set_new(tracks, s[i].track, json_true());
+    check_travel(s, n, NULL, p, seen, out); /* the plenary sequence alone */
+    json_object_foreach(tracks, track, v) {
+        (void)v;
+        check_travel(s, n, track, p, seen, out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        long long expected = s[i].expected >= 0 ? s[i].expected
+                             : plenary(&s[i]) ? plenary_expected : -1;
+        long long seats = s[i].venue_id > 0 ? p->capacity(p->ctx, s[i].venue_id) : 0;
+        if (seats > 0 && expected > seats)
+            add_problem(out, "over_capacity", json_pack("[I]", (json_int_t)s[i].id),
+                        "'%s' expects %lld people but its venue seats %lld", s[i].title,
+                        expected, seats);
+    }
+    json_decref(tracks);
+    json_decref(seen);
+    return out;
+fail:
+    json_decref(tracks);
+    json_decref(seen);
+    json_decref(out);
+    return NULL;
+}
+
+/* ---- from the database ------------------------------------------------------ */
+
+static int db_travel(void *ctx, long long a, long long b)
+{
+    return venue_travel_minutes(ctx, a, b);
+}
+
+static long long db_capacity(void *ctx, long long venue)
+{
+    sqlite3_stmt *st = db_stmt(ctx, "SELECT capacity FROM venues WHERE id = ?");
+    long long seats = 0;
+
+    if (st == NULL)
+        return 0;
+    sqlite3_bind_int64(st, 1, venue);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        seats = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return seats;
+}
+
+json_t *agenda_problems(struct db *db, long long meeting_id, struct err *e)
+{
+    struct agenda_places places = {db_travel, db_capacity, db};
+    struct agenda_slot *slots = NULL;
+    struct meeting m;
+    json_t *rows = NULL, *out = NULL, *r;
+    sqlite3_stmt *st;
+    size_t n = 0, i;
+    int rc;
+
+    if (meeting_load(db, meeting_id, &m, e) < 0)
+        return NULL;
+    /* Rows are kept as JSON so that the slots can point into them. */
+    rows = json_array();
+    st = db_stmt(db, "SELECT id, starts_at, ends_at, venue_id, track, speakers_json,"
+                     " expected_attendance, title FROM agenda_items WHERE meeting_id = ?"
+                     " ORDER BY starts_at, id");
+    if (st == NULL || rows == NULL)
+        goto fail;
+    sqlite3_bind_int64(st, 1, meeting_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *sp = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
+        json_array_append_new(rows, json_pack(
+            "{s:I, s:I, s:I, s:I, s:s?, s:o, s:I, s:s}",
+            "id", (json_int_t)sqlite3_column_int64(st, 0),
+            "s", (json_int_t)sqlite3_column_int64(st, 1),
+            "e", (json_int_t)sqlite3_column_int64(st, 2),
+            "v", (json_int_t)sqlite3_column_int64(st, 3),
+            "track", (const char *)sqlite3_column_text(st, 4),
+            "speakers", sp ? sp : json_array(),
+            "x", (json_int_t)(sqlite3_column_type(st, 6) == SQLITE_NULL
+                                  ? -1 : sqlite3_column_int64(st, 6)),
+            "title", (const char *)sqlite3_column_text(st, 7)));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        goto fail;
+    n = json_array_size(rows);
+    slots = calloc(n ? n : 1, sizeof *slots);
+    if (slots == NULL)
+        goto fail;
+    json_array_foreach(rows, i, r) {
+        slots[i].id = json_integer_value(json_object_get(r, "id"));
+        slots[i].starts_at = json_integer_value(json_object_get(r, "s"));
+        slots[i].ends_at = json_integer_value(json_object_get(r, "e"));
+        slots[i].venue_id = json_integer_value(json_object_get(r, "v"));
+        slots[i].track = json_string_value(json_object_get(r, "track"));
+        slots[i].speakers = json_object_get(r, "speakers");
+        slots[i].expected = json_integer_value(json_object_get(r, "x"));
+        slots[i].title = json_string_value(json_object_get(r, "title"));
+    }
+    out = agenda_find_problems(slots, n, &places, m.confirmed);
+    if (out == NULL)
+        goto fail;
+    goto done;
+fail:
+    err_set(e, ERR_INTERNAL, NULL, "could not check the agenda");
+done:
+    free(slots);
+    json_decref(rows);
+    meeting_clear(&m);
+    return out;
+}
