@@ -449,6 +449,109 @@ int agenda_item_delete(struct db *db, long long meeting_id, long long id,
     return audit_item(db, now, actor, "agenda.delete", id, NULL, e);
 }
 
+/* The first item outside m's days, as field (starts_on or ends_on) and a
+ * message; 0 when there is none. */
+static int item_outside_days(struct db *db, const struct meeting *m, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id, title, starts_local, ends_local"
+                                   " FROM agenda_items WHERE meeting_id = ?1"
+                                   " AND (substr(starts_local, 1, 10) < ?2"
+                                   " OR substr(ends_local, 1, 10) > ?3)"
+                                   " ORDER BY starts_at LIMIT 1");
+    int rc;
+
+    if (st == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    sqlite3_bind_int64(st, 1, m->id);
+    sqlite3_bind_text(st, 2, m->starts_on, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m->ends_on, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int early = strncmp(col(st, 2), m->starts_on, 10) < 0;
+        const char *field = early ? "starts_on" : "ends_on";
+
+        err_set(e, ERR_INVALID_FIELD, field,
+                "%s: agenda item %lld (%s, %s to %s) would fall outside the meeting's "
+                "days; move or delete it first", field, sqlite3_column_int64(st, 0),
+                col(st, 1), col(st, 2), col(st, 3));
+    } else if (rc != SQLITE_DONE) {
+        err_set(e, ERR_INTERNAL, NULL, "storage error");
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+struct wall_times {
+    long long id;
+    char starts[17], ends[17];
+};
+
+int agenda_follow_meeting(struct db *db, const struct meeting *m, int zone_changed,
+                          struct err *e)
+{
+    sqlite3_stmt *st;
+    struct wall_times *w = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+
+    if (item_outside_days(db, m, e) < 0)
+        return -1;
+    if (!zone_changed)
+        return 0;
+    /* The wall times stay as organizers wrote them; their instants move.
+     * They are read whole first: the updates change the index the SELECT
+     * could walk. */
+    st = db_stmt(db, "SELECT id, starts_local, ends_local FROM agenda_items"
+                     " WHERE meeting_id = ?");
+    if (st == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    sqlite3_bind_int64(st, 1, m->id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            struct wall_times *g = realloc(w, (cap = cap ? 2 * cap : 64) * sizeof *w);
+            if (g == NULL)
+                break;
+            w = g;
+        }
+        w[n].id = sqlite3_column_int64(st, 0);
+        snprintf(w[n].starts, sizeof w[n].starts, "%s", col(st, 1));
+        snprintf(w[n].ends, sizeof w[n].ends, "%s", col(st, 2));
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(w);
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    }
+    st = db_stmt(db, "UPDATE agenda_items SET starts_at = ?, ends_at = ? WHERE id = ?");
+    rc = st ? 0 : err_set(e, ERR_INTERNAL, NULL, "storage error");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        long long a, b;
+
+        if (tu_local_to_utc(m->timezone, w[i].starts, &a) < 0 ||
+            tu_local_to_utc(m->timezone, w[i].ends, &b) < 0) {
+            rc = err_set(e, ERR_INTERNAL, NULL, "time zone error");
+            break;
+        }
+        /* Only a skipped hour can do this: 03:00 to 04:00 on a spring-forward
+         * night is no time at all. */
+        if (b <= a) {
+            rc = err_set(e, ERR_INVALID_FIELD, "timezone",
+                         "timezone: agenda item %lld (%s to %s) would not last any time "
+                         "in %s", w[i].id, w[i].starts, w[i].ends, m->timezone);
+            break;
+        }
+        sqlite3_bind_int64(st, 1, a);
+        sqlite3_bind_int64(st, 2, b);
+        sqlite3_bind_int64(st, 3, w[i].id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        sqlite3_reset(st);
+    }
+    free(w);
+    return rc;
+}
+
 json_t *agenda_json(struct db *db, long long meeting_id, int plenary_only,
                     struct err *e)
 {

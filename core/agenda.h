@@ -27,6 +27,14 @@ int agenda_item_delete(struct db *db, long long meeting_id, long long id,
 json_t *agenda_item_json(struct db *db, long long meeting_id, long long id,
                          struct err *e);
 
+/* After a change of meeting m (already written, in the caller's
+ * transaction): refuses (invalid_field on starts_on or ends_on) when an item
+ * falls outside the new days, and when the zone changed recomputes every
+ * item's UTC instants from its wall time, which stays as written. */
+struct meeting;
+int agenda_follow_meeting(struct db *db, const struct meeting *m, int zone_changed,
+                          struct err *e);
+
 /* {"meeting", "timezone", "days": [{"date", "items": [...]}]}, by time then
  * track.  plenary_only keeps items without a track (a participant's own
  * calendar before site visits are assigned). */

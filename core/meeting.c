@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agenda.h"
 #include "audit.h"
 #include "directory.h"
 #include "form.h"
@@ -312,11 +313,12 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
 {
     struct meeting m;
     sqlite3_stmt *st;
-    char *form = NULL, object[48];
+    char *form = NULL, object[48], zone[sizeof m.timezone];
     int rc = -1;
 
     if (meeting_load(db, id, &m, e) < 0)
         return -1;
+    memcpy(zone, m.timezone, sizeof zone);
     if (meeting_apply(db, &m, in, 0, e) < 0)
         goto out;
     if (m.capacity < m.confirmed) {
@@ -342,6 +344,8 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
         goto out;
     }
     sqlite3_reset(st);
+    if (agenda_follow_meeting(db, &m, strcmp(zone, m.timezone) != 0, e) < 0)
+        goto out;
     snprintf(object, sizeof object, "meeting:%lld", id);
     if (meeting_promote(db, id, now) < 0 ||
         (actor && audit_add(db, now, actor, "meeting.update", object, in) < 0)) {

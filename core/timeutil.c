@@ -176,6 +176,10 @@ int tu_local_to_utc(const char *zone, const char *local, long long *out)
     if (tu_parse_local(local, &y, &mo, &d, &h, &mi) < 0 || (cal = zone_calendar(zone)) == NULL)
         return -1;
     ucal_clear(cal);
+    /* ICU reads a repeated wall time as the later instant by default; the
+     * first is what organizers and calendar programs mean. (A skipped one
+     * keeps ICU's default: the offset before the change.) */
+    ucal_setAttribute(cal, UCAL_REPEATED_WALL_TIME, UCAL_WALLTIME_FIRST);
     ucal_setDateTime(cal, y, mo - 1, d, h, mi, 0, &st);
     ms = ucal_getMillis(cal, &st);
     ucal_close(cal);

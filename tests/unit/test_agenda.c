@@ -84,6 +84,15 @@ START_TEST(test_dst_change_2015)
     ck_assert_str_eq(local, "2015-10-25T03:00"); /* still summer time */
     ck_assert_int_eq(tu_utc_to_local("Europe/Riga", 1445742000, local), 0); /* 03:00Z */
     ck_assert_str_eq(local, "2015-10-25T05:00");
+    /* 03:00-03:59 happened twice that night: the first (summer) one counts. */
+    ck_assert_int_eq(tu_local_to_utc("Europe/Riga", "2015-10-25T03:30", &a), 0);
+    ck_assert_int_eq(a, 1445733000); /* 00:30Z, +03:00 */
+    ck_assert_int_eq(tu_local_to_utc("Europe/Riga", "2015-10-25T04:00", &a), 0);
+    ck_assert_int_eq(a, 1445738400); /* 02:00Z, +02:00 */
+    /* 03:30 on 29 Mar 2015 never happened (03:00 -> 04:00): the offset
+     * before the change reads it, as 01:30Z = 04:30 summer time. */
+    ck_assert_int_eq(tu_local_to_utc("Europe/Riga", "2015-03-29T03:30", &a), 0);
+    ck_assert_int_eq(a, 1427592600);
     ck_assert_int_eq(tu_local_to_utc("Mars/Olympus", "2015-10-24T10:00", &a), -1);
     ck_assert_int_eq(tu_local_to_utc("Europe/Riga", "2015-10-24 10:00", &a), -1);
     ck_assert_int_eq(tu_local_to_utc("Europe/Riga", "2015-10-24T24:00", &a), -1);
@@ -103,6 +112,76 @@ START_TEST(test_item_across_dst_lasts_its_real_length)
     ck_assert_str_eq(json_string_value(json_object_get(o, "ends_at_utc")),
                      "2015-10-25T02:30:00Z");
     json_decref(o);
+}
+END_TEST
+
+/* Patches the meeting the way the server does: in a transaction that a
+ * refusal rolls back. */
+static int patch_meeting(const char *json)
+{
+    json_t *in = J(json);
+    int rc;
+
+    ck_assert_int_eq(db_begin(db), 0);
+    err_clear(&e);
+    rc = meeting_patch(db, meeting, in, NOW, NULL, &e);
+    if (rc == 0)
+        ck_assert_int_eq(db_commit(db), 0);
+    else
+        db_rollback(db);
+    json_decref(in);
+    return rc;
+}
+
+static const char *item_text(long long id, const char *key, char *buf, size_t n)
+{
+    json_t *o = agenda_item_json(db, meeting, id, &e);
+
+    ck_assert_ptr_nonnull(o);
+    snprintf(buf, n, "%s", json_string_value(json_object_get(o, key)));
+    json_decref(o);
+    return buf;
+}
+
+START_TEST(test_meeting_zone_change_moves_the_instants)
+{
+    long long id = add_item("{\"starts_at\":\"2015-11-05T10:00\",\"ends_at\":\"2015-11-05T11:00\","
+                            "\"kind\":\"talk\",\"title\":\"Runa\"}");
+    char buf[40];
+
+    ck_assert_str_eq(item_text(id, "starts_at_utc", buf, sizeof buf), "2015-11-05T08:00:00Z");
+    ck_assert_int_eq(patch_meeting("{\"timezone\":\"Europe/London\"}"), 0);
+    /* The wall time is what the organizer wrote; the instant follows the zone. */
+    ck_assert_str_eq(item_text(id, "starts_at", buf, sizeof buf), "2015-11-05T10:00");
+    ck_assert_str_eq(item_text(id, "starts_at_utc", buf, sizeof buf), "2015-11-05T10:00:00Z");
+    ck_assert_str_eq(item_text(id, "ends_at_utc", buf, sizeof buf), "2015-11-05T11:00:00Z");
+    /* A title change leaves the instants alone. */
+    ck_assert_int_eq(patch_meeting("{\"title\":\"Cita\"}"), 0);
+    ck_assert_str_eq(item_text(id, "starts_at_utc", buf, sizeof buf), "2015-11-05T10:00:00Z");
+}
+END_TEST
+
+START_TEST(test_meeting_days_cannot_leave_items_behind)
+{
+    long long id = add_item("{\"starts_at\":\"2015-11-05T10:00\",\"ends_at\":\"2015-11-05T11:00\","
+                            "\"kind\":\"talk\",\"title\":\"Runa\"}");
+    struct meeting m;
+    char buf[40];
+
+    ck_assert_int_eq(patch_meeting("{\"ends_on\":\"2015-11-04\"}"), -1);
+    ck_assert_int_eq(e.code, ERR_INVALID_FIELD);
+    ck_assert_str_eq(e.field, "ends_on");
+    ck_assert_ptr_nonnull(strstr(e.message, "Runa"));
+    ck_assert_int_eq(patch_meeting("{\"starts_on\":\"2015-11-06\", \"timezone\":\"UTC\"}"), -1);
+    ck_assert_str_eq(e.field, "starts_on");
+    /* Nothing of the refused changes stays. */
+    ck_assert_int_eq(meeting_load(db, meeting, &m, &e), 0);
+    ck_assert_str_eq(m.ends_on, "2015-11-06");
+    ck_assert_str_eq(m.timezone, "Europe/Riga");
+    meeting_clear(&m);
+    ck_assert_str_eq(item_text(id, "starts_at_utc", buf, sizeof buf), "2015-11-05T08:00:00Z");
+    /* Days that still hold every item are fine. */
+    ck_assert_int_eq(patch_meeting("{\"starts_on\":\"2015-11-05\", \"ends_on\":\"2015-11-05\"}"), 0);
 }
 END_TEST
 
@@ -371,6 +450,8 @@ static Suite *agenda_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_dst_change_2015);
     tcase_add_test(tc, test_item_across_dst_lasts_its_real_length);
+    tcase_add_test(tc, test_meeting_zone_change_moves_the_instants);
+    tcase_add_test(tc, test_meeting_days_cannot_leave_items_behind);
     tcase_add_test(tc, test_item_validation);
     tcase_add_test(tc, test_patch_checks_the_whole_item);
     tcase_add_test(tc, test_conflicts);
