@@ -1,22 +1,40 @@
 /* respcache.c - generation-checked answer cache; see respcache.h. */
 #include "respcache.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define KEY_MAX 64
 
+/* A body and its users: the cache's slot counts as one. */
+struct shared {
+    size_t refs;
+    size_t len;
+    char data[];
+};
+
 struct entry {
     char key[KEY_MAX];
     unsigned long long gen;
-    char *body;
-    size_t len;
+    struct shared *body; /* NULL: empty slot */
 };
 
 struct respcache {
     size_t slots;
     struct entry e[];
 };
+
+static struct shared *shared_of(const char *data)
+{
+    return (struct shared *)(void *)(data - offsetof(struct shared, data));
+}
+
+static void unref(struct shared *s)
+{
+    if (s != NULL && --s->refs == 0)
+        free(s);
+}
 
 static size_t slot_of(const struct respcache *rc, const char *key)
 {
@@ -41,7 +59,7 @@ void respcache_free(struct respcache *rc)
     if (rc == NULL)
         return;
     for (size_t i = 0; i < rc->slots; i++)
-        free(rc->e[i].body);
+        unref(rc->e[i].body);
     free(rc);
 }
 
@@ -52,23 +70,35 @@ const char *respcache_get(struct respcache *rc, const char *key,
 
     if (e->body == NULL || e->gen != gen || strcmp(e->key, key) != 0)
         return NULL;
-    *len = e->len;
-    return e->body;
+    *len = e->body->len;
+    return e->body->data;
 }
 
-int respcache_put(struct respcache *rc, const char *key, unsigned long long gen,
-                  const char *body, size_t len)
+const char *respcache_put(struct respcache *rc, const char *key, unsigned long long gen,
+                          const char *body, size_t len)
 {
     struct entry *e = &rc->e[slot_of(rc, key)];
-    char *copy;
+    struct shared *s;
 
-    if (strlen(key) >= KEY_MAX || (copy = malloc(len ? len : 1)) == NULL)
-        return -1;
-    memcpy(copy, body, len);
-    free(e->body);
+    if (strlen(key) >= KEY_MAX || (s = malloc(sizeof *s + len + 1)) == NULL)
+        return NULL;
+    s->refs = 1;
+    s->len = len;
+    memcpy(s->data, body, len);
+    s->data[len] = '\0';
+    unref(e->body);
     strcpy(e->key, key);
     e->gen = gen;
-    e->body = copy;
-    e->len = len;
-    return 0;
+    e->body = s;
+    return s->data;
+}
+
+void respcache_hold(const char *body)
+{
+    shared_of(body)->refs++;
+}
+
+void respcache_release(const char *body)
+{
+    unref(shared_of(body));
 }

@@ -3,7 +3,13 @@
  * An entry is valid for one data generation: the writer counts its commits
  * (writer_generation()), and an entry made at generation g is served only
  * while no commit has happened since.  Direct-mapped by the key's hash; a
- * collision just replaces.  Loop thread only; owns copies of its bodies. */
+ * collision just replaces.
+ *
+ * Bodies are shared, not copied per answer: a body handed out by
+ * respcache_get/put stays valid while the cache holds it, and beyond that
+ * for as long as a respcache_hold() is not matched by respcache_release()
+ * (an answer still being written to a slow client, say).  Loop thread only:
+ * the counts are plain integers. */
 #ifndef SAIETS_RESPCACHE_H
 #define SAIETS_RESPCACHE_H
 
@@ -18,8 +24,14 @@ void respcache_free(struct respcache *rc);
 const char *respcache_get(struct respcache *rc, const char *key,
                           unsigned long long gen, size_t *len);
 
-/* Stores a copy of body; 0 or -1 (out of memory: nothing stored). */
-int respcache_put(struct respcache *rc, const char *key, unsigned long long gen,
-                  const char *body, size_t len);
+/* Stores a copy of body and returns the stored copy, or NULL (out of memory
+ * or a key of 64 bytes or more: nothing stored). */
+const char *respcache_put(struct respcache *rc, const char *key, unsigned long long gen,
+                          const char *body, size_t len);
+
+/* One more / one less user of a body returned above; the last release of
+ * a body the cache has dropped frees it. */
+void respcache_hold(const char *body);
+void respcache_release(const char *body);
 
 #endif
