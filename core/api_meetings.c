@@ -29,9 +29,9 @@ void api_meetings_list(struct http_ctx *c)
     http_reply_json(c, 200, json_pack("{s:o}", "meetings", list));
 }
 
-static json_t *make_meeting(struct http_ctx *c, struct err *e)
+static char *make_meeting(struct http_ctx *c, struct err *e)
 {
-    return meeting_json_by_id(c->app->rdb, c->id, e);
+    return http_json_text(meeting_json_by_id(c->app->rdb, c->id, e), e);
 }
 
 void api_meeting_get(struct http_ctx *c)
@@ -39,7 +39,7 @@ void api_meeting_get(struct http_ctx *c)
     char key[48];
 
     snprintf(key, sizeof key, "meeting:%lld", c->id);
-    http_reply_cached(c, key, make_meeting);
+    http_reply_cached(c, key, "application/json", make_meeting);
 }
 
 static int run_meeting_create(struct db *db, struct wjob *job)

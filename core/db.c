@@ -180,7 +180,7 @@ int db_migrate(struct db *db, char **errmsg)
     for (const struct db_migration *m = db_migrations; m->version; m++)
         latest = m->version > latest ? m->version : latest;
     if (current > latest) {
-        char v[64];
+        char v[96];
         snprintf(v, sizeof v, "database schema %d is newer than this binary (%d)",
                  current, latest);
         *errmsg = dupmsg("migrate", v);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agenda.h"
+#include "agenda_script.h"
 #include "directory.h"
 #include "meeting.h"
 #include "registration.h"
@@ -53,6 +55,9 @@ static const char *const positions[] = {"izglītības pārvaldes vadītāja",
     "attīstības nodaļas vadītājs", "kultūras nodaļas vadītāja"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* scripts/daugavpils-2015.lua, compiled in (see embed_text in CMakeLists). */
+extern const char demo_agenda_script[];
 
 static const char demo_meeting_json[] =
     "{\"title\": \"" DEMO_TITLE "\","
@@ -147,6 +152,21 @@ static long long demo_fill(struct db *db, long long now, char *errbuf, size_t er
         }
         reg_clear(&r);
         json_decref(in);
+    }
+    {
+        json_t *declared, *diff = NULL;
+        err_clear(&e);
+        declared = ascript_run(demo_agenda_script, strlen(demo_agenda_script),
+                               "daugavpils-2015", &e);
+        if (declared == NULL ||
+            agenda_script_sync(db, meeting, "daugavpils-2015", declared, now, "demo",
+                               &diff, &e) < 0) {
+            json_decref(declared);
+            snprintf(errbuf, errsz, "demo agenda: %s", e.message);
+            return -1;
+        }
+        json_decref(declared);
+        json_decref(diff);
     }
     return meeting;
 storage:

@@ -60,7 +60,8 @@ struct http_ctx {
     struct evhttp_request *req;
     struct app *app;
     enum evhttp_cmd_type method;
-    long long id;           /* the {id} of the route, 0 if none */
+    long long id;           /* the route's first {id}, 0 if none */
+    long long id2;          /* its second {id}, 0 if none */
     struct principal who;
     double t0;              /* monotonic ms at dispatch */
     struct evkeyvalq query;
@@ -83,9 +84,13 @@ void http_reply_text(struct http_ctx *c, int status, const char *content_type,
 
 /* Answers from the cache (or renders with make(), caches and answers) with
  * an ETag for the current data generation; If-None-Match gives 304.
- * make() returns a new reference or NULL with *e set. */
-void http_reply_cached(struct http_ctx *c, const char *key,
-                       json_t *(*make)(struct http_ctx *c, struct err *e));
+ * make() returns malloc'd text or NULL with *e set. */
+void http_reply_cached(struct http_ctx *c, const char *key, const char *content_type,
+                       char *(*make)(struct http_ctx *c, struct err *e));
+
+/* Compact JSON text of o (consumed); NULL (and e set) when o is NULL or
+ * out of memory.  For make() functions. */
+char *http_json_text(json_t *o, struct err *e);
 
 /* --- reading ------------------------------------------------------------ */
 /* Parses the body as a JSON object (64 KiB at most) into c->in and
@@ -121,5 +126,21 @@ void api_registrations_list(struct http_ctx *c);
 void api_registration_get(struct http_ctx *c);
 void api_registration_patch(struct http_ctx *c);
 void api_registration_delete(struct http_ctx *c);
+void api_registration_ics(struct http_ctx *c);
+void api_venues_list(struct http_ctx *c);
+void api_venues_create(struct http_ctx *c);
+void api_venue_get(struct http_ctx *c);
+void api_venue_patch(struct http_ctx *c);
+void api_venue_delete(struct http_ctx *c);
+void api_venue_travel(struct http_ctx *c);
+void api_agenda_get(struct http_ctx *c);
+void api_agenda_create(struct http_ctx *c);
+void api_agenda_problems(struct http_ctx *c);
+void api_agenda_script(struct http_ctx *c);
+void api_agenda_item_get(struct http_ctx *c);
+void api_agenda_item_patch(struct http_ctx *c);
+void api_agenda_item_delete(struct http_ctx *c);
+void api_agenda_ics(struct http_ctx *c);
+void page_agenda(struct http_ctx *c);
 
 #endif

@@ -10,6 +10,8 @@
 #include "http.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/thread.h>
@@ -54,6 +56,22 @@ static const struct route routes[] = {
     {"/api/v1/registrations/{id}", M_GET, api_registration_get},
     {"/api/v1/registrations/{id}", M_PATCH, api_registration_patch},
     {"/api/v1/registrations/{id}", M_DELETE, api_registration_delete},
+    {"/api/v1/registrations/{id}/agenda.ics", M_GET, api_registration_ics},
+    {"/api/v1/venues", M_GET, api_venues_list},
+    {"/api/v1/venues", M_POST, api_venues_create},
+    {"/api/v1/venues/{id}", M_GET, api_venue_get},
+    {"/api/v1/venues/{id}", M_PATCH, api_venue_patch},
+    {"/api/v1/venues/{id}", M_DELETE, api_venue_delete},
+    {"/api/v1/venues/{id}/travel/{id}", M_PUT, api_venue_travel},
+    {"/api/v1/meetings/{id}/agenda", M_GET, api_agenda_get},
+    {"/api/v1/meetings/{id}/agenda", M_POST, api_agenda_create},
+    {"/api/v1/meetings/{id}/agenda/problems", M_GET, api_agenda_problems},
+    {"/api/v1/meetings/{id}/agenda/scripts", M_POST, api_agenda_script},
+    {"/api/v1/meetings/{id}/agenda/{id}", M_GET, api_agenda_item_get},
+    {"/api/v1/meetings/{id}/agenda/{id}", M_PATCH, api_agenda_item_patch},
+    {"/api/v1/meetings/{id}/agenda/{id}", M_DELETE, api_agenda_item_delete},
+    {"/api/v1/meetings/{id}/agenda.ics", M_GET, api_agenda_ics},
+    {"/meetings/{id}/agenda", M_GET, page_agenda},
     {NULL, 0, NULL},
 };
 
@@ -70,17 +88,19 @@ static unsigned method_bit(enum evhttp_cmd_type m)
     }
 }
 
-/* Matches path against pattern.  Returns 1 on a match (with *id), 0 when
- * not, -1 when the shape matches but an {id} is not a valid number. */
-static int route_match(const char *pattern, const char *path, long long *id)
+/* Matches path against pattern, filling ids[] from its "{id}" segments.
+ * Returns 1 on a match, 0 when not, -1 when the shape matches but an {id}
+ * is not a positive integer. */
+static int route_match(const char *pattern, const char *path, long long ids[2])
 {
     const char *p = pattern, *s = path;
+    int n = 0, bad = 0;
 
     while (*p && *s) {
         if (strncmp(p, "{id}", 4) == 0) {
             long long v = 0;
-            int digits = 0, bad = 0;
-            while (*s && *s != '/') {
+            int digits = 0;
+            while (*s && *s != '/' && *s != '.') {
                 if (*s < '0' || *s > '9' || digits >= 15)
                     bad = 1;
                 else
@@ -88,15 +108,11 @@ static int route_match(const char *pattern, const char *path, long long *id)
                 digits++;
                 s++;
             }
+            if (digits == 0 || v == 0)
+                bad = 1;
+            if (n < 2)
+                ids[n++] = v;
             p += 4;
-            if (bad || digits == 0 || v == 0) {
-                /* The rest must still match for this to be "our" route. */
-                long long ignored;
-                if (*p == '\0' && *s == '\0')
-                    return -1;
-                return route_match(p, s, &ignored) != 0 ? -1 : 0;
-            }
-            *id = v;
             continue;
         }
         if (*p != *s)
@@ -104,7 +120,9 @@ static int route_match(const char *pattern, const char *path, long long *id)
         p++;
         s++;
     }
-    return *p == '\0' && *s == '\0';
+    if (*p != '\0' || *s != '\0')
+        return 0;
+    return bad ? -1 : 1;
 }
 
 static void dispatch(struct evhttp_request *req, void *arg)
@@ -117,7 +135,7 @@ static void dispatch(struct evhttp_request *req, void *arg)
     const struct route *hit = NULL;
     struct http_ctx *c;
     struct err e;
-    long long id = 0;
+    long long id[2] = {0, 0};
     int bad_id = 0;
     size_t plen;
 
@@ -139,8 +157,8 @@ static void dispatch(struct evhttp_request *req, void *arg)
         return;
     }
     for (const struct route *r = routes; r->pattern; r++) {
-        long long rid = 0;
-        int m = route_match(r->pattern, path, &rid);
+        long long rid[2] = {0, 0};
+        int m = route_match(r->pattern, path, rid);
         if (m < 0)
             bad_id = 1;
         if (m <= 0)
@@ -148,7 +166,8 @@ static void dispatch(struct evhttp_request *req, void *arg)
         allowed |= r->method;
         if (r->method & want) {
             hit = r;
-            id = rid;
+            id[0] = rid[0];
+            id[1] = rid[1];
         }
     }
     if (hit == NULL) {
@@ -171,7 +190,8 @@ static void dispatch(struct evhttp_request *req, void *arg)
         }
         return;
     }
-    c->id = id;
+    c->id = id[0];
+    c->id2 = id[1];
     if (q && evhttp_parse_query_str(q, &c->query) < 0) {
         http_reply_code(c, ERR_BAD_REQUEST, "malformed query string");
         return;
@@ -194,6 +214,7 @@ struct conn_guard {
     struct evbuffer_cb_entry *in_cb, *out_cb;
     double started;   /* ms when the current request's first byte came; 0 = idle */
     int reject;       /* over the connection cap: answer 503 and close */
+    int nodelay;      /* TCP_NODELAY is set on the socket */
     struct conn_guard *next;
 };
 
@@ -211,6 +232,18 @@ static void guard_input(struct evbuffer *buf, const struct evbuffer_cb_info *inf
 
     if (info->n_added == 0)
         return;
+    if (!g->nodelay) {
+        /* evhttp hands us the socket only after this callback's bufferevent
+         * exists, so the first bytes are the first chance.  Without it an
+         * answer that ends in a short segment waits for the client's
+         * delayed ACK (Nagle): 40 ms for a 57 KB agenda. */
+        evutil_socket_t fd = bufferevent_getfd(g->bev);
+        int one = 1;
+
+        g->nodelay = 1;
+        if (fd >= 0)
+            (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
     if (g->reject) {
         evutil_socket_t fd = bufferevent_getfd(g->bev);
         g->reject = 0;

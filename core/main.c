@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agenda.h"
+#include "agenda_script.h"
 #include "auth.h"
 #include "db.h"
 #include "demo.h"
@@ -28,6 +30,7 @@ static const char usage_main[] =
     "  init          create or upgrade the database (with --demo: load the demo meeting)\n"
     "  serve         serve the HTTP JSON API\n"
     "  token create  create an admin or organizer account and print its bearer token\n"
+    "  agenda run    run a Lua agenda script against a meeting (dry run unless --apply)\n"
     "\n"
     "`saiets COMMAND --help` describes each command.\n";
 
@@ -56,6 +59,19 @@ static const char usage_token[] =
     "\n"
     "Creates an account and prints its bearer token once on standard output.\n"
     "Only a hash of the token is stored: keep it safe, it cannot be shown again.\n";
+
+static const char usage_agenda[] =
+    "usage: saiets agenda run --meeting ID [--apply] [--name NAME] [--db FILE] SCRIPT.lua\n"
+    "\n"
+    "Runs an agenda script (see docs/agenda-scripts.md) in the sandbox and prints the\n"
+    "items it would add, change and remove and the problems the result would have.\n"
+    "Nothing changes unless --apply is given; then all of it is applied in one\n"
+    "transaction.  Items made by hand or by other scripts are never touched.\n"
+    "  --meeting ID   the meeting whose agenda the script builds\n"
+    "  --apply        apply the changes\n"
+    "  --name NAME    the script's name (default: the file name without .lua);\n"
+    "                 its items are marked source \"script:NAME\"\n"
+    "  --db FILE      database file (default " DEFAULT_DB ")\n";
 
 static int usage_error(const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -254,6 +270,157 @@ out:
     return rc;
 }
 
+#define SCRIPT_FILE_MAX (1024 * 1024)
+
+/* Reads a whole (small) file: malloc'd, NUL-terminated; NULL on error. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    size_t n;
+
+    if (f == NULL)
+        return NULL;
+    data = malloc(SCRIPT_FILE_MAX + 1);
+    if (data) {
+        n = fread(data, 1, SCRIPT_FILE_MAX + 1, f);
+        if (ferror(f) || n > SCRIPT_FILE_MAX) {
+            free(data);
+            data = NULL;
+        } else {
+            data[n] = '\0';
+            *len = n;
+        }
+    }
+    fclose(f);
+    return data;
+}
+
+static void print_item_line(char mark, json_t *entry, const char *which)
+{
+    json_t *item = json_object_get(entry, which);
+    const char *track = json_string_value(json_object_get(item, "track"));
+
+    printf("%c %s-%s  %-10s %s%s%s  [%s]\n", mark,
+           json_string_value(json_object_get(item, "starts_at")),
+           json_string_value(json_object_get(item, "ends_at")) + 11,
+           json_string_value(json_object_get(item, "kind")),
+           track ? "(" : "", track ? track : "", track ? ") " : "",
+           json_string_value(json_object_get(entry, "key")));
+    printf("      %s\n", json_string_value(json_object_get(item, "title")));
+}
+
+static void print_diff(json_t *diff, json_t *problems, int applied)
+{
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(json_object_get(diff, "venues_added"), i, x)
+        printf("+ venue %s\n", json_string_value(x));
+    json_array_foreach(json_object_get(diff, "added"), i, x) print_item_line('+', x, "item");
+    json_array_foreach(json_object_get(diff, "changed"), i, x) print_item_line('~', x, "after");
+    json_array_foreach(json_object_get(diff, "removed"), i, x) print_item_line('-', x, "item");
+    printf("%zu added, %zu changed, %zu removed, %lld unchanged%s\n",
+           json_array_size(json_object_get(diff, "added")),
+           json_array_size(json_object_get(diff, "changed")),
+           json_array_size(json_object_get(diff, "removed")),
+           (long long)json_integer_value(json_object_get(diff, "unchanged")),
+           applied ? " (applied)" : " (dry run: nothing was changed; --apply applies)");
+    printf("%zu problem(s)\n", json_array_size(problems));
+    json_array_foreach(problems, i, x)
+        printf("! %s: %s\n", json_string_value(json_object_get(x, "code")),
+               json_string_value(json_object_get(x, "message")));
+}
+
+static int cmd_agenda(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"meeting", required_argument, NULL, 'm'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"apply", no_argument, NULL, 'a'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *path = DEFAULT_DB, *file, *base;
+    char name[80], *code = NULL;
+    json_t *declared = NULL, *diff = NULL, *problems = NULL;
+    int apply = 0, meeting = 0, c, rc = 1;
+    struct db *db = NULL;
+    struct err e;
+    size_t len = 0;
+
+    if (argc < 2 || strcmp(argv[1], "run") != 0) {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+            fputs(usage_agenda, stdout);
+            return 0;
+        }
+        return usage_error(usage_agenda, "%s", "expected `agenda run`");
+    }
+    argc--;
+    argv++;
+    name[0] = '\0';
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': path = optarg; break;
+        case 'm':
+            if (parse_int(optarg, 1, 2000000000, &meeting) < 0)
+                return usage_error(usage_agenda, "--meeting: '%s' is not an id", optarg);
+            break;
+        case 'n': snprintf(name, sizeof name, "%s", optarg); break;
+        case 'a': apply = 1; break;
+        case 'h': fputs(usage_agenda, stdout); return 0;
+        default: return usage_error(usage_agenda, "%s", "unknown option");
+        }
+    }
+    if (meeting == 0)
+        return usage_error(usage_agenda, "%s", "--meeting is required");
+    if (optind + 1 != argc)
+        return usage_error(usage_agenda, "%s", "give exactly one script file");
+    file = argv[optind];
+    if (name[0] == '\0') {
+        base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(base, "."), base);
+    }
+    if (!agenda_script_name_ok(name))
+        return usage_error(usage_agenda, "the script name '%s' is not [a-z0-9][a-z0-9_.-]*"
+                           " (use --name)", name);
+    code = read_file(file, &len);
+    if (code == NULL) {
+        fprintf(stderr, "saiets: cannot read %s (or it is over 1 MiB)\n", file);
+        return 1;
+    }
+    err_clear(&e);
+    declared = ascript_run(code, len, name, &e);
+    if (declared == NULL) {
+        fprintf(stderr, "saiets: %s\n", e.message);
+        goto out;
+    }
+    db = open_migrated(path, 0);
+    if (db == NULL)
+        goto out;
+    if (db_begin(db) < 0 ||
+        agenda_script_sync(db, meeting, name, declared, tu_now(),
+                           apply ? "cli" : NULL, &diff, &e) < 0 ||
+        (problems = agenda_problems(db, meeting, &e)) == NULL) {
+        fprintf(stderr, "saiets: %s\n", e.message[0] ? e.message : db_errmsg(db));
+        db_rollback(db);
+        goto out;
+    }
+    if (apply ? db_commit(db) < 0 : (db_rollback(db), 0)) {
+        fprintf(stderr, "saiets: %s\n", db_errmsg(db));
+        db_rollback(db);
+        goto out;
+    }
+    print_diff(diff, problems, apply);
+    rc = 0;
+out:
+    json_decref(problems);
+    json_decref(diff);
+    json_decref(declared);
+    db_close(db);
+    free(code);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (token_init() < 0) {
@@ -275,6 +442,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 1, argv + 1);
     if (strcmp(argv[1], "token") == 0)
         return cmd_token(argc - 1, argv + 1);
+    if (strcmp(argv[1], "agenda") == 0)
+        return cmd_agenda(argc - 1, argv + 1);
     fprintf(stderr, "saiets: unknown command '%s'\n\n%s", argv[1], usage_main);
     return 2;
 }

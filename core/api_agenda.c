@@ -1,0 +1,192 @@
+/* api_agenda.c - /api/v1/meetings/{id}/agenda: the programme, its items,
+ * its problems, and agenda scripts sent over HTTP. */
+#include <event2/buffer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agenda.h"
+#include "agenda_script.h"
+#include "http.h"
+
+#define SCRIPT_BODY_MAX (256 * 1024)
+
+static char *make_agenda(struct http_ctx *c, struct err *e)
+{
+    return http_json_text(agenda_json(c->app->rdb, c->id, 0, e), e);
+}
+
+void api_agenda_get(struct http_ctx *c)
+{
+    char key[48];
+
+    snprintf(key, sizeof key, "agenda:%lld", c->id);
+    http_reply_cached(c, key, "application/json", make_agenda);
+}
+
+void api_agenda_item_get(struct http_ctx *c)
+{
+    struct err e;
+    json_t *o;
+
+    err_clear(&e);
+    o = agenda_item_json(c->app->rdb, c->id, c->id2, &e);
+    if (o == NULL) {
+        http_reply_err(c, &e);
+        return;
+    }
+    http_reply_json(c, 200, o);
+}
+
+void api_agenda_problems(struct http_ctx *c)
+{
+    struct err e;
+    json_t *list;
+
+    err_clear(&e);
+    list = agenda_problems(c->app->rdb, c->id, &e);
+    if (list == NULL) {
+        http_reply_err(c, &e);
+        return;
+    }
+    http_reply_json(c, 200, json_pack("{s:I, s:o}", "meeting", (json_int_t)c->id,
+                                      "problems", list));
+}
+
+static int run_item_create(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    long long id;
+
+    if (agenda_item_create(db, c->id, c->in, "organizer", NULL, job->now, c->who.actor,
+                           &id, &job->err) < 0)
+        return -1;
+    c->out = agenda_item_json(db, c->id, id, &job->err);
+    c->status = 201;
+    return c->out ? 0 : -1;
+}
+
+void api_agenda_create(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_item_create);
+}
+
+static int run_item_patch(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (agenda_item_patch(db, c->id, c->id2, c->in, job->now, c->who.actor, &job->err) < 0)
+        return -1;
+    c->out = agenda_item_json(db, c->id, c->id2, &job->err);
+    c->status = 200;
+    return c->out ? 0 : -1;
+}
+
+void api_agenda_item_patch(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_item_patch);
+}
+
+static int run_item_delete(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (agenda_item_delete(db, c->id, c->id2, job->now, c->who.actor, &job->err) < 0)
+        return -1;
+    c->out = json_pack("{s:I, s:b}", "id", (json_int_t)c->id2, "deleted", 1);
+    c->status = 200;
+    return 0;
+}
+
+void api_agenda_item_delete(struct http_ctx *c)
+{
+    if (!http_require_organizer(c))
+        return;
+    http_submit(c, run_item_delete);
+}
+
+/* Runs the script (sandboxed, bounded) and syncs what it declares; a dry
+ * run rolls the sync back after the problems of the result are known, so
+ * that both answers come from the very same code path. */
+static int run_script(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    const char *name = json_string_value(json_object_get(c->in, "name"));
+    json_t *code = json_object_get(c->in, "code"), *declared, *diff = NULL, *problems;
+    int apply = json_is_true(json_object_get(c->in, "apply"));
+
+    declared = ascript_run(json_string_value(code), json_string_length(code), name,
+                           &job->err);
+    if (declared == NULL)
+        return -1;
+    if (db_exec(db, "SAVEPOINT script") < 0) {
+        json_decref(declared);
+        return err_set(&job->err, ERR_INTERNAL, NULL, "storage error");
+    }
+    if (agenda_script_sync(db, c->id, name, declared, job->now,
+                           apply ? c->who.actor : NULL, &diff, &job->err) < 0 ||
+        (problems = agenda_problems(db, c->id, &job->err)) == NULL) {
+        json_decref(declared);
+        json_decref(diff);
+        db_exec(db, "ROLLBACK TO script");
+        db_exec(db, "RELEASE script");
+        return -1;
+    }
+    json_decref(declared);
+    if (!apply)
+        db_exec(db, "ROLLBACK TO script");
+    db_exec(db, "RELEASE script");
+    json_object_set_new(diff, "problems", problems);
+    json_object_set_new(diff, "applied", json_boolean(apply));
+    c->out = diff;
+    c->status = 200;
+    return 0;
+}
+
+void api_agenda_script(struct http_ctx *c)
+{
+    struct evbuffer *body = evhttp_request_get_input_buffer(c->req);
+    size_t len = evbuffer_get_length(body);
+    const char *name = http_query(c, "name"), *apply = http_query(c, "apply");
+    json_t *code;
+
+    if (!http_require_organizer(c))
+        return;
+    if (name == NULL)
+        name = "script";
+    if (!agenda_script_name_ok(name)) {
+        http_reply_code(c, ERR_BAD_REQUEST, "name: [a-z0-9][a-z0-9_.-]{0,63}");
+        return;
+    }
+    if (apply && strcmp(apply, "0") && strcmp(apply, "1")) {
+        http_reply_code(c, ERR_BAD_REQUEST, "apply: 0 or 1");
+        return;
+    }
+    if (len > SCRIPT_BODY_MAX) {
+        http_reply_code(c, ERR_BODY_TOO_LARGE, "a script may have %d bytes at most",
+                        SCRIPT_BODY_MAX);
+        return;
+    }
+    if (len == 0) {
+        http_reply_code(c, ERR_BAD_REQUEST, "send the script as the request body");
+        return;
+    }
+    /* json_stringn refuses invalid UTF-8 and NUL bytes for us. */
+    code = json_stringn((const char *)evbuffer_pullup(body, -1), len);
+    if (code == NULL || memchr(json_string_value(code), '\0', len)) {
+        json_decref(code);
+        http_reply_code(c, ERR_BAD_REQUEST, "a script must be UTF-8 text");
+        return;
+    }
+    c->in = json_pack("{s:o, s:s, s:b}", "code", code, "name", name, "apply",
+                      apply && strcmp(apply, "1") == 0);
+    if (c->in == NULL) {
+        http_reply_code(c, ERR_INTERNAL, "out of memory");
+        return;
+    }
+    http_submit(c, run_script);
+}
