@@ -4,6 +4,8 @@
 Reads: wrk (2 threads, 50 connections) against
   saiets GET /api/v1/meetings/{id}/agenda      (JSON, a 3-day 120-item agenda)
   saiets GET /api/v1/meetings/{id}/agenda.ics  (the same as iCalendar)
+each with "Accept-Encoding: gzip" (as browsers and calendar clients send it)
+and without (plain), and
   bench_ping_server GET /ping                  (baseline: evhttp alone)
 target: each saiets read >= 0.5 x ping in requests/s.
 
@@ -126,6 +128,14 @@ def request(base, method, path, body=None, token=None, ctype="application/json")
         return r.status, r.read()
 
 
+def request_gz(base, path):
+    req = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        if r.headers.get("Content-Encoding") != "gzip":
+            die("%s: no gzip answer" % path)
+        return r.status, r.read()
+
+
 def create_meeting(base, token, starts_on, days):
     y, m, d = (int(x) for x in starts_on.split("-"))
     body = json.dumps({"title": "Bench agenda", "starts_on": starts_on,
@@ -148,14 +158,15 @@ def apply_ms(base, token, mid, script, items):
     return dt
 
 
-def wrk(name, url):
+def wrk(name, url, headers=()):
     fields = {}
     for phase, secs in (("warm-up", WARMUP), ("measuring", SECONDS)):
         if secs <= 0:
             continue
         note("%s: %s %ds" % (name, phase, secs))
+        hdr = [x for h in headers for x in ("-H", h)]
         p = subprocess.run(["wrk", "-t2", "-c50", "-d%ds" % secs, "--timeout", "5s",
-                            "--latency", "-s", REPORT_LUA, url],
+                            "--latency", "-s", REPORT_LUA] + hdr + [url],
                            capture_output=True, text=True, timeout=secs + 60)
         if p.returncode != 0:
             die("%s: wrk failed: %s" % (name, p.stderr[-500:]))
@@ -214,10 +225,17 @@ def main():
             note("apply %d items: median %.1f ms of %s" %
                  (items, costs[items][0], ", ".join("%.1f" % r for r in runs)))
 
+        gz = ("Accept-Encoding: gzip",)
+        agenda = base + "/api/v1/meetings/%d/agenda" % mid
         reads = {
-            "agenda": wrk("saiets agenda JSON", base + "/api/v1/meetings/%d/agenda" % mid),
-            "ics": wrk("saiets agenda.ics", base + "/api/v1/meetings/%d/agenda.ics" % mid),
+            "agenda_gz": wrk("saiets agenda JSON, gzip", agenda, gz),
+            "ics_gz": wrk("saiets agenda.ics, gzip", agenda + ".ics", gz),
+            "agenda": wrk("saiets agenda JSON, plain", agenda),
+            "ics": wrk("saiets agenda.ics, plain", agenda + ".ics"),
         }
+        _, zbody = request_gz(base, "/api/v1/meetings/%d/agenda" % mid)
+        _, zics = request_gz(base, "/api/v1/meetings/%d/agenda.ics" % mid)
+        zsizes = (len(zbody), len(zics))
         srv.stop()
         servers.remove(srv)
         ps = Server("ping", [ping, "--port", "0"], scratch)
@@ -233,15 +251,18 @@ def main():
     print("\n### bench/agenda.py, %s, git %s\n" % (time.strftime("%Y-%m-%dT%H:%MZ",
                                                                  time.gmtime()), rev))
     print("wrk -t2 -c50 -d%ds --latency after a %ds warm-up; %d CPUs (wrk shares them "
-          "with the server). Agenda: 3 days, 120 items; JSON %d bytes, .ics %d bytes.\n"
-          % (SECONDS, WARMUP, os.cpu_count(), sizes[0], sizes[1]))
+          "with the server). Agenda: 3 days, 120 items; JSON %d bytes (gzip %d), "
+          ".ics %d bytes (gzip %d).\n"
+          % (SECONDS, WARMUP, os.cpu_count(), sizes[0], zsizes[0], sizes[1], zsizes[1]))
     print("| case | requests/s | p50 ms | p99 ms | non-2xx + socket errors |")
     print("|---|---:|---:|---:|---:|")
-    labels = {"agenda": "saiets GET /api/v1/meetings/{id}/agenda",
-              "ics": "saiets GET /api/v1/meetings/{id}/agenda.ics",
+    labels = {"agenda_gz": "saiets GET /api/v1/meetings/{id}/agenda, gzip",
+              "ics_gz": "saiets GET /api/v1/meetings/{id}/agenda.ics, gzip",
+              "agenda": "saiets GET /api/v1/meetings/{id}/agenda, plain",
+              "ics": "saiets GET /api/v1/meetings/{id}/agenda.ics, plain",
               "ping": "ping GET /ping (baseline)"}
     invalid = False
-    for k in ("agenda", "ics", "ping"):
+    for k in ("agenda_gz", "ics_gz", "agenda", "ics", "ping"):
         r = reads[k]
         bad = int(r["NON2XX"] + r["SOCKET_ERRORS"])
         invalid |= bad > 0
@@ -255,13 +276,15 @@ def main():
 
     def verdict(ok):
         return "PASS" if ok else "FAIL"
-    ja = reads["agenda"]["RPS"] / reads["ping"]["RPS"]
-    ji = reads["ics"]["RPS"] / reads["ping"]["RPS"]
+    ratios = {k: reads[k]["RPS"] / reads["ping"]["RPS"]
+              for k in ("agenda_gz", "ics_gz", "agenda", "ics")}
     ratio = costs[500][0] / costs[50][0]
     print("\n| target | measured | goal | result |")
     print("|---|---:|---|---|")
-    print("| agenda JSON / ping, requests/s | %.2f | >= 0.5 | %s |" % (ja, verdict(ja >= 0.5)))
-    print("| agenda.ics / ping, requests/s | %.2f | >= 0.5 | %s |" % (ji, verdict(ji >= 0.5)))
+    for k, label in (("agenda_gz", "agenda JSON, gzip"), ("ics_gz", "agenda.ics, gzip"),
+                     ("agenda", "agenda JSON, plain"), ("ics", "agenda.ics, plain")):
+        print("| %s / ping, requests/s | %.2f | >= 0.5 | %s |"
+              % (label, ratios[k], verdict(ratios[k] >= 0.5)))
     print("| apply 500 items / 50 items | %.1f | <= 12 | %s |" % (ratio, verdict(ratio <= 12)))
     print("| apply 500 items, ms | %.1f | well under 1000 (< 250) | %s |"
           % (costs[500][0], verdict(costs[500][0] < 250)))

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gzip.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -224,6 +225,7 @@ static void add_validators(struct evkeyvalq *out, const char *etag)
 {
     evhttp_add_header(out, "ETag", etag);
     evhttp_add_header(out, "Cache-Control", "no-cache");
+    evhttp_add_header(out, "Vary", "Accept-Encoding");
 }
 
 static void release_shared(const void *data, size_t len, void *extra)
@@ -263,44 +265,52 @@ void http_reply_cached(struct http_ctx *c, const char *key, const char *content_
     /* Read the generation before the data: what we render is at least as
      * new as the generation it is filed under. */
     unsigned long long gen = writer_generation(app->writer);
+    struct evkeyvalq *in = evhttp_request_get_input_headers(c->req);
     struct evkeyvalq *out = evhttp_request_get_output_headers(c->req);
-    const char *inm = evhttp_find_header(evhttp_request_get_input_headers(c->req),
-                                         "If-None-Match");
-    const char *body;
-    char etag[80];
-    size_t len;
+    int gz = gz_accepted(evhttp_find_header(in, "Accept-Encoding"));
+    const char *body, *zbody;
+    char etag[80], *text;
+    size_t len, zlen;
+    struct err e;
 
-    snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)app->boot, gen,
-             key_hash(key));
+    /* One tag per representation: the gzip one ends in -gz. */
+    snprintf(etag, sizeof etag, "\"%llx-%llx-%lx%s\"", (unsigned long long)app->boot, gen,
+             key_hash(key), gz ? "-gz" : "");
     /* The tag says everything: nothing was written since it was given, so
      * the client's copy is current whether or not ours is still cached. */
-    if (etag_listed(inm, etag)) {
+    if (etag_listed(evhttp_find_header(in, "If-None-Match"), etag)) {
         add_validators(out, etag);
         http_reply_text(c, 304, content_type, "", 0);
         return;
     }
-    body = respcache_get(app->cache, key, gen, &len);
-    if (body == NULL) {
-        struct err e;
-        char *text;
-
+    if ((body = respcache_get(app->cache, key, gen, &len)) == NULL) {
         err_clear(&e);
-        text = make(c, &e);
-        if (text == NULL) {
+        if ((text = make(c, &e)) == NULL) {
             http_reply_err(c, &e); /* no ETag: errors are not cached */
             return;
         }
-        add_validators(out, etag);
         len = strlen(text);
         body = respcache_put(app->cache, key, gen, text, len);
-        if (body == NULL) { /* not cached: answer from our own copy */
+        if (body == NULL) { /* not cacheable: answer from our own copy, plain */
+            add_validators(out, etag);
             http_reply_text(c, 200, content_type, text, len);
             free(text);
             return;
         }
         free(text);
-    } else {
-        add_validators(out, etag);
+    }
+    add_validators(out, etag);
+    if (gz && len >= GZ_MIN_BYTES) {
+        zbody = respcache_get_gz(app->cache, key, gen, &zlen);
+        if (zbody == NULL && (text = gz_compress(body, len, &zlen)) != NULL) {
+            zbody = respcache_put_gz(app->cache, key, gen, text, zlen);
+            free(text);
+        }
+        if (zbody != NULL) {
+            evhttp_add_header(out, "Content-Encoding", "gzip");
+            reply_shared(c, content_type, zbody, zlen);
+            return;
+        }
     }
     reply_shared(c, content_type, body, len);
 }

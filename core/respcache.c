@@ -18,6 +18,7 @@ struct entry {
     char key[KEY_MAX];
     unsigned long long gen;
     struct shared *body; /* NULL: empty slot */
+    struct shared *gz;   /* body gzipped, or NULL */
 };
 
 struct respcache {
@@ -58,20 +59,67 @@ void respcache_free(struct respcache *rc)
 {
     if (rc == NULL)
         return;
-    for (size_t i = 0; i < rc->slots; i++)
+    for (size_t i = 0; i < rc->slots; i++) {
         unref(rc->e[i].body);
+        unref(rc->e[i].gz);
+    }
     free(rc);
+}
+
+static struct shared *shared_new(const char *data, size_t len)
+{
+    struct shared *s = malloc(sizeof *s + len + 1);
+
+    if (s == NULL)
+        return NULL;
+    s->refs = 1;
+    s->len = len;
+    memcpy(s->data, data, len);
+    s->data[len] = '\0';
+    return s;
+}
+
+/* The slot holding key at gen, or NULL. */
+static struct entry *current(struct respcache *rc, const char *key, unsigned long long gen)
+{
+    struct entry *e = &rc->e[slot_of(rc, key)];
+
+    return e->body != NULL && e->gen == gen && strcmp(e->key, key) == 0 ? e : NULL;
 }
 
 const char *respcache_get(struct respcache *rc, const char *key,
                           unsigned long long gen, size_t *len)
 {
-    struct entry *e = &rc->e[slot_of(rc, key)];
+    struct entry *e = current(rc, key, gen);
 
-    if (e->body == NULL || e->gen != gen || strcmp(e->key, key) != 0)
+    if (e == NULL)
         return NULL;
     *len = e->body->len;
     return e->body->data;
+}
+
+const char *respcache_get_gz(struct respcache *rc, const char *key,
+                             unsigned long long gen, size_t *len)
+{
+    struct entry *e = current(rc, key, gen);
+
+    if (e == NULL || e->gz == NULL)
+        return NULL;
+    *len = e->gz->len;
+    return e->gz->data;
+}
+
+const char *respcache_put_gz(struct respcache *rc, const char *key, unsigned long long gen,
+                             const char *gz, size_t len)
+{
+    struct entry *e = current(rc, key, gen);
+    struct shared *s;
+
+    if (e == NULL || (s = shared_new(gz, len)) == NULL)
+        return NULL;
+    unref(e->gz);
+    e->gz = s;
+    return s->data;
 }
 
 const char *respcache_put(struct respcache *rc, const char *key, unsigned long long gen,
@@ -80,13 +128,11 @@ const char *respcache_put(struct respcache *rc, const char *key, unsigned long l
     struct entry *e = &rc->e[slot_of(rc, key)];
     struct shared *s;
 
-    if (strlen(key) >= KEY_MAX || (s = malloc(sizeof *s + len + 1)) == NULL)
+    if (strlen(key) >= KEY_MAX || (s = shared_new(body, len)) == NULL)
         return NULL;
-    s->refs = 1;
-    s->len = len;
-    memcpy(s->data, body, len);
-    s->data[len] = '\0';
     unref(e->body);
+    unref(e->gz);
+    e->gz = NULL;
     strcpy(e->key, key);
     e->gen = gen;
     e->body = s;

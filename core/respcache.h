@@ -29,6 +29,16 @@ const char *respcache_get(struct respcache *rc, const char *key,
 const char *respcache_put(struct respcache *rc, const char *key, unsigned long long gen,
                           const char *body, size_t len);
 
+/* The gzip form of the body stored under key for gen (kept in the same
+ * slot, so it never evicts its own plain form), or NULL. */
+const char *respcache_get_gz(struct respcache *rc, const char *key,
+                             unsigned long long gen, size_t *len);
+
+/* Stores a copy of the gzip form next to the plain body stored under key
+ * for gen; NULL when there is no such body (or out of memory). */
+const char *respcache_put_gz(struct respcache *rc, const char *key, unsigned long long gen,
+                             const char *gz, size_t len);
+
 /* One more / one less user of a body returned above; the last release of
  * a body the cache has dropped frees it. */
 void respcache_hold(const char *body);

@@ -2,6 +2,7 @@
 (summer time included), validation, PATCH/DELETE, ETag, and the problems list
 (double-booked venues and speakers, too little travel time, too many people)."""
 
+import gzip
 import unittest
 
 from harness import SaietsTestCase, unique
@@ -570,6 +571,36 @@ class ETagTest(AgendaTestCase):
         self.assertEqual(r.headers.get("ETag"), tag, "nothing was written")
         self.assertEqual(r.status, 304, "the ETag is current, so If-None-Match must give "
                          "304 (got %s)" % r.status)
+
+    def test_gzip_for_clients_that_accept_it(self):
+        # A programme big enough to be worth compressing: the gzip answer
+        # inflates to exactly the plain one, has its own ETag, and both
+        # answers say they vary by Accept-Encoding.
+        m = self.agenda_meeting()
+        for h in range(8, 18):
+            self.add_item(m["id"], title="Runa %d: ko mēs iemācījāmies" % h,
+                          starts_at="2015-11-05T%02d:00" % h, ends_at="2015-11-05T%02d:30" % h)
+        for path in (self.agenda_path(m["id"]), self.agenda_path(m["id"], ".ics"),
+                     "/meetings/%d/agenda" % m["id"]):
+            with self.subTest(path=path):
+                plain = self.req("GET", path)
+                z = self.req("GET", path, headers={"Accept-Encoding": "br, gzip;q=0.9"})
+                self.assertEqual((plain.status, z.status), (200, 200))
+                self.assertIsNone(plain.headers.get("Content-Encoding"))
+                self.assertEqual(z.headers.get("Content-Encoding"), "gzip")
+                self.assertEqual(gzip.decompress(z.raw), plain.raw)
+                self.assertLess(len(z.raw), len(plain.raw) // 2)
+                for r in (plain, z):
+                    self.assertEqual(r.headers.get("Vary"), "Accept-Encoding")
+                tag = z.headers.get("ETag")
+                self.assertNotEqual(tag, plain.headers.get("ETag"))
+                r = self.req("GET", path, headers={"Accept-Encoding": "gzip",
+                                                   "If-None-Match": tag})
+                self.assertEqual(r.status, 304)
+                # gzip;q=0 refuses it
+                r = self.req("GET", path, headers={"Accept-Encoding": "gzip;q=0, *"})
+                self.assertIsNone(r.headers.get("Content-Encoding"))
+                self.assertEqual(r.raw, plain.raw)
 
     def test_wrong_etag_gives_200(self):
         m = self.agenda_meeting()

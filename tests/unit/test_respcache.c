@@ -49,6 +49,29 @@ START_TEST(test_held_body_outlives_its_slot)
 }
 END_TEST
 
+START_TEST(test_gzip_form_lives_with_its_body)
+{
+    struct respcache *rc = respcache_new(4);
+    size_t len = 0;
+    const char *z;
+
+    /* no plain body at that generation: nothing to attach to */
+    ck_assert_ptr_null(respcache_put_gz(rc, "ics:1", 1, "\x1f\x8b", 2));
+    ck_assert_ptr_nonnull(respcache_put(rc, "ics:1", 1, "BEGIN:VCALENDAR", 15));
+    ck_assert_ptr_null(respcache_get_gz(rc, "ics:1", 1, &len));
+    z = respcache_put_gz(rc, "ics:1", 1, "\x1f\x8b", 2);
+    ck_assert_ptr_nonnull(z);
+    ck_assert_ptr_eq(respcache_get_gz(rc, "ics:1", 1, &len), z);
+    ck_assert_uint_eq(len, 2);
+    ck_assert_ptr_null(respcache_get_gz(rc, "ics:1", 2, &len)); /* stale */
+    ck_assert_ptr_null(respcache_put_gz(rc, "ics:1", 2, "\x1f\x8b", 2));
+    /* a new plain body drops the old gzip form */
+    ck_assert_ptr_nonnull(respcache_put(rc, "ics:1", 2, "BEGIN:VCALENDAR", 15));
+    ck_assert_ptr_null(respcache_get_gz(rc, "ics:1", 2, &len));
+    respcache_free(rc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("respcache");
@@ -58,6 +81,7 @@ int main(void)
 
     tcase_add_test(tc, test_generation_and_key);
     tcase_add_test(tc, test_held_body_outlives_its_slot);
+    tcase_add_test(tc, test_gzip_form_lives_with_its_body);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
