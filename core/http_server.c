@@ -450,6 +450,17 @@ int http_serve(const struct http_options *opt)
         log_error("collation: %s", cerr ? cerr : "unavailable");
         goto out;
     }
+    {
+        /* A client that resets its connection while we write to it must cost
+         * that connection (EPIPE, then evhttp closes it), not the process:
+         * the default action of SIGPIPE is to terminate. */
+        struct sigaction ign;
+
+        memset(&ign, 0, sizeof ign);
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGPIPE, &ign, NULL);
+    }
     app.base = event_base_new();
     app.http = app.base ? evhttp_new(app.base) : NULL;
     if (app.http == NULL) {

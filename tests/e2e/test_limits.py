@@ -222,5 +222,22 @@ class MaxConnectionsTest(SaietsTestCase):
         self.assertEqual(statuses, [200] * 20)
 
 
+class BrokenPipeTest(SaietsTestCase):
+    """A client that resets its connection while the server writes an answer
+    makes the next write fail with EPIPE and raise SIGPIPE, whose default
+    action ends the process (wrk closing 50 connections at the end of a run
+    did it). The server must shrug it off."""
+
+    def test_sigpipe_does_not_stop_the_server(self):
+        import os
+        import signal
+        self.assertEqual(self.req("GET", "/api/v1/health").status, 200)
+        for _ in range(3):
+            os.kill(self.server.proc.pid, signal.SIGPIPE)   # our own child
+        time.sleep(0.2)
+        self.assertIsNone(self.server.proc.poll(), "the server died of SIGPIPE")
+        self.assertEqual(self.req("GET", "/api/v1/health").status, 200)
+
+
 if __name__ == "__main__":
     unittest.main()
