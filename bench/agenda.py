@@ -6,7 +6,8 @@ Reads: wrk (2 threads, 50 connections) against
   saiets GET /api/v1/meetings/{id}/agenda.ics  (the same as iCalendar)
 each with "Accept-Encoding: gzip" (as browsers and calendar clients send it)
 and without (plain), and
-  bench_ping_server GET /ping                  (baseline: evhttp alone)
+  bench_ping_server GET /ping                  (baseline: evhttp alone, measured
+                                               before and after; the better counts)
 target: each saiets read >= 0.5 x ping in requests/s.
 
 Scripts: POST /api/v1/meetings/{id}/agenda/scripts?apply=1 of generated
@@ -225,6 +226,13 @@ def main():
             note("apply %d items: median %.1f ms of %s" %
                  (items, costs[items][0], ", ".join("%.1f" % r for r in runs)))
 
+        ps = Server("ping", [ping, "--port", "0"], scratch)
+        servers.append(ps)
+        ping_url = "http://127.0.0.1:%d/ping" % ps.port
+        # The baseline is measured before and after the saiets runs and the
+        # better of the two is used: a noisy neighbour then hurts the ratio,
+        # never flatters it.
+        ping_first = wrk("ping (before)", ping_url)
         gz = ("Accept-Encoding: gzip",)
         agenda = base + "/api/v1/meetings/%d/agenda" % mid
         reads = {
@@ -236,11 +244,9 @@ def main():
         _, zbody = request_gz(base, "/api/v1/meetings/%d/agenda" % mid)
         _, zics = request_gz(base, "/api/v1/meetings/%d/agenda.ics" % mid)
         zsizes = (len(zbody), len(zics))
-        srv.stop()
-        servers.remove(srv)
-        ps = Server("ping", [ping, "--port", "0"], scratch)
-        servers.append(ps)
-        reads["ping"] = wrk("ping", "http://127.0.0.1:%d/ping" % ps.port)
+        ping_last = wrk("ping (after)", ping_url)
+        reads["ping"] = max(ping_first, ping_last, key=lambda r: r["RPS"])
+        pings = (ping_first["RPS"], ping_last["RPS"])
     finally:
         for s in servers:
             s.stop()
@@ -260,7 +266,7 @@ def main():
               "ics_gz": "saiets GET /api/v1/meetings/{id}/agenda.ics, gzip",
               "agenda": "saiets GET /api/v1/meetings/{id}/agenda, plain",
               "ics": "saiets GET /api/v1/meetings/{id}/agenda.ics, plain",
-              "ping": "ping GET /ping (baseline)"}
+              "ping": "ping GET /ping (baseline, the better of before/after)"}
     invalid = False
     for k in ("agenda_gz", "ics_gz", "agenda", "ics", "ping"):
         r = reads[k]
@@ -268,6 +274,7 @@ def main():
         invalid |= bad > 0
         print("| %s | %.0f | %.2f | %.2f | %d |" % (labels[k], r["RPS"], r["P50_MS"],
                                                     r["P99_MS"], bad))
+    print("\nping before the saiets runs: %.0f requests/s, after: %.0f." % pings)
     print("\n| script applied over HTTP (fresh meeting) | days | script bytes | median ms |")
     print("|---|---:|---:|---:|")
     for items in (50, 500):
