@@ -27,7 +27,7 @@ static const char *const item_fields[] = {"starts_at", "ends_at", "kind", "title
                                           "expected_attendance", NULL};
 static const char *const item_readonly[] = {"id", "meeting", "source", "key",
                                             "starts_at_utc", "ends_at_utc", "venue_name",
-                                            "created_at", "updated_at", NULL};
+                                            "created_at", "updated_at", "sequence", NULL};
 
 /* ---- validation ----------------------------------------------------------- */
 
@@ -233,6 +233,9 @@ static json_t *row_json(sqlite3_stmt *st)
     json_object_set_new(o, "ends_at_utc", json_string(utc));
     json_object_set_new(o, "venue_name", col_text_or_null(st, 9));
     json_object_set_new(o, "source", json_string(col(st, 13)));
+    tu_format_utc(sqlite3_column_int64(st, 16), utc);
+    json_object_set_new(o, "updated_at", json_string(utc));
+    json_object_set_new(o, "sequence", json_integer(sqlite3_column_int64(st, 17)));
     return o;
 }
 
@@ -332,7 +335,8 @@ int agenda_item_update(struct db *db, long long id, json_t *n, const struct agen
     sqlite3_stmt *st = db_stmt(db, "UPDATE agenda_items SET starts_local=?, ends_local=?,"
                                    " starts_at=?, ends_at=?, kind=?, title=?, description=?,"
                                    " venue_id=?, track=?, speakers_json=?,"
-                                   " expected_attendance=?, updated_at=? WHERE id=?");
+                                   " expected_attendance=?, updated_at=?,"
+                                   " sequence = sequence + 1 WHERE id=?");
     int rc;
 
     if (st == NULL || speakers == NULL) {
@@ -523,7 +527,8 @@ int agenda_follow_meeting(struct db *db, const struct meeting *m, int zone_chang
         free(w);
         return err_set(e, ERR_INTERNAL, NULL, "storage error");
     }
-    st = db_stmt(db, "UPDATE agenda_items SET starts_at = ?, ends_at = ? WHERE id = ?");
+    st = db_stmt(db, "UPDATE agenda_items SET starts_at = ?, ends_at = ?,"
+                     " sequence = sequence + 1 WHERE id = ?");
     rc = st ? 0 : err_set(e, ERR_INTERNAL, NULL, "storage error");
     for (size_t i = 0; i < n && rc == 0; i++) {
         long long a, b;

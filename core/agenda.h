@@ -62,6 +62,9 @@ struct agenda_places {
     void *ctx;
 };
 
+/* Problems listed at most; then one {"code": "more_problems"} ends the list. */
+#define AGENDA_PROBLEMS_MAX 500
+
 /* Every conflict among items sorted by starts_at: two items in one venue at
  * once (venue_double_booked), one speaker in two items at once
  * (speaker_double_booked), consecutive items of a track at different venues

@@ -9,7 +9,8 @@
 #define ITEM_COLUMNS                                                               \
     "i.id, i.starts_local, i.ends_local, i.starts_at, i.ends_at, i.kind, i.title," \
     " i.description, i.venue_id, v.name, i.track, i.speakers_json,"                \
-    " i.expected_attendance, i.source, i.source_key, i.meeting_id"
+    " i.expected_attendance, i.source, i.source_key, i.meeting_id, i.updated_at,"  \
+    " i.sequence"
 
 struct agenda_times {
     char starts_local[17], ends_local[17];

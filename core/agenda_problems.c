@@ -23,11 +23,22 @@ static int plenary(const struct agenda_slot *s) { return s->track == NULL || !s-
 static void add_problem(json_t *list, const char *code, json_t *ids, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Appends a problem; past AGENDA_PROBLEMS_MAX the list ends with one
+ * more_problems entry instead, so that a pathological programme (a
+ * thousand talks at once) gives a bounded answer. */
 static void add_problem(json_t *list, const char *code, json_t *ids, const char *fmt, ...)
 {
     char msg[600];
     va_list ap;
 
+    if (json_array_size(list) >= AGENDA_PROBLEMS_MAX) {
+        if (json_array_size(list) == AGENDA_PROBLEMS_MAX)
+            json_array_append_new(list, json_pack("{s:s, s:s, s:[]}", "code", "more_problems",
+                                                  "message", "there are more problems than "
+                                                  "these; fix some and look again", "items"));
+        json_decref(ids);
+        return;
+    }
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
@@ -35,46 +46,102 @@ static void add_problem(json_t *list, const char *code, json_t *ids, const char 
                                           msg, "items", ids));
 }
 
+static int full(json_t *list) { return json_array_size(list) > AGENDA_PROBLEMS_MAX; }
+
 static json_t *pair(long long a, long long b) { return json_pack("[I, I]", (json_int_t)a, (json_int_t)b); }
 
-/* Name of a speaker both items share (case-insensitive), or NULL. */
-static const char *shared_speaker(const struct agenda_slot *a, const struct agenda_slot *b)
+/* The speaker of a whose folded name is key, as a wrote it. */
+static const char *speaker_name(const struct agenda_slot *a, const char *key)
 {
-    size_t i, j;
-    json_t *x, *y;
+    char k[1024];
+    size_t i;
+    json_t *sp;
 
-    json_array_foreach(a->speakers, i, x) {
-        char ka[1024], kb[1024];
-        const char *na = json_string_value(json_object_get(x, "name"));
-        if (na == NULL || text_fold(na, ka, sizeof ka) < 0)
-            continue;
-        json_array_foreach(b->speakers, j, y) {
-            const char *nb = json_string_value(json_object_get(y, "name"));
-            if (nb && text_fold(nb, kb, sizeof kb) == 0 && strcmp(ka, kb) == 0)
-                return na;
+    json_array_foreach(a->speakers, i, sp) {
+        const char *name = json_string_value(json_object_get(sp, "name"));
+        if (name && text_fold(name, k, sizeof k) == 0 && strcmp(k, key) == 0)
+            return name;
+    }
+    return key;
+}
+
+/* Files item i under key in groups ({key: [i, ...]}, in item order). */
+static void group_add(json_t *groups, const char *key, size_t i)
+{
+    json_t *list = json_object_get(groups, key);
+
+    if (list == NULL) {
+        list = json_array();
+        json_object_set_new(groups, key, list);
+    }
+    /* An item naming one speaker twice is filed once. */
+    if (json_array_size(list) == 0 ||
+        (size_t)json_integer_value(json_array_get(list, json_array_size(list) - 1)) != i)
+        json_array_append_new(list, json_integer((json_int_t)i));
+}
+
+/* Overlapping pairs within each group: items sorted by start, so once b
+ * starts after a ends no later b overlaps.  Work is the size of the groups
+ * plus the overlapping pairs, which are the problems (and those are
+ * capped). */
+static void check_groups(const struct agenda_slot *s, json_t *groups, int speakers,
+                         json_t *out)
+{
+    const char *key;
+    json_t *list;
+
+    json_object_foreach(groups, key, list) {
+        size_t n = json_array_size(list);
+
+        for (size_t x = 0; x < n && !full(out); x++) {
+            const struct agenda_slot *a = &s[json_integer_value(json_array_get(list, x))];
+
+            for (size_t y = x + 1; y < n && !full(out); y++) {
+                const struct agenda_slot *b = &s[json_integer_value(json_array_get(list, y))];
+
+                if (b->starts_at >= a->ends_at)
+                    break;
+                if (!overlap(a, b))
+                    continue;
+                if (speakers)
+                    add_problem(out, "speaker_double_booked", pair(a->id, b->id),
+                                "%s speaks at '%s' and at '%s' at the same time",
+                                speaker_name(a, key), a->title, b->title);
+                else
+                    add_problem(out, "venue_double_booked", pair(a->id, b->id),
+                                "'%s' and '%s' take place in the same venue at the same time",
+                                a->title, b->title);
+            }
         }
     }
-    return NULL;
 }
 
 static void check_pairs(const struct agenda_slot *s, size_t n, json_t *out)
 {
-    for (size_t i = 0; i < n; i++) {
-        /* Sorted by start: once b starts after a ends, no later b overlaps. */
-        for (size_t j = i + 1; j < n && s[j].starts_at < s[i].ends_at; j++) {
-            const char *who;
-            if (!overlap(&s[i], &s[j]))
-                continue;
-            if (s[i].venue_id > 0 && s[i].venue_id == s[j].venue_id)
-                add_problem(out, "venue_double_booked", pair(s[i].id, s[j].id),
-                            "'%s' and '%s' take place in the same venue at the same time",
-                            s[i].title, s[j].title);
-            if ((who = shared_speaker(&s[i], &s[j])) != NULL)
-                add_problem(out, "speaker_double_booked", pair(s[i].id, s[j].id),
-                            "%s speaks at '%s' and at '%s' at the same time", who,
-                            s[i].title, s[j].title);
+    json_t *venues = json_object(), *people = json_object();
+    char key[1024];
+
+    for (size_t i = 0; i < n && venues && people; i++) {
+        size_t k;
+        json_t *sp;
+
+        if (s[i].venue_id > 0) {
+            snprintf(key, sizeof key, "%lld", s[i].venue_id);
+            group_add(venues, key, i);
+        }
+        /* Each name is folded once (not once per pair of items). */
+        json_array_foreach(s[i].speakers, k, sp) {
+            const char *name = json_string_value(json_object_get(sp, "name"));
+            if (name && text_fold(name, key, sizeof key) == 0)
+                group_add(people, key, i);
         }
     }
+    if (venues && people) {
+        check_groups(s, venues, 0, out);
+        check_groups(s, people, 1, out);
+    }
+    json_decref(venues);
+    json_decref(people);
 }
 
 /* Consecutive items at venues in the sequence of one track (its own items

@@ -11,6 +11,7 @@
 #include "agenda_internal.h"
 #include "audit.h"
 #include "jfield.h"
+#include "textfold.h"
 #include "venue.h"
 
 int agenda_script_name_ok(const char *name)
@@ -38,9 +39,12 @@ static int scoped(struct err *e, const char *what, const char *key)
                    inner.field, "%s '%s': %s", what, key, inner.message);
 }
 
-static int sync_venues(struct db *db, json_t *venues, long long now, const char *actor,
-                       json_t *added, struct err *e)
+/* Creates the declared venues that do not exist yet; seen collects folded
+ * names to refuse a venue declared twice. */
+static int add_venues(struct db *db, json_t *venues, long long now, const char *actor,
+                        json_t *added, json_t *seen, struct err *e)
 {
+    char key[1024];
     size_t i;
     json_t *v;
 
@@ -53,6 +57,18 @@ static int sync_venues(struct db *db, json_t *venues, long long now, const char 
 
         if (name == NULL)
             return err_set(e, ERR_SCRIPT, "venues", "venue %zu: has no name", i + 1);
+        /* Names are matched without case (as the server stores them): a second
+         * declaration of one venue would be silently ignored. */
+        if (text_fold(name, key, sizeof key) == 0) {
+            json_t *before = json_object_get(seen, key);
+
+            if (before)
+                return err_set(e, ERR_SCRIPT, "venues",
+                               "venue '%s' is declared twice ('%s' before it; names are "
+                               "compared without regard to case)", name,
+                               json_string_value(before));
+            json_object_set_new(seen, key, json_string(name));
+        }
         rc = venue_find(db, name, &id);
         if (rc < 0)
             return err_set(e, ERR_INTERNAL, NULL, "storage error");
@@ -63,6 +79,16 @@ static int sync_venues(struct db *db, json_t *venues, long long now, const char 
         json_array_append_new(added, json_string(name));
     }
     return 0;
+}
+
+static int sync_venues(struct db *db, json_t *venues, long long now, const char *actor,
+                       json_t *added, struct err *e)
+{
+    json_t *seen = json_object();
+    int rc = add_venues(db, venues, now, actor, added, seen, e);
+
+    json_decref(seen);
+    return rc;
 }
 
 static int venue_id_of(struct db *db, const char *name, long long *id, struct err *e)

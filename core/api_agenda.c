@@ -1,12 +1,14 @@
 /* api_agenda.c - /api/v1/meetings/{id}/agenda: the programme, its items,
  * its problems, and agenda scripts sent over HTTP. */
+#include <errno.h>
 #include <event2/buffer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agenda.h"
-#include "agenda_script.h"
+#include "log.h"
+#include "script_child.h"
 #include "http.h"
 
 #define SCRIPT_BODY_MAX (256 * 1024)
@@ -38,19 +40,21 @@ void api_agenda_item_get(struct http_ctx *c)
     http_reply_json(c, 200, o);
 }
 
+static char *make_problems(struct http_ctx *c, struct err *e)
+{
+    json_t *list = agenda_problems(c->app->rdb, c->id, e);
+
+    return list ? http_json_text(json_pack("{s:I, s:o}", "meeting", (json_int_t)c->id,
+                                           "problems", list), e)
+                : NULL;
+}
+
 void api_agenda_problems(struct http_ctx *c)
 {
-    struct err e;
-    json_t *list;
+    char key[48];
 
-    err_clear(&e);
-    list = agenda_problems(c->app->rdb, c->id, &e);
-    if (list == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, json_pack("{s:I, s:o}", "meeting", (json_int_t)c->id,
-                                      "problems", list));
+    snprintf(key, sizeof key, "problems:%lld", c->id);
+    http_reply_cached(c, key, "application/json", make_problems);
 }
 
 static int run_item_create(struct db *db, struct wjob *job)
@@ -109,42 +113,57 @@ void api_agenda_item_delete(struct http_ctx *c)
     http_submit(c, run_item_delete);
 }
 
-/* Runs the script (sandboxed, bounded) and syncs what it declares; a dry
+/* Syncs what the script declared (c->in "declared", from the child); a dry
  * run rolls the sync back after the problems of the result are known, so
  * that both answers come from the very same code path. */
-static int run_script(struct db *db, struct wjob *job)
+static int run_script_sync(struct db *db, struct wjob *job)
 {
     struct http_ctx *c = http_ctx_of(job);
     const char *name = json_string_value(json_object_get(c->in, "name"));
-    json_t *code = json_object_get(c->in, "code"), *declared, *diff = NULL, *problems;
+    json_t *declared = json_object_get(c->in, "declared"), *diff = NULL, *problems;
     int apply = json_is_true(json_object_get(c->in, "apply"));
 
-    declared = ascript_run(json_string_value(code), json_string_length(code), name,
-                           &job->err);
-    if (declared == NULL)
-        return -1;
-    if (db_exec(db, "SAVEPOINT script") < 0) {
-        json_decref(declared);
+    if (db_exec(db, "SAVEPOINT script") < 0)
         return err_set(&job->err, ERR_INTERNAL, NULL, "storage error");
-    }
     if (agenda_script_sync(db, c->id, name, declared, job->now,
                            apply ? c->who.actor : NULL, &diff, &job->err) < 0 ||
         (problems = agenda_problems(db, c->id, &job->err)) == NULL) {
-        json_decref(declared);
         json_decref(diff);
         db_exec(db, "ROLLBACK TO script");
         db_exec(db, "RELEASE script");
         return -1;
     }
-    json_decref(declared);
-    if (!apply)
-        db_exec(db, "ROLLBACK TO script");
-    db_exec(db, "RELEASE script");
+    /* A failed ROLLBACK TO or RELEASE means SQLite gave up the whole
+     * transaction (I/O error, disk full): the job must fail with it. */
+    if ((!apply && db_exec(db, "ROLLBACK TO script") < 0) ||
+        db_exec(db, "RELEASE script") < 0) {
+        json_decref(diff);
+        json_decref(problems);
+        return err_set(&job->err, ERR_INTERNAL, NULL, "storage error");
+    }
     json_object_set_new(diff, "problems", problems);
     json_object_set_new(diff, "applied", json_boolean(apply));
     c->out = diff;
     c->status = 200;
     return 0;
+}
+
+/* The child has run the script: sync its result in the writer, or answer
+ * the script's error. */
+static void script_evaluated(void *arg, json_t *declared, const char *message, int internal)
+{
+    struct http_ctx *c = arg;
+
+    c->app->inflight--;
+    if (declared == NULL) {
+        if (internal)
+            log_error("agenda script: %s", message);
+        http_reply_code(c, internal ? ERR_INTERNAL : ERR_SCRIPT, "%s",
+                        internal ? "the script could not be run" : message);
+        return;
+    }
+    json_object_set_new(c->in, "declared", declared);
+    http_submit(c, run_script_sync);
 }
 
 void api_agenda_script(struct http_ctx *c)
@@ -182,11 +201,21 @@ void api_agenda_script(struct http_ctx *c)
         http_reply_code(c, ERR_BAD_REQUEST, "a script must be UTF-8 text");
         return;
     }
-    c->in = json_pack("{s:o, s:s, s:b}", "code", code, "name", name, "apply",
-                      apply && strcmp(apply, "1") == 0);
+    c->in = json_pack("{s:s, s:b}", "name", name, "apply", apply && strcmp(apply, "1") == 0);
     if (c->in == NULL) {
+        json_decref(code);
         http_reply_code(c, ERR_INTERNAL, "out of memory");
         return;
     }
-    http_submit(c, run_script);
+    /* Counted as in flight, so that a stop waits for the answer. */
+    c->app->inflight++;
+    if (script_child_run(c->app->base, json_string_value(code), json_string_length(code),
+                         name, script_evaluated, c) < 0) {
+        c->app->inflight--;
+        json_decref(code);
+        log_error("agenda script: cannot start the script runner: %s", strerror(errno));
+        http_reply_code(c, ERR_INTERNAL, "the script could not be run");
+        return;
+    }
+    json_decref(code);
 }

@@ -12,6 +12,7 @@
 #include "ical.h"
 #include "meeting.h"
 #include "registration.h"
+#include "timeutil.h"
 
 /* Every item of an agenda_json() answer, in order. */
 #define FOREACH_ITEM(agenda, di, day, ii, item)                                  \
@@ -76,6 +77,9 @@ static char *agenda_ics(struct db *db, json_t *agenda, long long stamp, struct e
         ev[k].description = str(item, "description");
         ev[k].location = locs[k];
         ev[k].categories = str(item, "kind");
+        if (tu_parse_rfc3339(str(item, "updated_at"), &ev[k].last_modified) < 0)
+            ev[k].last_modified = 0;
+        ev[k].sequence = (int)json_integer_value(json_object_get(item, "sequence"));
         k++;
     }
     text = ical_calendar(str(agenda, "title"), str(agenda, "timezone"), ev, n, stamp,
@@ -104,7 +108,8 @@ static char *make_meeting_ics(struct http_ctx *c, struct err *e)
     if (meeting_load(c->app->rdb, c->id, &m, e) < 0)
         return NULL;
     agenda = agenda_json(c->app->rdb, c->id, 0, e);
-    text = agenda ? agenda_ics(c->app->rdb, agenda, m.updated_at, e) : NULL;
+    /* DTSTAMP: when this copy of the calendar was made (RFC 5545 3.8.7.2). */
+    text = agenda ? agenda_ics(c->app->rdb, agenda, tu_now(), e) : NULL;
     json_decref(agenda);
     meeting_clear(&m);
     return text;
@@ -131,7 +136,7 @@ static char *make_registration_ics(struct http_ctx *c, struct err *e)
         return NULL;
     if (meeting_load(c->app->rdb, r.meeting_id, &m, e) == 0) {
         agenda = agenda_json(c->app->rdb, r.meeting_id, 1, e);
-        text = agenda ? agenda_ics(c->app->rdb, agenda, m.updated_at, e) : NULL;
+        text = agenda ? agenda_ics(c->app->rdb, agenda, tu_now(), e) : NULL;
         meeting_clear(&m);
     }
     json_decref(agenda);

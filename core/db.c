@@ -91,6 +91,19 @@ sqlite3 *db_handle(struct db *db) { return db->h; }
 const char *db_errmsg(struct db *db) { return sqlite3_errmsg(db->h); }
 
 long long db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
+long long db_changes(struct db *db) { return sqlite3_changes64(db->h); }
+
+unsigned long long db_data_version(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
+    unsigned long long v = 0;
+
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        v = (unsigned long long)sqlite3_column_int64(st, 0);
+    if (st)
+        sqlite3_reset(st);
+    return v;
+}
 
 sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 {

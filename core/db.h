@@ -44,6 +44,10 @@ int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
 long long db_last_id(struct db *db);
+long long db_changes(struct db *db); /* rows the last statement changed */
+/* Changes whenever another connection (or process) has committed since this
+ * one last looked: PRAGMA data_version. */
+unsigned long long db_data_version(struct db *db);
 const char *db_errmsg(struct db *db);
 
 /* Binds text or NULL (for NULL or ""). */

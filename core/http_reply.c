@@ -39,6 +39,16 @@ static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
     if (!c->app->opt.quiet)
         log_access("%s %s %d %.2fms", method_name(c->method),
                  evhttp_request_get_uri(c->req), status, tu_mono_ms() - c->t0);
+    if (c->method == EVHTTP_REQ_HEAD) {
+        /* The headers of the GET, without its body (libevent 2.1 would send
+         * the body: a client that pipelines would read it as the next
+         * answer). */
+        char len[24];
+
+        snprintf(len, sizeof len, "%zu", evbuffer_get_length(buf));
+        evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Length", len);
+        evbuffer_drain(buf, evbuffer_get_length(buf));
+    }
     evhttp_send_reply(c->req, status, NULL, buf);
     evbuffer_free(buf);
     ctx_free(c);
@@ -215,10 +225,20 @@ static unsigned long key_hash(const char *key)
 
 /* If-None-Match may list several tags, weak ones ("W/" + tag) included; the
  * weak comparison RFC 9110 asks for here is a substring match of our
- * quoted tag. "*" is left alone: it means "any", for conditional PUTs. */
+ * quoted tag. */
 static int etag_listed(const char *inm, const char *etag)
 {
     return inm != NULL && strstr(inm, etag) != NULL;
+}
+
+/* "If-None-Match: *": any current representation matches, so a resource
+ * that exists answers 304 (RFC 9110 13.1.2). */
+static int etag_any(const char *inm)
+{
+    if (inm == NULL)
+        return 0;
+    inm += strspn(inm, " \t");
+    return inm[0] == '*' && inm[1 + strspn(inm + 1, " \t")] == '\0';
 }
 
 static void add_validators(struct evkeyvalq *out, const char *etag)
@@ -263,12 +283,15 @@ void http_reply_cached(struct http_ctx *c, const char *key, const char *content_
 {
     struct app *app = c->app;
     /* Read the generation before the data: what we render is at least as
-     * new as the generation it is filed under. */
-    unsigned long long gen = writer_generation(app->writer);
+     * new as the generation it is filed under.  The writer counts our own
+     * commits; data_version also moves when another process (`saiets agenda
+     * run --apply` on the same file) commits. */
+    unsigned long long gen = writer_generation(app->writer) +
+                             (db_data_version(app->rdb) << 40);
     struct evkeyvalq *in = evhttp_request_get_input_headers(c->req);
     struct evkeyvalq *out = evhttp_request_get_output_headers(c->req);
     int gz = gz_accepted(evhttp_find_header(in, "Accept-Encoding"));
-    const char *body, *zbody;
+    const char *inm = evhttp_find_header(in, "If-None-Match"), *body, *zbody;
     char etag[80], *text;
     size_t len, zlen;
     struct err e;
@@ -278,7 +301,7 @@ void http_reply_cached(struct http_ctx *c, const char *key, const char *content_
              key_hash(key), gz ? "-gz" : "");
     /* The tag says everything: nothing was written since it was given, so
      * the client's copy is current whether or not ours is still cached. */
-    if (etag_listed(evhttp_find_header(in, "If-None-Match"), etag)) {
+    if (etag_listed(inm, etag)) {
         add_validators(out, etag);
         http_reply_text(c, 304, content_type, "", 0);
         return;
@@ -300,6 +323,10 @@ void http_reply_cached(struct http_ctx *c, const char *key, const char *content_
         free(text);
     }
     add_validators(out, etag);
+    if (etag_any(inm)) { /* it exists: we have just rendered it */
+        http_reply_text(c, 304, content_type, "", 0);
+        return;
+    }
     if (gz && len >= GZ_MIN_BYTES) {
         zbody = respcache_get_gz(app->cache, key, gen, &zlen);
         if (zbody == NULL && (text = gz_compress(body, len, &zlen)) != NULL) {

@@ -319,6 +319,10 @@ static int add_event(icalcomponent *cal, const struct ical_event *e, size_t idx,
         set_err(err, errsz, "event %zu: last_modified out of range", idx);
         goto done;
     }
+    if (e->sequence < 0) {
+        set_err(err, errsz, "event %zu: negative sequence", idx);
+        goto done;
+    }
     vev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
     if (vev == NULL) {
         set_err(err, errsz, "out of memory");
@@ -350,8 +354,9 @@ static int add_event(icalcomponent *cal, const struct ical_event *e, size_t idx,
         add_text(vev, icalproperty_new_categories, e->categories, "categories", idx,
                  err, errsz) != 0)
         goto done;
-    if (e->last_modified > 0 &&
-        add_prop(vev, icalproperty_new_lastmodified(utc_time(e->last_modified))) != 0) {
+    if ((e->last_modified > 0 &&
+         add_prop(vev, icalproperty_new_lastmodified(utc_time(e->last_modified))) != 0) ||
+        (e->sequence > 0 && add_prop(vev, icalproperty_new_sequence(e->sequence)) != 0)) {
         set_err(err, errsz, "out of memory");
         goto done;
     }

@@ -39,6 +39,7 @@ struct ical_event {
     const char *location;     /* NULL or "": omitted; venue name and address */
     const char *categories;   /* NULL or "": omitted; commas separate categories */
     long long last_modified;  /* unix seconds, 0 = none */
+    int sequence;             /* revision, >= 0; 0 is not written (the default) */
 };
 
 /* A VCALENDAR (PRODID "-//Saiets//Saiets//EN", VERSION 2.0, CALSCALE GREGORIAN,
@@ -47,7 +48,7 @@ struct ical_event {
  * its observances the whole history of the zone in the tz database) and one
  * VEVENT per event, in order: UID, DTSTAMP (dtstamp, UTC), DTSTART and DTEND
  * with ;TZID=tzid, SUMMARY, DESCRIPTION, LOCATION, CATEGORIES, LAST-MODIFIED
- * (UTC).  Lines end in CRLF and are folded by libical at 75 octets.
+ * (UTC), SEQUENCE.  Lines end in CRLF and are folded by libical at 75 octets.
  * "UTC" and "GMT" are written with the tz database's Etc/UTC and Etc/GMT.
  *
  * Text must be UTF-8; CR LF and lone CR become LF (written as \n), other

@@ -314,8 +314,11 @@ static int lsb_str_rep(lua_State *L)
         return 1;
     }
     room = sb->lim.mem_bytes > sb->used ? sb->lim.mem_bytes - sb->used : 0;
-    if ((lua_Unsigned)n <= room / (l + lsep))
-        lsb_charge(L, (lua_Unsigned)n / 16);
+    /* Refused here rather than by the allocator: a memory error raised by
+     * the allocator carries no line, this one names the script's. */
+    if ((lua_Unsigned)n > room / (l + lsep))
+        return luaL_error(L, "%s", LSB_MSG_MEMORY);
+    lsb_charge(L, (lua_Unsigned)n / 16);
     return lsb_call_original(L);
 }
 

@@ -1,4 +1,4 @@
-/* main.c - the `saiets` command: init, serve and token create.
+/* main.c - the `saiets` command: init, serve, token create, agenda run.
  *
  * Parses the command line, opens the database and hands over to the
  * modules that do the work.  Exit status: 0 success, 1 failure at run time
@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "agenda.h"
 #include "agenda_script.h"
@@ -16,6 +19,7 @@
 #include "demo.h"
 #include "http.h"
 #include "log.h"
+#include "script_child.h"
 #include "timeutil.h"
 #include "token.h"
 
@@ -332,6 +336,20 @@ static void print_diff(json_t *diff, json_t *problems, int applied)
                json_string_value(json_object_get(x, "message")));
 }
 
+#define AGENDA_CLI_CPU_S 10
+
+static void cpu_exhausted(int sig)
+{
+    static const char msg[] = "saiets: the script used more than 10 s of CPU time and was "
+                              "stopped; nothing was changed\n";
+
+    (void)sig;
+    if (write(2, msg, sizeof msg - 1) < 0) {
+        /* nothing more to say */
+    }
+    _exit(1);
+}
+
 static int cmd_agenda(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -389,6 +407,11 @@ static int cmd_agenda(int argc, char **argv)
         return 1;
     }
     err_clear(&e);
+    /* One C call the sandbox cannot interrupt (a backtracking pattern)
+     * would otherwise run on: the CPU limit ends it, before the database is
+     * even opened. */
+    signal(SIGXCPU, cpu_exhausted);
+    setrlimit(RLIMIT_CPU, &(struct rlimit){AGENDA_CLI_CPU_S, AGENDA_CLI_CPU_S + 1});
     declared = ascript_run(code, len, name, &e);
     if (declared == NULL) {
         fprintf(stderr, "saiets: %s\n", e.message);
@@ -444,6 +467,9 @@ int main(int argc, char **argv)
         return cmd_token(argc - 1, argv + 1);
     if (strcmp(argv[1], "agenda") == 0)
         return cmd_agenda(argc - 1, argv + 1);
+    /* Internal: the server runs agenda scripts through this (script_child.h). */
+    if (strcmp(argv[1], "script-eval") == 0 && argc == 3 && agenda_script_name_ok(argv[2]))
+        return script_child_main(argv[2]);
     fprintf(stderr, "saiets: unknown command '%s'\n\n%s", argv[1], usage_main);
     return 2;
 }

@@ -425,7 +425,10 @@ class PatchDeleteTest(AgendaTestCase):
     def test_partial_patch_changes_only_given_fields(self):
         r = self.patch({"title": "Optimāls skolu tīkls"})
         self.assertEqual(r.status, 200, r.body)
-        expected = dict(self.it, title="Optimāls skolu tīkls")
+        # the revision goes up; updated_at may move on to the next second
+        expected = dict(self.it, title="Optimāls skolu tīkls",
+                        sequence=self.it["sequence"] + 1, updated_at=r.body["updated_at"])
+        self.assertGreaterEqual(r.body["updated_at"], self.it["updated_at"])
         self.assertEqual(r.body, expected)
         self.assertEqual(self.req("GET", self.item_path(self.m["id"], self.it["id"])).body,
                          expected)
@@ -601,6 +604,29 @@ class ETagTest(AgendaTestCase):
                 r = self.req("GET", path, headers={"Accept-Encoding": "gzip;q=0, *"})
                 self.assertIsNone(r.headers.get("Content-Encoding"))
                 self.assertEqual(r.raw, plain.raw)
+
+    def test_if_none_match_star_and_head(self):
+        m = self.agenda_meeting()
+        self.add_item(m["id"], title="Pirmais")
+        path = self.agenda_path(m["id"])
+        self.assertEqual(self.req("GET", path, headers={"If-None-Match": "*"}).status, 304)
+        self.assertEqual(self.req("GET", self.agenda_path(424242),
+                                  headers={"If-None-Match": "*"}).status, 404)
+        # HEAD: the GET's headers and no body, so that a pipelined request
+        # after it gets its own answer
+        full = self.req("GET", path)
+        conn = self.server.connection()
+        try:
+            conn.request("HEAD", path)
+            r = conn.getresponse()
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.getheader("Content-Length"), str(len(full.raw)))
+            self.assertEqual(r.read(), b"")
+            conn.request("GET", "/api/v1/health")
+            r = conn.getresponse()
+            self.assertEqual((r.status, r.read().strip()), (200, b'{"status":"ok"}'))
+        finally:
+            conn.close()
 
     def test_wrong_etag_gives_200(self):
         m = self.agenda_meeting()

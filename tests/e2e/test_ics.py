@@ -158,6 +158,12 @@ class MeetingCalendarTest(IcsTestCase):
         ev = events["agenda-%d@saiets" % it["id"]]
         self.assertEqual((ev["start_local"], ev["start_utc"]),
                          ("2015-11-05T09:30", "2015-11-05T07:30:00Z"))
+        # Calendar clients see the change: its SEQUENCE went up, and it says
+        # when it was last modified.
+        raw = self.meeting_ics(self.mid).raw.decode("utf-8").replace("\r\n ", "")
+        block = raw.split("UID:agenda-%d@saiets" % it["id"])[1].split("END:VEVENT")[0]
+        self.assertIn("\r\nSEQUENCE:1\r\n", block)
+        self.assertIn("\r\nLAST-MODIFIED:", block)
 
     def test_deleted_item_leaves_the_calendar(self):
         gone = self.items[1]

@@ -309,6 +309,39 @@ START_TEST(test_conflicts)
 }
 END_TEST
 
+START_TEST(test_problems_are_capped)
+{
+    /* A thousand parallel talks with the same twenty speakers: the list stops
+     * at AGENDA_PROBLEMS_MAX and says there are more. */
+    enum { N = 1000 };
+    struct agenda_slot *s = calloc(N, sizeof *s);
+    json_t *speakers = json_array(), *p;
+
+    ck_assert_ptr_nonnull(s);
+    for (int k = 0; k < 20; k++)
+        json_array_append_new(speakers, json_pack("{s:s}", "name", k ? "Cits" : "Dace Ozoliņa"));
+    for (int i = 0; i < N; i++) {
+        s[i].id = i + 1;
+        s[i].starts_at = H(10, 0);
+        s[i].ends_at = H(11, 0);
+        s[i].track = "t";
+        s[i].speakers = speakers;
+        s[i].expected = -1;
+        s[i].title = "T";
+    }
+    p = agenda_find_problems(s, N, &places, 0);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq((int)json_array_size(p), AGENDA_PROBLEMS_MAX + 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(p, AGENDA_PROBLEMS_MAX),
+                                                       "code")), "more_problems");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(p, 0), "code")),
+                     "speaker_double_booked");
+    json_decref(p);
+    json_decref(speakers);
+    free(s);
+}
+END_TEST
+
 START_TEST(test_back_to_back_same_venue_is_fine)
 {
     json_t *none = J("[]"), *p;
@@ -418,9 +451,16 @@ START_TEST(test_sync_refuses_bad_items_naming_them)
           "\"kind\":\"talk\",\"title\":\"x\",\"venue\":\"Nav tādas\"}]}");
     ck_assert_int_eq(agenda_script_sync(db, meeting, "demo", d, NOW, NULL, &diff, &e), -1);
     ck_assert_ptr_nonnull(strstr(e.message, "Nav tādas"));
-    json_decref(d);
     ck_assert_int_eq(agenda_script_sync(db, meeting, "Bad Name", d, NOW, NULL, &diff, &e), -1);
     ck_assert_int_eq(e.code, ERR_INVALID_FIELD);
+    json_decref(d);
+    /* one venue declared twice, names differing only in case */
+    d = J("{\"venues\":[{\"name\":\"Nový\",\"kind\":\"hall\"},"
+          "{\"name\":\"nový\",\"kind\":\"school\"}]}");
+    ck_assert_int_eq(agenda_script_sync(db, meeting, "demo", d, NOW, NULL, &diff, &e), -1);
+    ck_assert_int_eq(e.code, ERR_SCRIPT);
+    ck_assert_ptr_nonnull(strstr(e.message, "declared twice"));
+    json_decref(d);
 }
 END_TEST
 
@@ -456,6 +496,7 @@ static Suite *agenda_suite(void)
     tcase_add_test(tc, test_patch_checks_the_whole_item);
     tcase_add_test(tc, test_conflicts);
     tcase_add_test(tc, test_back_to_back_same_venue_is_fine);
+    tcase_add_test(tc, test_problems_are_capped);
     tcase_add_test(tc, test_sync_idempotent);
     tcase_add_test(tc, test_sync_removes_what_the_script_no_longer_makes);
     tcase_add_test(tc, test_sync_refuses_bad_items_naming_them);

@@ -28,7 +28,7 @@ static long long utc(int y, int mo, int d, int h, int mi)
 static struct ical_event event(const char *uid, const char *start, const char *end,
                                const char *summary)
 {
-    struct ical_event e = {uid, start, end, summary, NULL, NULL, NULL, 0};
+    struct ical_event e = {uid, start, end, summary, NULL, NULL, NULL, 0, 0};
 
     return e;
 }
@@ -557,6 +557,7 @@ START_TEST(test_optional_fields)
     ev[2].location = "Daugavpils Universitāte, Vienības iela 13";
     ev[2].categories = "lekcija";
     ev[2].last_modified = 1446000000LL; /* 2015-10-28T02:40:00Z */
+    ev[2].sequence = 3;
     s = make(RIGA, ev, 3);
     cal = parse(s);
     for (int i = 0; i < 2; i++) {
@@ -565,6 +566,7 @@ START_TEST(test_optional_fields)
         ck_assert_ptr_null(has(vev, ICAL_LOCATION_PROPERTY));
         ck_assert_ptr_null(has(vev, ICAL_CATEGORIES_PROPERTY));
         ck_assert_ptr_null(has(vev, ICAL_LASTMODIFIED_PROPERTY));
+        ck_assert_ptr_null(has(vev, ICAL_SEQUENCE_PROPERTY)); /* 0: the default */
         ck_assert_ptr_nonnull(has(vev, ICAL_DTEND_PROPERTY));
     }
     ck_assert_ptr_null(has(nth_event(cal, 1), ICAL_SUMMARY_PROPERTY));
@@ -573,6 +575,7 @@ START_TEST(test_optional_fields)
     ck_assert_str_eq(icalcomponent_get_location(vev), ev[2].location);
     ck_assert_str_eq(text_of(vev, ICAL_CATEGORIES_PROPERTY), "lekcija");
     ck_assert_ptr_nonnull(strstr(s, "\r\nLAST-MODIFIED:20151028T024000Z\r\n"));
+    ck_assert_int_eq(icalcomponent_get_sequence(vev), 3);
     ck_assert_int_eq((long long)icaltime_as_timet(
                          icalproperty_get_lastmodified(has(vev, ICAL_LASTMODIFIED_PROPERTY))),
                      1446000000LL);
