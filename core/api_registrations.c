@@ -8,6 +8,20 @@
 #include "http.h"
 #include "meeting.h"
 #include "registration.h"
+#include "visit.h"
+#include "visit_allocation.h"
+
+/* The registration with its site-visit preferences and places. */
+static json_t *reg_full_json(struct db *db, const struct registration *r)
+{
+    json_t *o = reg_to_json(r);
+
+    if (o != NULL) {
+        json_object_set_new(o, "visit_preferences", visit_prefs_json(db, r->id));
+        json_object_set_new(o, "site_visits", visit_places_json(db, r->id));
+    }
+    return o;
+}
 
 static json_t *reg_json_by_id(struct db *db, long long id, struct err *e)
 {
@@ -16,7 +30,7 @@ static json_t *reg_json_by_id(struct db *db, long long id, struct err *e)
 
     if (reg_load(db, id, &r, e) < 0)
         return NULL;
-    o = reg_to_json(&r);
+    o = reg_full_json(db, &r);
     reg_clear(&r);
     if (o == NULL)
         err_set(e, ERR_INTERNAL, NULL, "out of memory");
@@ -31,7 +45,7 @@ static int run_reg_create(struct db *db, struct wjob *job)
 
     if (reg_create(db, c->id, c->in, job->now, &r, token, &job->err) < 0)
         return -1;
-    c->out = reg_to_json(&r);
+    c->out = reg_full_json(db, &r);
     reg_clear(&r);
     if (c->out == NULL)
         return err_set(&job->err, ERR_INTERNAL, NULL, "out of memory");

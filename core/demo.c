@@ -9,6 +9,8 @@
 #include "directory.h"
 #include "meeting.h"
 #include "registration.h"
+#include "venue.h"
+#include "visit.h"
 
 #define DEMO_TITLE "Izglītības un kultūras tīkla sanāksme Daugavpilī"
 #define DEMO_PARTICIPANTS 53
@@ -91,6 +93,94 @@ static int demo_present(struct db *db)
     return (int)id;
 }
 
+/* The three parallel school visits as one site-visit slot (the umbrella
+ * item over the script's three tracks), 18 seats each, and the
+ * participants' ranked choices: skewed, as real ones are (the Polish
+ * Gymnasium is the most wanted), some people ranking only one or two
+ * schools and every eleventh giving none. */
+static int demo_site_visits(struct db *db, long long meeting, long long now, struct err *e)
+{
+    static const struct {
+        const char *venue, *topic, *host;
+    } options[] = {
+        {"Daugavpils Russian Secondary School-Lyceum",
+         "Working with talented pupils; organising teaching and upbringing", "Rita Ābele"},
+        {"J. Pilsudski Daugavpils State Polish Gymnasium",
+         "The multilingual school environment; a minority school in the city", "Daiga Sproģe"},
+        {"Daugavpils Design and Art Secondary School “Saules skola”",
+         "A municipal vocational school: programmes, the city theatre, the reconstruction",
+         "Sandra Zvaigzne"},
+    };
+    /* Rankings (option indexes, most wanted first) handed out in turn. */
+    static const int rankings[][3] = {{1, 2, 0}, {1, 0, 2}, {2, 1, 0}, {1, 2, -1},
+                                      {0, 1, 2}, {1, -1, -1}, {2, 0, 1}, {1, 0, -1},
+                                      {2, 1, -1}, {0, 2, 1}};
+    sqlite3_stmt *st = db_stmt(db, "SELECT min(starts_local), max(ends_local) FROM agenda_items"
+                                   " WHERE meeting_id = ? AND kind = 'site_visit'"
+                                   " AND track IS NOT NULL");
+    long long slot, option_ids[3], venue;
+    json_t *in, *list, *slot_json;
+    int rc, n = 0;
+
+    if (st == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    sqlite3_bind_int64(st, 1, meeting);
+    if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL) {
+        sqlite3_reset(st);
+        return err_set(e, ERR_INTERNAL, NULL, "the demo agenda has no site visits");
+    }
+    in = json_pack("{s:s, s:s, s:s, s:s, s:[]}", "starts_at",
+                   (const char *)sqlite3_column_text(st, 0), "ends_at",
+                   (const char *)sqlite3_column_text(st, 1), "title",
+                   "Site visits: three schools at once", "description",
+                   "Rank the three schools when you register; the organizers place "
+                   "everyone before the meeting.", "options");
+    sqlite3_reset(st);
+    for (size_t i = 0; in && i < N(options); i++) {
+        if (venue_find(db, options[i].venue, &venue) != 1) {
+            json_decref(in);
+            return err_set(e, ERR_INTERNAL, NULL, "demo venue missing: %s", options[i].venue);
+        }
+        json_array_append_new(json_object_get(in, "options"),
+                              json_pack("{s:I, s:s, s:s, s:i}", "venue_id", (json_int_t)venue,
+                                        "topic", options[i].topic, "host", options[i].host,
+                                        "capacity", 18));
+    }
+    if (in == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    rc = visit_slot_create(db, meeting, in, now, "demo", &slot, e);
+    json_decref(in);
+    if (rc < 0 || (slot_json = visit_slot_json(db, meeting, slot, e)) == NULL)
+        return -1;
+    for (size_t i = 0; i < N(options); i++)
+        option_ids[i] = json_integer_value(json_object_get(
+            json_array_get(json_object_get(slot_json, "options"), i), "id"));
+    json_decref(slot_json);
+    st = db_stmt(db, "SELECT id FROM registrations WHERE meeting_id = ? AND status = 'confirmed'"
+                     " ORDER BY id");
+    if (st == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    sqlite3_bind_int64(st, 1, meeting);
+    rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        long long reg = sqlite3_column_int64(st, 0);
+        const int *r = rankings[n % N(rankings)];
+        char key[24];
+
+        if (++n % 11 == 0)
+            continue;
+        list = json_array();
+        for (int k = 0; k < 3 && r[k] >= 0; k++)
+            json_array_append_new(list, json_integer(option_ids[r[k]]));
+        snprintf(key, sizeof key, "%lld", slot);
+        in = json_pack("{s:o}", key, list);
+        rc = in ? visit_prefs_set(db, reg, meeting, in, e) : -1;
+        json_decref(in);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
 static long long demo_fill(struct db *db, long long now, char *errbuf, size_t errsz)
 {
     static const char *const diets[] = {"any", "any", "any", "vegetarian", "vegan",
@@ -167,6 +257,11 @@ static long long demo_fill(struct db *db, long long now, char *errbuf, size_t er
         }
         json_decref(declared);
         json_decref(diff);
+    }
+    err_clear(&e);
+    if (demo_site_visits(db, meeting, now, &e) < 0) {
+        snprintf(errbuf, errsz, "demo site visits: %s", e.message);
+        return -1;
     }
     return meeting;
 storage:

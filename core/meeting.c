@@ -10,6 +10,7 @@
 #include "directory.h"
 #include "form.h"
 #include "timeutil.h"
+#include "visit_allocation.h"
 
 #define MEETING_COLUMNS                                                        \
     "id, title, network_id, host_id, city, starts_on, ends_on, timezone,"      \
@@ -394,6 +395,15 @@ int meeting_promote(struct db *db, long long meeting_id, long long now)
         }
         sqlite3_reset(up);
         sqlite3_reset(cnt);
+        /* Hook point "registration promoted": a place in allocated site
+         * visits, like any registration confirmed after the allocation. */
+        {
+            struct err e;
+
+            err_clear(&e);
+            if (visit_on_confirmed(db, reg, now, &e) < 0)
+                return -1;
+        }
         promoted++;
     }
 }

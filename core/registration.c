@@ -11,6 +11,8 @@
 #include "meeting.h"
 #include "textfold.h"
 #include "timeutil.h"
+#include "visit.h"
+#include "visit_allocation.h"
 
 #define REG_COLUMNS                                                              \
     "r.id, r.meeting_id, r.person_id, r.first_name, r.last_name, r.email,"      \
@@ -19,10 +21,10 @@
 
 static const char *const reg_writable[] = {
     "first_name", "last_name", "email", "organisation", "organisation_id",
-    "position", "phone", "answers", NULL};
+    "position", "phone", "answers", "visit_preferences", NULL};
 static const char *const reg_readonly[] = {
     "id", "meeting", "meeting_id", "status", "waitlist_position", "created_at",
-    "updated_at", "manage_token", NULL};
+    "updated_at", "manage_token", "site_visits", NULL};
 
 void reg_clear(struct registration *r)
 {
@@ -410,6 +412,15 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
         goto out;
     }
+    /* Hook point "registration confirmed": site-visit preferences, and a
+     * place in slots allocated already. */
+    if ((json_object_get(in, "visit_preferences") &&
+         visit_prefs_set(db, r.id, meeting_id, json_object_get(in, "visit_preferences"),
+                         e) < 0) ||
+        (!waitlisted && visit_on_confirmed(db, r.id, now, e) < 0)) {
+        rc = -1;
+        goto out;
+    }
     /* The caller gets the row as stored, without reading it back. */
     snprintf(r.status, sizeof r.status, "%s", waitlisted ? "waitlisted" : "confirmed");
     r.waitlist_position = waitlisted ? m.waitlisted + 1 : 0;
@@ -474,6 +485,11 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
         rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
         goto out;
     }
+    if (json_object_get(in, "visit_preferences") &&
+        visit_prefs_set(db, id, r.meeting_id, json_object_get(in, "visit_preferences"), e) < 0) {
+        rc = -1;
+        goto out;
+    }
     snprintf(object, sizeof object, "registration:%lld", id);
     if (actor && audit_add(db, now, actor, "registration.update", object, in) < 0) {
         rc = err_set(e, ERR_INTERNAL, NULL, "storage error");
@@ -524,6 +540,10 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
     }
     sqlite3_reset(st);
     sqlite3_reset(cnt);
+    /* Hook point "registration cancelled": its site-visit seats go to the
+     * slots' waiting lists before the meeting's waiting list moves up. */
+    if (visit_on_cancelled(db, id, now, e) < 0)
+        goto out;
     snprintf(object, sizeof object, "registration:%lld", id);
     if ((was_confirmed && meeting_promote(db, r.meeting_id, now) < 0) ||
         (actor && audit_add(db, now, actor, "registration.cancel", object, NULL) < 0)) {

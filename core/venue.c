@@ -235,7 +235,8 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
         return err_set(e, ERR_INTERNAL, NULL, "storage error");
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, NULL, "no venue %lld", id);
-    st = db_stmt(db, "SELECT count(*) FROM agenda_items WHERE venue_id = ?");
+    st = db_stmt(db, "SELECT (SELECT count(*) FROM agenda_items WHERE venue_id = ?1)"
+                     " + (SELECT count(*) FROM visit_options WHERE venue_id = ?1)");
     if (st == NULL)
         return err_set(e, ERR_INTERNAL, NULL, "storage error");
     sqlite3_bind_int64(st, 1, id);
@@ -244,7 +245,8 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
     sqlite3_reset(st);
     if (uses > 0)
         return err_set(e, ERR_IN_USE, NULL,
-                       "%lld agenda item(s) take place at this venue; move them first",
+                       "%lld agenda item(s) or site-visit option(s) take place at this "
+                       "venue; move them first",
                        uses);
     st = db_stmt(db, "DELETE FROM venues WHERE id = ?");
     if (st == NULL)

@@ -1,0 +1,194 @@
+/* api_visits.c - /api/v1/meetings/{id}/site-visits and /vehicles: slots and
+ * their options, the allocation (run, dry run, read), pins, vehicles. */
+#include <string.h>
+
+#include "http.h"
+#include "jfield.h"
+#include "meeting.h"
+#include "visit.h"
+#include "visit_allocation.h"
+
+/* 404 unless the meeting in the path exists; 1 when it does. */
+static int meeting_found(struct http_ctx *c)
+{
+    struct meeting m;
+    struct err e;
+
+    err_clear(&e);
+    if (meeting_load(c->app->rdb, c->id, &m, &e) < 0) {
+        http_reply_err(c, &e);
+        return 0;
+    }
+    meeting_clear(&m);
+    return 1;
+}
+
+void api_visits_list(struct http_ctx *c)
+{
+    struct err e;
+    json_t *o;
+
+    if (!meeting_found(c))
+        return;
+    err_clear(&e);
+    o = visit_slots_json(c->app->rdb, c->id, &e);
+    if (o == NULL) {
+        http_reply_err(c, &e);
+        return;
+    }
+    http_reply_json(c, 200, o);
+}
+
+void api_visit_get(struct http_ctx *c)
+{
+    struct err e;
+    json_t *o;
+
+    err_clear(&e);
+    o = visit_slot_json(c->app->rdb, c->id, c->id2, &e);
+    if (o == NULL) {
+        http_reply_err(c, &e);
+        return;
+    }
+    http_reply_json(c, 200, o);
+}
+
+static int run_visit_create(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    struct meeting m;
+    long long id;
+
+    if (meeting_load(db, c->id, &m, &job->err) < 0)
+        return -1;
+    meeting_clear(&m);
+    if (visit_slot_create(db, c->id, c->in, job->now, c->who.actor, &id, &job->err) < 0)
+        return -1;
+    c->out = visit_slot_json(db, c->id, id, &job->err);
+    c->status = 201;
+    return c->out ? 0 : -1;
+}
+
+void api_visits_create(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_visit_create);
+}
+
+static int run_allocate(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (visit_allocate(db, c->id, c->id2, json_is_true(json_object_get(c->in, "dry_run")),
+                       job->now, c->who.actor, &c->out, &job->err) < 0)
+        return -1;
+    c->status = 200;
+    return 0;
+}
+
+void api_visit_allocate(struct http_ctx *c)
+{
+    const char *dry = http_query(c, "dry_run");
+
+    if (!http_require_organizer(c))
+        return;
+    if (dry && strcmp(dry, "0") && strcmp(dry, "1")) {
+        http_reply_code(c, ERR_BAD_REQUEST, "dry_run: 0 or 1");
+        return;
+    }
+    c->in = json_pack("{s:b}", "dry_run", dry && strcmp(dry, "1") == 0);
+    if (c->in == NULL) {
+        http_reply_code(c, ERR_INTERNAL, "out of memory");
+        return;
+    }
+    http_submit(c, run_allocate);
+}
+
+/* The allocation names people: organizers only. */
+void api_visit_allocation(struct http_ctx *c)
+{
+    struct err e;
+    json_t *o;
+
+    if (!http_require_organizer(c))
+        return;
+    err_clear(&e);
+    o = visit_allocation_json(c->app->rdb, c->id, c->id2, &e);
+    if (o == NULL) {
+        http_reply_err(c, &e);
+        return;
+    }
+    http_reply_json(c, 200, o);
+}
+
+static int run_pin(struct db *db, struct wjob *job)
+{
+    static const char *const fields[] = {"registration_id", "option_id", NULL};
+    struct http_ctx *c = http_ctx_of(job);
+    long long reg = 0, option = 0;
+    int rc;
+
+    if (jf_check_keys(c->in, fields, NULL, &job->err) < 0 ||
+        jf_int(c->in, "registration_id", JF_REQUIRED, 1, (long long)1 << 53, &reg,
+               &job->err) < 0 ||
+        (rc = jf_int(c->in, "option_id", JF_NULLABLE, 1, (long long)1 << 53, &option,
+                     &job->err)) < 0)
+        return -1;
+    if (rc == JF_ABSENT)
+        return err_set(&job->err, ERR_MISSING_FIELD, "option_id",
+                       "option_id: an option of the slot, or null to remove the pin");
+    if (visit_pin(db, c->id, c->id2, reg, rc == JF_NULL ? 0 : option, job->now, c->who.actor,
+                  &job->err) < 0)
+        return -1;
+    c->out = visit_slot_json(db, c->id, c->id2, &job->err);
+    c->status = 200;
+    return c->out ? 0 : -1;
+}
+
+void api_visit_pin(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_pin);
+}
+
+static int run_vehicle_create(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    struct meeting m;
+    long long id;
+
+    if (meeting_load(db, c->id, &m, &job->err) < 0)
+        return -1;
+    meeting_clear(&m);
+    if (vehicle_create(db, c->id, c->in, job->now, c->who.actor, &id, &job->err) < 0)
+        return -1;
+    c->out = json_pack("{s:I, s:O, s:O}", "id", (json_int_t)id, "name",
+                       json_object_get(c->in, "name"), "seats", json_object_get(c->in, "seats"));
+    c->status = 201;
+    return c->out ? 0 : -1;
+}
+
+void api_vehicles_create(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_vehicle_create);
+}
+
+void api_vehicles_list(struct http_ctx *c)
+{
+    struct err e;
+    json_t *o;
+
+    if (!http_require_organizer(c) || !meeting_found(c))
+        return;
+    err_clear(&e);
+    o = vehicles_json(c->app->rdb, c->id, &e);
+    if (o == NULL) {
+        http_reply_err(c, &e);
+        return;
+    }
+    http_reply_json(c, 200, o);
+}

@@ -1,0 +1,793 @@
+/* visit_allocation.c - allocation runs, their stored results, and the small
+ * changes later events make; see visit_allocation.h.  The optimisation
+ * itself is visit_alloc.c: this file loads its input from the database,
+ * stores its output, and keeps assigned_count in step with the rows. */
+#include "visit_allocation.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "timeutil.h"
+#include "visit_alloc.h"
+
+static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? s : "";
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- the allocation run ----------------------------------------------------- */
+
+/* What va_allocate needs, loaded from the database.  Owns every array. */
+struct run_input {
+    int nopts;
+    long long option_id[VA_MAX_OPTIONS];
+    int capacity[VA_MAX_OPTIONS];
+    char *name[VA_MAX_OPTIONS];   /* the option's venue name, for explanations */
+    int n;
+    struct va_person *people;     /* by registration id */
+    int *prefs;                   /* nopts per person */
+};
+
+static void input_free(struct run_input *in)
+{
+    for (int i = 0; i < in->nopts; i++)
+        free(in->name[i]);
+    free(in->people);
+    free(in->prefs);
+}
+
+static int option_index(const struct run_input *in, long long option_id)
+{
+    for (int i = 0; i < in->nopts; i++)
+        if (in->option_id[i] == option_id)
+            return i;
+    return -1;
+}
+
+/* The person with registration id, by binary search (people are by id). */
+static int person_index(const struct run_input *in, long long id)
+{
+    int lo = 0, hi = in->n - 1;
+
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (in->people[mid].id == id)
+            return mid;
+        if (in->people[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static int load_options(struct db *db, long long slot_id, struct run_input *in)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT o.id, o.capacity, v.name FROM visit_options o"
+                                   " JOIN venues v ON v.id = o.venue_id"
+                                   " WHERE o.slot_id = ? ORDER BY o.position");
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, slot_id);
+    while (in->nopts < VA_MAX_OPTIONS && sqlite3_step(st) == SQLITE_ROW) {
+        in->option_id[in->nopts] = sqlite3_column_int64(st, 0);
+        in->capacity[in->nopts] = sqlite3_column_int(st, 1);
+        in->name[in->nopts] = strdup(col(st, 2));
+        if (in->name[in->nopts++] == NULL)
+            break;
+    }
+    sqlite3_reset(st);
+    return in->nopts > 0 && in->name[in->nopts - 1] ? 0 : -1;
+}
+
+/* Confirmed registrations by id; municipality is the registration's known
+ * organisation, numbered in order of first appearance. */
+static int load_people(struct db *db, long long meeting_id, struct run_input *in)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id, organisation_id FROM registrations"
+                                   " WHERE meeting_id = ? AND status = 'confirmed'"
+                                   " ORDER BY id");
+    json_t *orgs = json_object();
+    int cap = 0, rc;
+
+    if (st == NULL || orgs == NULL) {
+        json_decref(orgs);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, meeting_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct va_person *p;
+        char key[24];
+
+        if (in->n == cap) {
+            struct va_person *g = realloc(in->people, (size_t)(cap = cap ? 2 * cap : 64) *
+                                                          sizeof *g);
+            if (g == NULL)
+                break;
+            in->people = g;
+        }
+        p = &in->people[in->n++];
+        memset(p, 0, sizeof *p);
+        p->id = sqlite3_column_int64(st, 0);
+        p->pinned = -1;
+        p->municipality = -1;
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            json_t *k;
+
+            snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 1));
+            if ((k = json_object_get(orgs, key)) == NULL) {
+                k = json_integer((json_int_t)json_object_size(orgs));
+                json_object_set_new(orgs, key, k);
+            }
+            p->municipality = (int)json_integer_value(k);
+        }
+    }
+    sqlite3_reset(st);
+    json_decref(orgs);
+    if (rc != SQLITE_DONE)
+        return -1;
+    in->prefs = calloc((size_t)(in->n ? in->n : 1) * (size_t)in->nopts, sizeof *in->prefs);
+    return in->prefs ? 0 : -1;
+}
+
+static int load_prefs_and_pins(struct db *db, long long slot_id, struct run_input *in)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT registration_id, option_id FROM visit_preferences"
+                                   " WHERE slot_id = ? ORDER BY registration_id, rank");
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, slot_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int i = person_index(in, sqlite3_column_int64(st, 0));
+        int o = option_index(in, sqlite3_column_int64(st, 1));
+
+        /* Preferences of someone not confirmed (waitlisted for the meeting)
+         * wait until they are. */
+        if (i >= 0 && o >= 0 && in->people[i].nprefs < in->nopts)
+            in->prefs[(size_t)i * (size_t)in->nopts + (size_t)in->people[i].nprefs++] = o;
+    }
+    sqlite3_reset(st);
+    for (int i = 0; i < in->n; i++)
+        in->people[i].prefs = &in->prefs[(size_t)i * (size_t)in->nopts];
+    st = db_stmt(db, "SELECT registration_id, option_id FROM visit_pins WHERE slot_id = ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, slot_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int i = person_index(in, sqlite3_column_int64(st, 0));
+        if (i >= 0)
+            in->people[i].pinned = option_index(in, sqlite3_column_int64(st, 1));
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+static int store(struct db *db, long long slot_id, const struct run_input *in,
+                 const struct va_result *res, long long now)
+{
+    sqlite3_stmt *ins, *st;
+    const char *names[VA_MAX_OPTIONS];
+    char line[300];
+    int waiting = 0;
+
+    for (int o = 0; o < in->nopts; o++)
+        names[o] = in->name[o];
+    st = db_stmt(db, "DELETE FROM visit_assignments WHERE slot_id = ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, slot_id);
+    if (step_done(st) < 0)
+        return -1;
+    ins = db_stmt(db, "INSERT INTO visit_assignments(registration_id, slot_id, option_id,"
+                      " waitlist_seq, rank, why, explanation, updated_at)"
+                      " VALUES (?,?,?,?,?,?,?,?)");
+    if (ins == NULL)
+        return -1;
+    for (int i = 0; i < in->n; i++) {
+        const struct va_result *r = &res[i];
+
+        va_explain(r, names, line, sizeof line);
+        sqlite3_bind_int64(ins, 1, in->people[i].id);
+        sqlite3_bind_int64(ins, 2, slot_id);
+        if (r->option >= 0)
+            sqlite3_bind_int64(ins, 3, in->option_id[r->option]);
+        else
+            sqlite3_bind_null(ins, 3);
+        if (r->option < 0) {
+            sqlite3_bind_int64(ins, 4, r->waiting_pos);
+            waiting = r->waiting_pos > waiting ? r->waiting_pos : waiting;
+        } else {
+            sqlite3_bind_null(ins, 4);
+        }
+        if (r->rank > 0)
+            sqlite3_bind_int(ins, 5, r->rank);
+        else
+            sqlite3_bind_null(ins, 5);
+        sqlite3_bind_text(ins, 6, va_why_name(r->why), -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 7, line, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(ins, 8, now);
+        if (step_done(ins) < 0)
+            return -1;
+    }
+    st = db_stmt(db, "UPDATE visit_options SET assigned_count = (SELECT count(*) FROM"
+                     " visit_assignments a WHERE a.option_id = visit_options.id)"
+                     " WHERE slot_id = ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, slot_id);
+    if (step_done(st) < 0)
+        return -1;
+    st = db_stmt(db, "UPDATE visit_slots SET allocated_at = ?, waitlist_next = ?,"
+                     " updated_at = ?1 WHERE id = ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, waiting + 1);
+    sqlite3_bind_int64(st, 3, slot_id);
+    return step_done(st);
+}
+
+static int slot_of_meeting(struct db *db, long long meeting_id, long long slot_id,
+                           struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM visit_slots WHERE id = ? AND meeting_id = ?");
+    int rc;
+
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_int64(st, 1, slot_id);
+    sqlite3_bind_int64(st, 2, meeting_id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    return rc == SQLITE_DONE ? err_set(e, ERR_NOT_FOUND, NULL,
+                                       "meeting %lld has no site-visit slot %lld",
+                                       meeting_id, slot_id)
+                             : storage(e);
+}
+
+int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int dry_run,
+                   long long now, const char *actor, json_t **out, struct err *e)
+{
+    struct run_input in;
+    struct va_result *res = NULL;
+    char msg[200];
+    int rc = -1;
+
+    *out = NULL;
+    memset(&in, 0, sizeof in);
+    if (slot_of_meeting(db, meeting_id, slot_id, e) < 0)
+        return -1;
+    if (load_options(db, slot_id, &in) < 0 || load_people(db, meeting_id, &in) < 0 ||
+        load_prefs_and_pins(db, slot_id, &in) < 0 ||
+        (res = calloc((size_t)(in.n ? in.n : 1), sizeof *res)) == NULL) {
+        storage(e);
+        goto out;
+    }
+    if (va_allocate(in.capacity, in.nopts, in.people, in.n, res, NULL, msg, sizeof msg) < 0) {
+        /* Only pins can make valid stored data unallocatable. */
+        err_set(e, ERR_IN_USE, NULL, "cannot allocate: %s", msg);
+        goto out;
+    }
+    if (db_exec(db, "SAVEPOINT allocation") < 0) {
+        storage(e);
+        goto out;
+    }
+    if (store(db, slot_id, &in, res, now) < 0 ||
+        (*out = visit_allocation_json(db, meeting_id, slot_id, e)) == NULL) {
+        if (e->code == ERR_NONE)
+            storage(e);
+        db_exec(db, "ROLLBACK TO allocation");
+        db_exec(db, "RELEASE allocation");
+        goto out;
+    }
+    if ((dry_run && db_exec(db, "ROLLBACK TO allocation") < 0) ||
+        db_exec(db, "RELEASE allocation") < 0) {
+        json_decref(*out);
+        *out = NULL;
+        storage(e);
+        goto out;
+    }
+    json_object_set_new(*out, "dry_run", json_boolean(dry_run));
+    if (!dry_run && actor) {
+        char object[48];
+        json_t *detail = json_pack("{s:I}", "people", (json_int_t)in.n);
+
+        snprintf(object, sizeof object, "visit_slot:%lld", slot_id);
+        if (audit_add(db, now, actor, "visit.allocate", object, detail) < 0) {
+            json_decref(detail);
+            storage(e);
+            goto out;
+        }
+        json_decref(detail);
+    }
+    rc = 0;
+out:
+    if (rc < 0) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    free(res);
+    input_free(&in);
+    return rc;
+}
+
+/* ---- the stored allocation as JSON ---------------------------------------- */
+
+static json_t *person_json(sqlite3_stmt *st)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s}", "registration_id",
+                     (json_int_t)sqlite3_column_int64(st, 0), "first_name", col(st, 1),
+                     "last_name", col(st, 2), "organisation", col(st, 3), "rank",
+                     sqlite3_column_type(st, 4) == SQLITE_NULL
+                         ? json_null() : json_integer(sqlite3_column_int64(st, 4)),
+                     "why", col(st, 5), "explanation", col(st, 6));
+}
+
+json_t *visit_allocation_json(struct db *db, long long meeting_id, long long slot_id,
+                              struct err *e)
+{
+    sqlite3_stmt *st;
+    json_t *options = json_array(), *waiting = json_array(), *by_rank = json_object(),
+           *byopt = json_object(), *out = NULL;
+    long long rank_sum = 0, pairs = 0, allocated = 0;
+    int nopts = 0, unranked = 0, no_prefs = 0, pinned = 0, seated = 0;
+    char key[24], when[32] = "";
+
+    if (options == NULL || waiting == NULL || by_rank == NULL || byopt == NULL)
+        goto fail;
+    if (slot_of_meeting(db, meeting_id, slot_id, e) < 0)
+        goto fail_quiet;
+    st = db_stmt(db, "SELECT o.id, v.name, o.topic, o.host, o.capacity, o.assigned_count,"
+                     " o.min_size, (SELECT count(*) FROM visit_options x"
+                     "  WHERE x.slot_id = o.slot_id), s.allocated_at"
+                     " FROM visit_options o JOIN venues v ON v.id = o.venue_id"
+                     " JOIN visit_slots s ON s.id = o.slot_id"
+                     " WHERE o.slot_id = ? ORDER BY o.position");
+    if (st == NULL)
+        goto fail;
+    sqlite3_bind_int64(st, 1, slot_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o, s:[], s:{}}", "id",
+                              (json_int_t)sqlite3_column_int64(st, 0), "venue_name",
+                              col(st, 1), "topic", col(st, 2), "host", col(st, 3),
+                              "capacity", (json_int_t)sqlite3_column_int64(st, 4),
+                              "assigned", (json_int_t)sqlite3_column_int64(st, 5),
+                              "min_size", sqlite3_column_type(st, 6) == SQLITE_NULL
+                                  ? json_null() : json_integer(sqlite3_column_int64(st, 6)),
+                              "people", "municipalities_count");
+        nopts = sqlite3_column_int(st, 7);
+        allocated = sqlite3_column_type(st, 8) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 8);
+        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
+        json_object_set(byopt, key, o);
+        json_array_append_new(options, o);
+    }
+    sqlite3_reset(st);
+    st = db_stmt(db, "SELECT r.id, r.first_name, r.last_name, r.organisation_name, a.rank,"
+                     " a.why, a.explanation, a.option_id, a.waitlist_seq, r.organisation_id,"
+                     " EXISTS (SELECT 1 FROM visit_preferences p"
+                     "  WHERE p.registration_id = r.id AND p.slot_id = a.slot_id)"
+                     " FROM visit_assignments a JOIN registrations r ON r.id = a.registration_id"
+                     " WHERE a.slot_id = ? ORDER BY a.option_id IS NULL, a.waitlist_seq,"
+                     " r.last_name, r.first_name, r.id");
+    if (st == NULL)
+        goto fail;
+    sqlite3_bind_int64(st, 1, slot_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *p = person_json(st);
+
+        if (sqlite3_column_type(st, 7) == SQLITE_NULL) {
+            json_object_set_new(p, "position", json_integer((json_int_t)json_array_size(waiting) + 1));
+            json_array_append_new(waiting, p);
+            continue;
+        }
+        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 7));
+        json_t *o = json_object_get(byopt, key);
+        json_array_append_new(json_object_get(o, "people"), p);
+        seated++;
+        if (strcmp(col(st, 5), "pinned") == 0) {
+            pinned++;
+        } else if (!sqlite3_column_int(st, 10)) {
+            no_prefs++;
+        } else if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
+            unranked++;
+            rank_sum += nopts + 1;
+        } else {
+            long long r = sqlite3_column_int64(st, 4);
+            json_t *c;
+
+            rank_sum += r;
+            snprintf(key, sizeof key, "%lld", r);
+            c = json_object_get(by_rank, key);
+            json_object_set_new(by_rank, key, json_integer(c ? json_integer_value(c) + 1 : 1));
+        }
+        if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+            json_t *m = json_object_get(o, "municipalities_count"), *c;
+
+            snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 9));
+            c = json_object_get(m, key);
+            pairs += c ? json_integer_value(c) : 0; /* the new member pairs with each */
+            json_object_set_new(m, key, json_integer(c ? json_integer_value(c) + 1 : 1));
+        }
+    }
+    sqlite3_reset(st);
+    {
+        size_t i;
+        json_t *o;
+
+        /* Per group: how many municipalities it mixes (the counts were only
+         * scaffolding). */
+        json_array_foreach(options, i, o) {
+            json_object_set_new(o, "municipalities",
+                                json_integer((json_int_t)json_object_size(
+                                    json_object_get(o, "municipalities_count"))));
+            json_object_del(o, "municipalities_count");
+        }
+    }
+    if (allocated)
+        tu_format_utc(allocated, when);
+    out = json_pack("{s:I, s:o, s:O, s:O, s:{s:I, s:O, s:i, s:i, s:i, s:i, s:I, s:I}}",
+                    "slot", (json_int_t)slot_id,
+                    "allocated_at", when[0] ? json_string(when) : json_null(),
+                    "options", options, "waiting", waiting, "summary",
+                    "rank_sum", (json_int_t)rank_sum, "by_rank", by_rank,
+                    "unranked", unranked, "no_preferences", no_prefs, "pinned", pinned,
+                    "seated", seated, "waiting", (json_int_t)json_array_size(waiting),
+                    "same_municipality_pairs", (json_int_t)pairs);
+    if (out == NULL)
+        goto fail;
+    goto done;
+fail:
+    storage(e);
+fail_quiet:
+    out = NULL;
+done:
+    json_decref(options);
+    json_decref(waiting);
+    json_decref(by_rank);
+    json_decref(byopt);
+    return out;
+}
+
+/* ---- later events -------------------------------------------------------- */
+
+/* The seat at option_id is free: the waiting person who ranked it best
+ * (earliest on the list among equals; unranked after ranked) takes it. */
+static int seat_freed(struct db *db, long long slot_id, long long option_id, long long now)
+{
+    sqlite3_stmt *pick = db_stmt(db, "SELECT a.registration_id, p.rank, v.name"
+                                     " FROM visit_assignments a"
+                                     " JOIN visit_options o ON o.id = ?2"
+                                     " JOIN venues v ON v.id = o.venue_id"
+                                     " LEFT JOIN visit_preferences p"
+                                     "  ON p.registration_id = a.registration_id"
+                                     "  AND p.option_id = o.id"
+                                     " WHERE a.slot_id = ?1 AND a.option_id IS NULL"
+                                     "  AND o.assigned_count < o.capacity"
+                                     " ORDER BY p.rank IS NULL, p.rank, a.waitlist_seq LIMIT 1");
+    sqlite3_stmt *up, *cnt;
+    long long reg;
+    char line[300];
+    int rank, rc;
+
+    if (pick == NULL)
+        return -1;
+    sqlite3_bind_int64(pick, 1, slot_id);
+    sqlite3_bind_int64(pick, 2, option_id);
+    rc = sqlite3_step(pick);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(pick);
+        return rc == SQLITE_DONE ? 0 : -1;
+    }
+    reg = sqlite3_column_int64(pick, 0);
+    rank = sqlite3_column_type(pick, 1) == SQLITE_NULL ? 0 : sqlite3_column_int(pick, 1);
+    snprintf(line, sizeof line, "moved up from the waiting list when a seat at %s was freed",
+             col(pick, 2));
+    sqlite3_reset(pick);
+    up = db_stmt(db, "UPDATE visit_assignments SET option_id = ?, waitlist_seq = NULL,"
+                     " rank = ?, why = 'promoted', explanation = ?, updated_at = ?"
+                     " WHERE registration_id = ? AND slot_id = ?");
+    cnt = db_stmt(db, "UPDATE visit_options SET assigned_count = assigned_count + 1"
+                      " WHERE id = ?");
+    if (up == NULL || cnt == NULL)
+        return -1;
+    sqlite3_bind_int64(up, 1, option_id);
+    if (rank > 0)
+        sqlite3_bind_int(up, 2, rank);
+    else
+        sqlite3_bind_null(up, 2);
+    sqlite3_bind_text(up, 3, line, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(up, 4, now);
+    sqlite3_bind_int64(up, 5, reg);
+    sqlite3_bind_int64(up, 6, slot_id);
+    sqlite3_bind_int64(cnt, 1, option_id);
+    return step_done(up) < 0 || step_done(cnt) < 0 ? -1 : 0;
+}
+
+/* Takes registration reg out of its place in slot (a seat or the waiting
+ * list); a seat it frees goes on to the waiting list. */
+static int leave_slot(struct db *db, long long slot_id, long long reg, long long now)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT option_id FROM visit_assignments"
+                                   " WHERE registration_id = ? AND slot_id = ?");
+    sqlite3_stmt *del, *cnt;
+    long long option = 0;
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, reg);
+    sqlite3_bind_int64(st, 2, slot_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        option = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? 0 : -1;
+    del = db_stmt(db, "DELETE FROM visit_assignments WHERE registration_id = ? AND slot_id = ?");
+    cnt = db_stmt(db, "UPDATE visit_options SET assigned_count = assigned_count - 1"
+                      " WHERE id = ?");
+    if (del == NULL || cnt == NULL)
+        return -1;
+    sqlite3_bind_int64(del, 1, reg);
+    sqlite3_bind_int64(del, 2, slot_id);
+    if (step_done(del) < 0)
+        return -1;
+    if (option == 0)
+        return 0;
+    sqlite3_bind_int64(cnt, 1, option);
+    if (step_done(cnt) < 0)
+        return -1;
+    return seat_freed(db, slot_id, option, now);
+}
+
+int visit_on_cancelled(struct db *db, long long registration_id, long long now,
+                       struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT slot_id FROM visit_assignments"
+                                   " WHERE registration_id = ?");
+    long long slots[64];
+    int n = 0, rc;
+    static const char *const cleanup[] = {
+        "DELETE FROM visit_preferences WHERE registration_id = ?",
+        "DELETE FROM visit_pins WHERE registration_id = ?"};
+
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_int64(st, 1, registration_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64)
+        slots[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    for (int i = 0; i < n; i++)
+        if (leave_slot(db, slots[i], registration_id, now) < 0)
+            return storage(e);
+    for (size_t i = 0; i < sizeof cleanup / sizeof cleanup[0]; i++) {
+        st = db_stmt(db, cleanup[i]);
+        if (st == NULL)
+            return storage(e);
+        sqlite3_bind_int64(st, 1, registration_id);
+        if (step_done(st) < 0)
+            return storage(e);
+    }
+    return 0;
+}
+
+/* Places reg in allocated slot: the best-ranked option with a free seat,
+ * else any free seat (first in the slot's order), else the waiting list. */
+static int place_late(struct db *db, long long slot_id, long long reg, long long now)
+{
+    sqlite3_stmt *pick = db_stmt(db, "SELECT o.id, p.rank, v.name FROM visit_options o"
+                                     " JOIN venues v ON v.id = o.venue_id"
+                                     " LEFT JOIN visit_preferences p"
+                                     "  ON p.option_id = o.id AND p.registration_id = ?2"
+                                     " WHERE o.slot_id = ?1 AND o.assigned_count < o.capacity"
+                                     " ORDER BY p.rank IS NULL, p.rank, o.position LIMIT 1");
+    sqlite3_stmt *ins, *st;
+    long long option = 0, seq = 0;
+    char line[300];
+    int rank = 0, rc;
+
+    if (pick == NULL)
+        return -1;
+    sqlite3_bind_int64(pick, 1, slot_id);
+    sqlite3_bind_int64(pick, 2, reg);
+    rc = sqlite3_step(pick);
+    if (rc == SQLITE_ROW) {
+        option = sqlite3_column_int64(pick, 0);
+        rank = sqlite3_column_type(pick, 1) == SQLITE_NULL ? 0 : sqlite3_column_int(pick, 1);
+        if (rank > 0)
+            snprintf(line, sizeof line, "registered after the allocation: %s, choice %d, "
+                     "had a free seat", col(pick, 2), rank);
+        else
+            snprintf(line, sizeof line, "registered after the allocation: %s had a free "
+                     "seat", col(pick, 2));
+    }
+    sqlite3_reset(pick);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return -1;
+    if (option == 0) {
+        st = db_stmt(db, "UPDATE visit_slots SET waitlist_next = waitlist_next + 1"
+                         " WHERE id = ? RETURNING waitlist_next - 1");
+        if (st == NULL)
+            return -1;
+        sqlite3_bind_int64(st, 1, slot_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            seq = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (seq == 0)
+            return -1;
+        snprintf(line, sizeof line, "registered after the allocation: every seat is taken, "
+                 "on the waiting list");
+    }
+    ins = db_stmt(db, "INSERT INTO visit_assignments(registration_id, slot_id, option_id,"
+                      " waitlist_seq, rank, why, explanation, updated_at)"
+                      " VALUES (?,?,?,?,?,?,?,?)");
+    if (ins == NULL)
+        return -1;
+    sqlite3_bind_int64(ins, 1, reg);
+    sqlite3_bind_int64(ins, 2, slot_id);
+    if (option) {
+        sqlite3_bind_int64(ins, 3, option);
+        sqlite3_bind_null(ins, 4);
+    } else {
+        sqlite3_bind_null(ins, 3);
+        sqlite3_bind_int64(ins, 4, seq);
+    }
+    if (rank > 0)
+        sqlite3_bind_int(ins, 5, rank);
+    else
+        sqlite3_bind_null(ins, 5);
+    sqlite3_bind_text(ins, 6, option ? "late" : "waiting", -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 7, line, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins, 8, now);
+    if (step_done(ins) < 0)
+        return -1;
+    if (option == 0)
+        return 0;
+    st = db_stmt(db, "UPDATE visit_options SET assigned_count = assigned_count + 1"
+                     " WHERE id = ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, option);
+    return step_done(st);
+}
+
+int visit_on_confirmed(struct db *db, long long registration_id, long long now,
+                       struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT s.id FROM visit_slots s"
+                                   " JOIN registrations r ON r.meeting_id = s.meeting_id"
+                                   " WHERE r.id = ?1 AND s.allocated_at IS NOT NULL"
+                                   " AND NOT EXISTS (SELECT 1 FROM visit_assignments a"
+                                   "  WHERE a.slot_id = s.id AND a.registration_id = ?1)"
+                                   " ORDER BY s.id");
+    long long slots[64];
+    int n = 0, rc;
+
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_int64(st, 1, registration_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64)
+        slots[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    for (int i = 0; i < n; i++)
+        if (place_late(db, slots[i], registration_id, now) < 0)
+            return storage(e);
+    return 0;
+}
+
+int visit_place_pinned(struct db *db, long long slot_id, long long registration_id,
+                       long long option_id, long long now, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT s.allocated_at IS NOT NULL,"
+                                   " o.assigned_count >= o.capacity,"
+                                   " (SELECT option_id FROM visit_assignments a"
+                                   "  WHERE a.slot_id = s.id AND a.registration_id = ?3),"
+                                   " v.name"
+                                   " FROM visit_slots s JOIN visit_options o ON o.id = ?2"
+                                   " JOIN venues v ON v.id = o.venue_id WHERE s.id = ?1");
+    sqlite3_stmt *ins, *cnt;
+    int allocated, full, rc;
+    long long current;
+    char line[300];
+
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_int64(st, 1, slot_id);
+    sqlite3_bind_int64(st, 2, option_id);
+    sqlite3_bind_int64(st, 3, registration_id);
+    if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return storage(e);
+    }
+    allocated = sqlite3_column_int(st, 0);
+    full = sqlite3_column_int(st, 1);
+    current = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 2);
+    snprintf(line, sizeof line, "placed at %s by the organizers", col(st, 3));
+    sqlite3_reset(st);
+    if (!allocated)
+        return 0;
+    if (current != option_id && full)
+        return err_set(e, ERR_IN_USE, "option_id",
+                       "option_id: option %lld is full; pin someone elsewhere or raise its "
+                       "capacity first", option_id);
+    if (current != option_id && leave_slot(db, slot_id, registration_id, now) < 0)
+        return storage(e);
+    ins = db_stmt(db, "INSERT INTO visit_assignments(registration_id, slot_id, option_id,"
+                      " waitlist_seq, rank, why, explanation, updated_at)"
+                      " VALUES (?1, ?2, ?3, NULL, NULL, 'pinned', ?4, ?5)"
+                      " ON CONFLICT (registration_id, slot_id) DO UPDATE SET why = 'pinned',"
+                      " rank = NULL, explanation = ?4, updated_at = ?5");
+    cnt = db_stmt(db, "UPDATE visit_options SET assigned_count = assigned_count + 1"
+                      " WHERE id = ?");
+    if (ins == NULL || cnt == NULL)
+        return storage(e);
+    sqlite3_bind_int64(ins, 1, registration_id);
+    sqlite3_bind_int64(ins, 2, slot_id);
+    sqlite3_bind_int64(ins, 3, option_id);
+    sqlite3_bind_text(ins, 4, line, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins, 5, now);
+    if (step_done(ins) < 0)
+        return storage(e);
+    if (current == option_id)
+        return 0;
+    sqlite3_bind_int64(cnt, 1, option_id);
+    return step_done(cnt) < 0 ? storage(e) : 0;
+}
+
+json_t *visit_places_json(struct db *db, long long registration_id)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT a.slot_id, s.agenda_item_id, i.title,"
+                                   " i.starts_local, i.ends_local, a.option_id, o.venue_id,"
+                                   " v.name, o.topic, o.host, a.explanation,"
+                                   " (SELECT count(*) FROM visit_assignments w"
+                                   "  WHERE w.slot_id = a.slot_id AND w.option_id IS NULL"
+                                   "  AND w.waitlist_seq <= a.waitlist_seq)"
+                                   " FROM visit_assignments a JOIN visit_slots s ON s.id = a.slot_id"
+                                   " JOIN agenda_items i ON i.id = s.agenda_item_id"
+                                   " LEFT JOIN visit_options o ON o.id = a.option_id"
+                                   " LEFT JOIN venues v ON v.id = o.venue_id"
+                                   " WHERE a.registration_id = ? ORDER BY i.starts_at");
+    json_t *list = json_array();
+
+    if (st == NULL || list == NULL)
+        return list;
+    sqlite3_bind_int64(st, 1, registration_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int seated = sqlite3_column_type(st, 5) != SQLITE_NULL;
+
+        json_array_append_new(
+            list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
+                            "slot_id", (json_int_t)sqlite3_column_int64(st, 0),
+                            "agenda_item_id", (json_int_t)sqlite3_column_int64(st, 1),
+                            "title", col(st, 2), "starts_at", col(st, 3), "ends_at", col(st, 4),
+                            "option_id", seated ? json_integer(sqlite3_column_int64(st, 5))
+                                                : json_null(),
+                            "venue_id", seated ? json_integer(sqlite3_column_int64(st, 6))
+                                               : json_null(),
+                            "venue_name", seated ? json_string(col(st, 7)) : json_null(),
+                            "topic", seated ? json_string(col(st, 8)) : json_null(),
+                            "host", seated ? json_string(col(st, 9)) : json_null(),
+                            "waiting_position", seated ? json_null()
+                                                       : json_integer(sqlite3_column_int64(st, 11)),
+                            "explanation", col(st, 10)));
+    }
+    sqlite3_reset(st);
+    return list;
+}
