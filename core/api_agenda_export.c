@@ -13,6 +13,7 @@
 #include "meeting.h"
 #include "registration.h"
 #include "timeutil.h"
+#include "visit_allocation.h"
 
 /* Every item of an agenda_json() answer, in order. */
 #define FOREACH_ITEM(agenda, di, day, ii, item)                                  \
@@ -123,8 +124,37 @@ void api_agenda_ics(struct http_ctx *c)
     http_reply_cached(c, key, "text/calendar; charset=utf-8", make_meeting_ics);
 }
 
-/* A participant's calendar: the plenary programme (site visits and the
- * activities they are assigned to join it in a later stage). */
+/* A participant's calendar: the plenary programme, with each site-visit
+ * slot showing where they go (activities join it in a later stage). */
+/* The participant's site visits in their calendar: the slot's item becomes
+ * the place they are assigned to (venue, topic, host), or says they wait. */
+static void personalise(json_t *agenda, json_t *places)
+{
+    size_t di, ii, pi;
+    json_t *day, *item, *pl;
+    char text[600];
+
+    FOREACH_ITEM(agenda, di, day, ii, item) {
+        json_array_foreach(places, pi, pl) {
+            if (json_integer_value(json_object_get(pl, "agenda_item_id")) !=
+                json_integer_value(json_object_get(item, "id")))
+                continue;
+            if (json_is_integer(json_object_get(pl, "option_id"))) {
+                snprintf(text, sizeof text, "%s: %s", str(item, "title"), str(pl, "venue_name"));
+                json_object_set_new(item, "title", json_string(text));
+                snprintf(text, sizeof text, "%s\nHost: %s", str(pl, "topic"), str(pl, "host"));
+                json_object_set_new(item, "description", json_string(text));
+                json_object_set(item, "venue_id", json_object_get(pl, "venue_id"));
+            } else {
+                snprintf(text, sizeof text, "%s (waiting list, position %lld)",
+                         str(item, "title"),
+                         (long long)json_integer_value(json_object_get(pl, "waiting_position")));
+                json_object_set_new(item, "title", json_string(text));
+            }
+        }
+    }
+}
+
 static char *make_registration_ics(struct http_ctx *c, struct err *e)
 {
     struct registration r;
@@ -136,6 +166,12 @@ static char *make_registration_ics(struct http_ctx *c, struct err *e)
         return NULL;
     if (meeting_load(c->app->rdb, r.meeting_id, &m, e) == 0) {
         agenda = agenda_json(c->app->rdb, r.meeting_id, 1, e);
+        if (agenda) {
+            json_t *places = visit_places_json(c->app->rdb, r.id);
+
+            personalise(agenda, places);
+            json_decref(places);
+        }
         text = agenda ? agenda_ics(c->app->rdb, agenda, tu_now(), e) : NULL;
         meeting_clear(&m);
     }
@@ -162,20 +198,6 @@ void api_registration_ics(struct http_ctx *c)
 
 /* ---- the printable page ------------------------------------------------------ */
 
-static void html_escaped(struct buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': buf_puts(b, "&amp;"); break;
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '"': buf_puts(b, "&quot;"); break;
-        case '\'': buf_puts(b, "&#39;"); break;
-        default: buf_putc(b, *s);
-        }
-    }
-}
-
 static const char page_style[] =
     "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}"
     "h1{font-size:1.6rem}h2{font-size:1.2rem;border-bottom:1px solid #999;margin-top:2rem}"
@@ -196,46 +218,46 @@ static char *make_page(struct http_ctx *c, struct err *e)
         return NULL;
     buf_puts(&b, "<!doctype html>\n<html lang=\"lv\"><head><meta charset=\"utf-8\">"
                  "<meta name=\"viewport\" content=\"width=device-width\"><title>");
-    html_escaped(&b, str(agenda, "title"));
+    buf_put_html(&b, str(agenda, "title"));
     buf_printf(&b, "</title><style>%s</style></head><body>\n<h1>", page_style);
-    html_escaped(&b, str(agenda, "title"));
+    buf_put_html(&b, str(agenda, "title"));
     buf_puts(&b, "</h1>\n<p>Laiki: ");
-    html_escaped(&b, str(agenda, "timezone"));
+    buf_put_html(&b, str(agenda, "timezone"));
     buf_puts(&b, "</p>\n");
     json_array_foreach(json_object_get(agenda, "days"), di, day) {
         buf_puts(&b, "<section><h2>");
-        html_escaped(&b, str(day, "date"));
+        buf_put_html(&b, str(day, "date"));
         buf_puts(&b, "</h2><table>\n");
         json_array_foreach(json_object_get(day, "items"), ii, item) {
             buf_printf(&b, "<tr><td class=\"time\">%.5s&ndash;%.5s</td><td>",
                        str(item, "starts_at") + 11, str(item, "ends_at") + 11);
             if (str(item, "track")) {
                 buf_puts(&b, "<span class=\"track\">");
-                html_escaped(&b, str(item, "track"));
+                buf_put_html(&b, str(item, "track"));
                 buf_puts(&b, "</span> ");
             }
             buf_puts(&b, "<strong>");
-            html_escaped(&b, str(item, "title"));
+            buf_put_html(&b, str(item, "title"));
             buf_puts(&b, "</strong> <span class=\"kind\">");
-            html_escaped(&b, str(item, "kind"));
+            buf_put_html(&b, str(item, "kind"));
             buf_puts(&b, "</span>");
             if (str(item, "venue_name")) {
                 buf_puts(&b, "<br>");
-                html_escaped(&b, str(item, "venue_name"));
+                buf_put_html(&b, str(item, "venue_name"));
             }
             json_array_foreach(json_object_get(item, "speakers"), si, sp) {
                 buf_puts(&b, si ? "; " : "<br><span class=\"who\">");
-                html_escaped(&b, str(sp, "name"));
+                buf_put_html(&b, str(sp, "name"));
                 if (str(sp, "role")) {
                     buf_puts(&b, ", ");
-                    html_escaped(&b, str(sp, "role"));
+                    buf_put_html(&b, str(sp, "role"));
                 }
                 if (si + 1 == json_array_size(json_object_get(item, "speakers")))
                     buf_puts(&b, "</span>");
             }
             if (str(item, "description")) {
                 buf_puts(&b, "<br>");
-                html_escaped(&b, str(item, "description"));
+                buf_put_html(&b, str(item, "description"));
             }
             buf_puts(&b, "</td></tr>\n");
         }

@@ -24,6 +24,8 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *buf_cstr(struct buf *b); /* "" for an empty buffer */
+/* s (NULL: nothing) with & < > " ' written as HTML entities. */
+void buf_put_html(struct buf *b, const char *s);
 int buf_ok(const struct buf *b);
 void buf_reset(struct buf *b);       /* len = 0, keeps memory */
 void buf_free(struct buf *b);

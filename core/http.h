@@ -133,6 +133,7 @@ void api_visit_get(struct http_ctx *c);
 void api_visit_allocate(struct http_ctx *c);
 void api_visit_allocation(struct http_ctx *c);
 void api_visit_pin(struct http_ctx *c);
+void api_visit_host_lists(struct http_ctx *c);
 void api_vehicles_list(struct http_ctx *c);
 void api_vehicles_create(struct http_ctx *c);
 void api_venues_list(struct http_ctx *c);

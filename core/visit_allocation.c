@@ -791,3 +791,73 @@ json_t *visit_places_json(struct db *db, long long registration_id)
     sqlite3_reset(st);
     return list;
 }
+
+json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slot_id,
+                              long long option_id, struct err *e)
+{
+    sqlite3_stmt *st;
+    json_t *options = json_array(), *byopt = json_object(), *out = NULL;
+    char key[24];
+
+    if (options == NULL || byopt == NULL || slot_of_meeting(db, meeting_id, slot_id, e) < 0)
+        goto done;
+    st = db_stmt(db, "SELECT o.id, v.name, v.address, o.topic, o.host, o.capacity,"
+                     " i.title, i.starts_local, i.ends_local"
+                     " FROM visit_options o JOIN venues v ON v.id = o.venue_id"
+                     " JOIN visit_slots s ON s.id = o.slot_id"
+                     " JOIN agenda_items i ON i.id = s.agenda_item_id"
+                     " WHERE o.slot_id = ?1 AND (?2 = 0 OR o.id = ?2) ORDER BY o.position");
+    if (st == NULL) {
+        storage(e);
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, slot_id);
+    sqlite3_bind_int64(st, 2, option_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:[]}", "id",
+                              (json_int_t)sqlite3_column_int64(st, 0), "venue_name", col(st, 1),
+                              "venue_address", col(st, 2), "topic", col(st, 3), "host",
+                              col(st, 4), "capacity", (json_int_t)sqlite3_column_int64(st, 5),
+                              "title", col(st, 6), "starts_at", col(st, 7), "ends_at",
+                              col(st, 8), "people");
+        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
+        json_object_set(byopt, key, o);
+        json_array_append_new(options, o);
+    }
+    sqlite3_reset(st);
+    if (option_id && json_array_size(options) == 0) {
+        err_set(e, ERR_NOT_FOUND, NULL, "slot %lld has no option %lld", slot_id, option_id);
+        goto done;
+    }
+    st = db_stmt(db, "SELECT a.option_id, r.id, r.first_name, r.last_name,"
+                     " r.organisation_name, r.position, r.phone, r.email, r.answers_json"
+                     " FROM visit_assignments a JOIN registrations r ON r.id = a.registration_id"
+                     " WHERE a.slot_id = ?1 AND a.option_id IS NOT NULL"
+                     " AND (?2 = 0 OR a.option_id = ?2)");
+    if (st == NULL) {
+        storage(e);
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, slot_id);
+    sqlite3_bind_int64(st, 2, option_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *answers = json_loads(col(st, 8), 0, NULL);
+
+        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
+        json_array_append_new(
+            json_object_get(json_object_get(byopt, key), "people"),
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "registration_id",
+                      (json_int_t)sqlite3_column_int64(st, 1), "first_name", col(st, 2),
+                      "last_name", col(st, 3), "organisation", col(st, 4), "position",
+                      col(st, 5), "phone", col(st, 6), "email", col(st, 7), "answers",
+                      answers ? answers : json_object()));
+    }
+    sqlite3_reset(st);
+    out = json_pack("{s:I, s:O}", "slot", (json_int_t)slot_id, "options", options);
+    if (out == NULL)
+        storage(e);
+done:
+    json_decref(options);
+    json_decref(byopt);
+    return out;
+}

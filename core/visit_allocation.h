@@ -51,6 +51,14 @@ int visit_on_cancelled(struct db *db, long long registration_id, long long now,
 int visit_place_pinned(struct db *db, long long slot_id, long long registration_id,
                        long long option_id, long long now, struct err *e);
 
+/* What the hosts need: {"slot", "options": [{"id", "venue_name",
+ * "venue_address", "topic", "host", "capacity", "title", "starts_at",
+ * "ends_at", "people": [{"registration_id", "first_name", "last_name",
+ * "organisation", "position", "phone", "email", "answers"}]}]}, for one
+ * option (option_id) or all (0); people unsorted. */
+json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slot_id,
+                              long long option_id, struct err *e);
+
 /* The registration's places: [{"slot_id", "agenda_item_id", "title",
  * "starts_at", "ends_at", "option_id", "venue_id", "venue_name", "topic",
  * "host", "waiting_position", "explanation"}]. */

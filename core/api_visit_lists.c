@@ -1,0 +1,249 @@
+/* api_visit_lists.c - the hosts' lists of a site-visit slot:
+ * GET /api/v1/meetings/{id}/site-visits/{slot}/host-lists[?option=ID]
+ * [&format=json|csv|html], organizer only (they name people).  People are in
+ * Latvian alphabetical order within each option; the CSV is formula-safe
+ * (csv.c) and the page escapes every text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "collate.h"
+#include "csv.h"
+#include "http.h"
+#include "meeting.h"
+#include "visit_allocation.h"
+
+/* Sorts each option's people by last name, first name (collation "lv"). */
+static int sort_people(struct collate *coll, json_t *lists)
+{
+    size_t i, j, n;
+    json_t *o, *p;
+
+    json_array_foreach(json_object_get(lists, "options"), i, o) {
+        json_t *people = json_object_get(o, "people"), *sorted;
+        struct collate_item *items;
+
+        n = json_array_size(people);
+        items = calloc(n ? n : 1, sizeof *items);
+        sorted = json_array();
+        if (items == NULL || sorted == NULL) {
+            free(items);
+            json_decref(sorted);
+            return -1;
+        }
+        json_array_foreach(people, j, p) {
+            items[j].k1 = json_string_value(json_object_get(p, "last_name"));
+            items[j].k2 = json_string_value(json_object_get(p, "first_name"));
+            items[j].id = json_integer_value(json_object_get(p, "registration_id"));
+            items[j].ptr = p;
+        }
+        if (collate_sort(coll, items, n) < 0) {
+            free(items);
+            json_decref(sorted);
+            return -1;
+        }
+        for (j = 0; j < n; j++)
+            json_array_append(sorted, items[j].ptr);
+        json_object_set_new(o, "people", sorted);
+        free(items);
+    }
+    return 0;
+}
+
+/* An answer as text: lists joined with ", ", booleans as yes/no. */
+static void answer_text(struct buf *b, json_t *v)
+{
+    size_t i;
+    json_t *x;
+
+    if (json_is_string(v))
+        buf_puts(b, json_string_value(v));
+    else if (json_is_true(v))
+        buf_puts(b, "yes");
+    else if (json_is_false(v))
+        buf_puts(b, "no");
+    else if (json_is_integer(v))
+        buf_printf(b, "%lld", (long long)json_integer_value(v));
+    else if (json_is_array(v))
+        json_array_foreach(v, i, x) {
+            if (i)
+                buf_puts(b, ", ");
+            answer_text(b, x);
+        }
+}
+
+static const char *field_key(json_t *def) { return json_string_value(json_object_get(def, "key")); }
+
+static const char *str(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static void reply_csv(struct http_ctx *c, json_t *lists, json_t *form)
+{
+    static const char *const cols[] = {"venue_name", "last_name", "first_name",
+                                       "organisation", "position", "phone", "email", NULL};
+    struct buf b = BUF_INIT, cell = BUF_INIT;
+    size_t i, j, k;
+    json_t *o, *p, *def;
+
+    for (k = 0; cols[k]; k++)
+        csv_cell(&b, strcmp(cols[k], "venue_name") ? cols[k] : "option", k == 0);
+    json_array_foreach(form, j, def)
+        csv_cell(&b, field_key(def), 0);
+    csv_end_row(&b);
+    json_array_foreach(json_object_get(lists, "options"), i, o) {
+        json_array_foreach(json_object_get(o, "people"), j, p) {
+            for (k = 0; cols[k]; k++)
+                csv_cell(&b, str(k == 0 ? o : p, cols[k]), k == 0);
+            json_array_foreach(form, k, def) {
+                buf_reset(&cell);
+                answer_text(&cell, json_object_get(json_object_get(p, "answers"),
+                                                   field_key(def)));
+                csv_cell(&b, buf_cstr(&cell), 0);
+            }
+            csv_end_row(&b);
+        }
+    }
+    buf_free(&cell);
+    if (!buf_ok(&b)) {
+        buf_free(&b);
+        http_reply_code(c, ERR_INTERNAL, "out of memory");
+        return;
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Disposition",
+                      "attachment; filename=\"host-lists.csv\"");
+    http_reply_text(c, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len);
+    buf_free(&b);
+}
+
+static const char page_style[] =
+    "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}"
+    "h1{font-size:1.4rem}section{margin-bottom:2.5rem}table{border-collapse:collapse;"
+    "width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ccc;"
+    "vertical-align:top}.meta{color:#555}"
+    "@media print{body{margin:0;max-width:none}section{page-break-after:always}}";
+
+/* Label of a form field in Latvian, else English, else its key. */
+static const char *field_label(json_t *def)
+{
+    json_t *l = json_object_get(def, "label");
+    const char *s = json_string_value(json_object_get(l, "lv"));
+
+    if (s == NULL)
+        s = json_string_value(json_object_get(l, "en"));
+    return s ? s : field_key(def);
+}
+
+static void reply_html(struct http_ctx *c, json_t *lists, json_t *form)
+{
+    struct buf b = BUF_INIT, cell = BUF_INIT;
+    size_t i, j, k;
+    json_t *o, *p, *def;
+
+    buf_puts(&b, "<!doctype html>\n<html lang=\"lv\"><head><meta charset=\"utf-8\">"
+                 "<title>Host lists</title><style>");
+    buf_puts(&b, page_style);
+    buf_puts(&b, "</style></head><body>\n");
+    json_array_foreach(json_object_get(lists, "options"), i, o) {
+        buf_puts(&b, "<section><h1>");
+        buf_put_html(&b, str(o, "venue_name"));
+        buf_puts(&b, "</h1><p class=\"meta\">");
+        buf_put_html(&b, str(o, "title"));
+        buf_puts(&b, ", ");
+        buf_put_html(&b, str(o, "starts_at"));
+        buf_puts(&b, " - ");
+        buf_put_html(&b, str(o, "ends_at") + (strlen(str(o, "ends_at")) > 11 ? 11 : 0));
+        buf_puts(&b, "<br>");
+        buf_put_html(&b, str(o, "topic"));
+        buf_puts(&b, "<br>Host: ");
+        buf_put_html(&b, str(o, "host"));
+        buf_printf(&b, " &middot; %zu of %lld seats</p>\n<table><tr><th>#</th><th>Name</th>"
+                       "<th>Organisation</th><th>Position</th>",
+                   json_array_size(json_object_get(o, "people")),
+                   (long long)json_integer_value(json_object_get(o, "capacity")));
+        json_array_foreach(form, k, def) {
+            buf_puts(&b, "<th>");
+            buf_put_html(&b, field_label(def));
+            buf_puts(&b, "</th>");
+        }
+        buf_puts(&b, "</tr>\n");
+        json_array_foreach(json_object_get(o, "people"), j, p) {
+            buf_printf(&b, "<tr><td>%zu</td><td>", j + 1);
+            buf_put_html(&b, str(p, "first_name"));
+            buf_putc(&b, ' ');
+            buf_put_html(&b, str(p, "last_name"));
+            buf_puts(&b, "</td><td>");
+            buf_put_html(&b, str(p, "organisation"));
+            buf_puts(&b, "</td><td>");
+            buf_put_html(&b, str(p, "position"));
+            buf_puts(&b, "</td>");
+            json_array_foreach(form, k, def) {
+                buf_reset(&cell);
+                answer_text(&cell, json_object_get(json_object_get(p, "answers"),
+                                                   field_key(def)));
+                buf_puts(&b, "<td>");
+                buf_put_html(&b, buf_cstr(&cell));
+                buf_puts(&b, "</td>");
+            }
+            buf_puts(&b, "</tr>\n");
+        }
+        buf_puts(&b, "</table></section>\n");
+    }
+    buf_puts(&b, "</body></html>\n");
+    buf_free(&cell);
+    if (!buf_ok(&b)) {
+        buf_free(&b);
+        http_reply_code(c, ERR_INTERNAL, "out of memory");
+        return;
+    }
+    http_reply_text(c, 200, "text/html; charset=utf-8", b.data, b.len);
+    buf_free(&b);
+}
+
+void api_visit_host_lists(struct http_ctx *c)
+{
+    const char *format = http_query(c, "format"), *opt = http_query(c, "option");
+    long long option = 0;
+    struct meeting m;
+    json_t *lists;
+    struct err e;
+    char *end;
+
+    if (!http_require_organizer(c))
+        return;
+    if (format && strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "html")) {
+        http_reply_code(c, ERR_BAD_REQUEST, "format: json, csv or html");
+        return;
+    }
+    if (opt) {
+        option = strtoll(opt, &end, 10);
+        if (*opt < '1' || *opt > '9' || *end != '\0' || option <= 0 || strlen(opt) > 15) {
+            http_reply_code(c, ERR_BAD_REQUEST, "option: an option id");
+            return;
+        }
+    }
+    err_clear(&e);
+    if (meeting_load(c->app->rdb, c->id, &m, &e) < 0) {
+        http_reply_err(c, &e);
+        return;
+    }
+    lists = visit_host_lists_json(c->app->rdb, c->id, c->id2, option, &e);
+    if (lists == NULL || sort_people(c->app->coll, lists) < 0) {
+        if (lists)
+            err_set(&e, ERR_INTERNAL, NULL, "could not sort the lists");
+        json_decref(lists);
+        meeting_clear(&m);
+        http_reply_err(c, &e);
+        return;
+    }
+    if (format && strcmp(format, "csv") == 0)
+        reply_csv(c, lists, m.form);
+    else if (format && strcmp(format, "html") == 0)
+        reply_html(c, lists, m.form);
+    else
+        http_reply_json(c, 200, json_incref(lists));
+    json_decref(lists);
+    meeting_clear(&m);
+}
