@@ -12,6 +12,7 @@
 #include "meeting.h"
 #include "textfold.h"
 #include "venue.h"
+#include "visit_transport.h"
 
 static int overlap(const struct agenda_slot *a, const struct agenda_slot *b)
 {
@@ -286,10 +287,13 @@ json_t *agenda_problems(struct db *db, long long meeting_id, struct err *e)
         slots[i].title = json_string_value(json_object_get(r, "title"));
     }
     out = agenda_find_problems(slots, n, &places, m.confirmed);
-    if (out == NULL)
+    /* Site visits: groups that cannot all ride, or would arrive late. */
+    if (out == NULL || visit_transport_problems(db, meeting_id, out, e) < 0)
         goto fail;
     goto done;
 fail:
+    json_decref(out);
+    out = NULL;
     err_set(e, ERR_INTERNAL, NULL, "could not check the agenda");
 done:
     free(slots);

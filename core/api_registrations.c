@@ -10,6 +10,7 @@
 #include "registration.h"
 #include "visit.h"
 #include "visit_allocation.h"
+#include "visit_transport.h"
 
 /* The registration with its site-visit preferences and places. */
 static json_t *reg_full_json(struct db *db, const struct registration *r)
@@ -18,7 +19,10 @@ static json_t *reg_full_json(struct db *db, const struct registration *r)
 
     if (o != NULL) {
         json_object_set_new(o, "visit_preferences", visit_prefs_json(db, r->id));
-        json_object_set_new(o, "site_visits", visit_places_json(db, r->id));
+        json_t *places = visit_places_json(db, r->id);
+
+        visit_transport_annotate(db, r->meeting_id, r->id, places);
+        json_object_set_new(o, "site_visits", places);
     }
     return o;
 }

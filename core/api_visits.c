@@ -7,6 +7,7 @@
 #include "meeting.h"
 #include "visit.h"
 #include "visit_allocation.h"
+#include "visit_transport.h"
 
 /* 404 unless the meeting in the path exists; 1 when it does. */
 static int meeting_found(struct http_ctx *c)
@@ -186,6 +187,23 @@ void api_vehicles_list(struct http_ctx *c)
         return;
     err_clear(&e);
     o = vehicles_json(c->app->rdb, c->id, &e);
+    if (o == NULL) {
+        http_reply_err(c, &e);
+        return;
+    }
+    http_reply_json(c, 200, o);
+}
+
+/* The plan names people (escort lists): organizers only. */
+void api_transport_plan(struct http_ctx *c)
+{
+    struct err e;
+    json_t *o;
+
+    if (!http_require_organizer(c))
+        return;
+    err_clear(&e);
+    o = visit_transport_plan_json(c->app->rdb, c->id, &e);
     if (o == NULL) {
         http_reply_err(c, &e);
         return;

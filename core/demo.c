@@ -259,6 +259,20 @@ static long long demo_fill(struct db *db, long long now, char *errbuf, size_t er
         json_decref(diff);
     }
     err_clear(&e);
+    /* One vehicle for each school's group: none is shared. */
+    for (int i = 0; i < 3; i++) {
+        long long vid;
+        json_t *v = json_pack("{s:s, s:i}", "name", i < 2 ? (i ? "Autobuss 2" : "Autobuss 1")
+                                                            : "Mikroautobuss",
+                              "seats", i < 2 ? 30 : 20);
+
+        if (v == NULL || vehicle_create(db, meeting, v, now, "demo", &vid, &e) < 0) {
+            json_decref(v);
+            snprintf(errbuf, errsz, "demo vehicles: %s", e.message);
+            return -1;
+        }
+        json_decref(v);
+    }
     if (demo_site_visits(db, meeting, now, &e) < 0) {
         snprintf(errbuf, errsz, "demo site visits: %s", e.message);
         return -1;

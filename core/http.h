@@ -136,6 +136,7 @@ void api_visit_pin(struct http_ctx *c);
 void api_visit_host_lists(struct http_ctx *c);
 void api_vehicles_list(struct http_ctx *c);
 void api_vehicles_create(struct http_ctx *c);
+void api_transport_plan(struct http_ctx *c);
 void api_venues_list(struct http_ctx *c);
 void api_venues_create(struct http_ctx *c);
 void api_venue_get(struct http_ctx *c);

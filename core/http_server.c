@@ -79,6 +79,7 @@ static const struct route routes[] = {
     {"/api/v1/meetings/{id}/site-visits/{id}/pins", M_POST, api_visit_pin},
     {"/api/v1/meetings/{id}/site-visits/{id}/host-lists", M_GET, api_visit_host_lists},
     {"/api/v1/meetings/{id}/vehicles", M_GET, api_vehicles_list},
+    {"/api/v1/meetings/{id}/transport-plan", M_GET, api_transport_plan},
     {"/api/v1/meetings/{id}/vehicles", M_POST, api_vehicles_create},
     {"/meetings/{id}/agenda", M_GET, page_agenda},
     {NULL, 0, NULL},
