@@ -356,9 +356,18 @@ int agenda_item_update(struct db *db, long long id, json_t *n, const struct agen
 
 int agenda_item_remove(struct db *db, long long id, struct err *e)
 {
-    sqlite3_stmt *st = db_stmt(db, "DELETE FROM agenda_items WHERE id = ?");
+    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM visit_slots WHERE agenda_item_id = ?");
     int rc;
 
+    if (st == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return err_set(e, ERR_IN_USE, NULL, "agenda item %lld holds site-visit options and "
+                       "people's places in them; it cannot be removed", id);
+    st = db_stmt(db, "DELETE FROM agenda_items WHERE id = ?");
     if (st == NULL)
         return err_set(e, ERR_INTERNAL, NULL, "storage error");
     sqlite3_bind_int64(st, 1, id);
