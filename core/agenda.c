@@ -354,17 +354,27 @@ int agenda_item_update(struct db *db, long long id, json_t *n, const struct agen
     return 0;
 }
 
-int agenda_item_remove(struct db *db, long long id, struct err *e)
+/* 1 when a site-visit slot hangs on item id (storage errors count as 1:
+ * refusing is the safe answer). */
+static int holds_visits(struct db *db, long long id)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM visit_slots WHERE agenda_item_id = ?");
     int rc;
 
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return 1;
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
+    return rc != SQLITE_DONE;
+}
+
+int agenda_item_remove(struct db *db, long long id, struct err *e)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (holds_visits(db, id))
         return err_set(e, ERR_IN_USE, NULL, "agenda item %lld holds site-visit options and "
                        "people's places in them; it cannot be removed", id);
     st = db_stmt(db, "DELETE FROM agenda_items WHERE id = ?");
@@ -439,6 +449,12 @@ int agenda_item_patch(struct db *db, long long meeting_id, long long id, json_t 
     /* A patch is the stored item with some fields replaced, checked whole. */
     json_object_update(merged, in);
     n = agenda_item_validate(db, &m, merged, &t, e);
+    if (n && strcmp(json_string_value(json_object_get(n, "kind")), "site_visit") != 0 &&
+        holds_visits(db, id)) {
+        err_set(e, ERR_INVALID_FIELD, "kind",
+                "kind: item %lld holds site-visit options; it stays a site_visit", id);
+        goto out;
+    }
     if (n && agenda_item_update(db, id, n, &t, now, e) == 0 &&
         audit_item(db, now, actor, "agenda.update", id, in, e) == 0)
         rc = 0;

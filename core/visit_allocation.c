@@ -467,6 +467,33 @@ done:
 
 /* ---- later events -------------------------------------------------------- */
 
+/* The first column of every row of st (bound, not yet stepped), as a
+ * malloc'd array; *n its length.  NULL with *n = -1 on failure.  Rows are
+ * read whole before anything is changed. */
+static long long *collect_ids(sqlite3_stmt *st, int *n)
+{
+    long long *ids = NULL;
+    int cap = 0, rc;
+
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            long long *g = realloc(ids, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *g);
+            if (g == NULL)
+                break;
+            ids = g;
+        }
+        ids[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(ids);
+        *n = -1;
+        return NULL;
+    }
+    return ids;
+}
+
 /* The seat at option_id is free: the waiting person who ranked it best
  * (earliest on the list among equals; unranked after ranked) takes it. */
 static int seat_freed(struct db *db, long long slot_id, long long option_id, long long now)
@@ -562,21 +589,23 @@ int visit_on_cancelled(struct db *db, long long registration_id, long long now,
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT slot_id FROM visit_assignments"
                                    " WHERE registration_id = ?");
-    long long slots[64];
-    int n = 0, rc;
     static const char *const cleanup[] = {
         "DELETE FROM visit_preferences WHERE registration_id = ?",
         "DELETE FROM visit_pins WHERE registration_id = ?"};
+    long long *slots;
+    int n, rc = 0;
 
     if (st == NULL)
         return storage(e);
     sqlite3_bind_int64(st, 1, registration_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64)
-        slots[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    for (int i = 0; i < n; i++)
-        if (leave_slot(db, slots[i], registration_id, now) < 0)
-            return storage(e);
+    slots = collect_ids(st, &n);
+    if (n < 0)
+        return storage(e);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = leave_slot(db, slots[i], registration_id, now);
+    free(slots);
+    if (rc < 0)
+        return storage(e);
     for (size_t i = 0; i < sizeof cleanup / sizeof cleanup[0]; i++) {
         st = db_stmt(db, cleanup[i]);
         if (st == NULL)
@@ -677,19 +706,19 @@ int visit_on_confirmed(struct db *db, long long registration_id, long long now,
                                    " AND NOT EXISTS (SELECT 1 FROM visit_assignments a"
                                    "  WHERE a.slot_id = s.id AND a.registration_id = ?1)"
                                    " ORDER BY s.id");
-    long long slots[64];
-    int n = 0, rc;
+    long long *slots;
+    int n, rc = 0;
 
     if (st == NULL)
         return storage(e);
     sqlite3_bind_int64(st, 1, registration_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64)
-        slots[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    for (int i = 0; i < n; i++)
-        if (place_late(db, slots[i], registration_id, now) < 0)
-            return storage(e);
-    return 0;
+    slots = collect_ids(st, &n);
+    if (n < 0)
+        return storage(e);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = place_late(db, slots[i], registration_id, now);
+    free(slots);
+    return rc < 0 ? storage(e) : 0;
 }
 
 int visit_place_pinned(struct db *db, long long slot_id, long long registration_id,

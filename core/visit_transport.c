@@ -14,8 +14,6 @@
 #include "venue.h"
 #include "visit.h"
 
-#define SLOTS_MAX 64
-
 static const char *col(sqlite3_stmt *st, int i)
 {
     const char *s = (const char *)sqlite3_column_text(st, i);
@@ -242,8 +240,8 @@ static int plan_all(struct db *db, long long meeting_id, json_t *out, struct err
     sqlite3_stmt *st;
     struct meeting m;
     json_t *vehicles = NULL;
-    long long slots[SLOTS_MAX];
-    int nveh = 0, nslots = 0, rc = -1;
+    long long *slots = NULL;
+    int nveh = 0, nslots = 0, cap = 0, rc = -1;
 
     if (meeting_load(db, meeting_id, &m, e) < 0)
         return -1;
@@ -262,8 +260,15 @@ static int plan_all(struct db *db, long long meeting_id, json_t *out, struct err
         veh[nveh++].seats = (int)json_integer_value(json_object_get(v, "seats"));
     }
     sqlite3_bind_int64(st, 1, meeting_id);
-    while (nslots < SLOTS_MAX && sqlite3_step(st) == SQLITE_ROW)
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (nslots == cap) {
+            long long *g = realloc(slots, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *g);
+            if (g == NULL)
+                break;
+            slots = g;
+        }
         slots[nslots++] = sqlite3_column_int64(st, 0);
+    }
     sqlite3_reset(st);
     for (int k = 0; k < nslots; k++) {
         struct slot_input *in = calloc(1, sizeof *in);
@@ -310,6 +315,7 @@ static int plan_all(struct db *db, long long meeting_id, json_t *out, struct err
     }
     rc = 0;
 out:
+    free(slots);
     json_decref(vehicles);
     meeting_clear(&m);
     return rc;

@@ -239,10 +239,17 @@ START_TEST(test_allocate_cancel_late_pin)
         json_t *s = visit_slot_json(db, meeting, slot, &e);
         long long item = json_integer_value(json_object_get(s, "agenda_item_id"));
 
+        json_t *talk = J("{\"kind\":\"talk\"}");
+
         json_decref(s);
         err_clear(&e);
         ck_assert_int_eq(agenda_item_delete(db, meeting, item, NOW, NULL, &e), -1);
         ck_assert_int_eq(e.code, ERR_IN_USE);
+        /* nor stop being a site visit */
+        err_clear(&e);
+        ck_assert_int_eq(agenda_item_patch(db, meeting, item, talk, NOW, NULL, &e), -1);
+        ck_assert_str_eq(e.field, "kind");
+        json_decref(talk);
     }
 }
 END_TEST
