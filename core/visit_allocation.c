@@ -347,7 +347,7 @@ json_t *visit_allocation_json(struct db *db, long long meeting_id, long long slo
     json_t *options = json_array(), *waiting = json_array(), *by_rank = json_object(),
            *byopt = json_object(), *out = NULL;
     long long rank_sum = 0, pairs = 0, allocated = 0;
-    int nopts = 0, unranked = 0, no_prefs = 0, pinned = 0, seated = 0;
+    int nopts = 0, unranked = 0, no_prefs = 0, pinned = 0, seated = 0, below = 0;
     char key[24], when[32] = "";
 
     if (options == NULL || waiting == NULL || by_rank == NULL || byopt == NULL)
@@ -432,24 +432,32 @@ json_t *visit_allocation_json(struct db *db, long long meeting_id, long long slo
         json_t *o;
 
         /* Per group: how many municipalities it mixes (the counts were only
-         * scaffolding). */
+         * scaffolding), and whether it is smaller than its host wants. */
         json_array_foreach(options, i, o) {
+            json_t *min = json_object_get(o, "min_size");
+            int small = allocated && json_is_integer(min) &&
+                        (json_int_t)json_array_size(json_object_get(o, "people")) <
+                            json_integer_value(min);
+
             json_object_set_new(o, "municipalities",
                                 json_integer((json_int_t)json_object_size(
                                     json_object_get(o, "municipalities_count"))));
             json_object_del(o, "municipalities_count");
+            json_object_set_new(o, "below_min_size", json_boolean(small));
+            below += small;
         }
     }
     if (allocated)
         tu_format_utc(allocated, when);
-    out = json_pack("{s:I, s:o, s:O, s:O, s:{s:I, s:O, s:i, s:i, s:i, s:i, s:I, s:I}}",
+    out = json_pack("{s:I, s:o, s:O, s:O, s:{s:I, s:O, s:i, s:i, s:i, s:i, s:I, s:I, s:i}}",
                     "slot", (json_int_t)slot_id,
                     "allocated_at", when[0] ? json_string(when) : json_null(),
                     "options", options, "waiting", waiting, "summary",
                     "rank_sum", (json_int_t)rank_sum, "by_rank", by_rank,
                     "unranked", unranked, "no_preferences", no_prefs, "pinned", pinned,
                     "seated", seated, "waiting", (json_int_t)json_array_size(waiting),
-                    "same_municipality_pairs", (json_int_t)pairs);
+                    "same_municipality_pairs", (json_int_t)pairs,
+                    "groups_below_min_size", below);
     if (out == NULL)
         goto fail;
     goto done;

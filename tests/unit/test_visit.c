@@ -287,6 +287,30 @@ START_TEST(test_counts_stay_in_step)
 }
 END_TEST
 
+START_TEST(test_small_group_is_flagged)
+{
+    char text[400];
+    long long s2, reg;
+    json_t *in, *out;
+
+    snprintf(text, sizeof text,
+             "{\"starts_at\":\"2015-11-05T14:00\",\"ends_at\":\"2015-11-05T15:00\","
+             "\"title\":\"Muzejs\",\"options\":[{\"venue_id\":%lld,\"topic\":\"t\","
+             "\"host\":\"h\",\"capacity\":5,\"min_size\":2}]}", hall);
+    in = J(text);
+    ck_assert_int_eq(visit_slot_create(db, meeting, in, NOW, NULL, &s2, &e), 0);
+    json_decref(in);
+    reg = person("solo@x.lv", NULL);
+    ck_assert_int_gt(reg, 0);
+    ck_assert_int_eq(visit_allocate(db, meeting, s2, 0, NOW, NULL, &out, &e), 0);
+    ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(out, "options"), 0),
+                                           "below_min_size")));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(out, "summary"),
+                                                        "groups_below_min_size")), 1);
+    json_decref(out);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("visit");
@@ -300,6 +324,7 @@ int main(void)
     tcase_add_test(tc, test_preferences_validated);
     tcase_add_test(tc, test_allocate_cancel_late_pin);
     tcase_add_test(tc, test_counts_stay_in_step);
+    tcase_add_test(tc, test_small_group_is_flagged);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
