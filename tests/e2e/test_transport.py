@@ -1,0 +1,168 @@
+"""The transport plan of site visits against the real server: a meeting
+shaped like the Daugavpils one (a hall, three schools 10-15 minutes away, a
+plenary item before the visits and one after them at one of the schools),
+53 participants allocated, and the plan checked against the travel times,
+the seats and the people, with two buses, then three vehicles."""
+
+import unittest
+
+from harness import SaietsTestCase
+from test_agenda import AgendaMixin
+
+# minutes between venues, as the organizers entered them
+TRAVEL = {("hall", "lyceum"): 15, ("hall", "polish"): 10, ("hall", "saules"): 15,
+          ("lyceum", "saules"): 15, ("polish", "saules"): 10, ("lyceum", "polish"): 12}
+
+
+def minutes(a, b):
+    """Local wall times 'YYYY-MM-DDTHH:MM' on one day -> b - a in minutes."""
+    ha, ma = int(a[11:13]), int(a[14:16])
+    hb, mb = int(b[11:13]), int(b[14:16])
+    return (hb * 60 + mb) - (ha * 60 + ma)
+
+
+class TransportPlanTest(AgendaMixin, SaietsTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.mid = self.agenda_meeting(capacity=60)["id"]
+        self.venue = {}
+        for key, name in (("hall", "Domes zāle"), ("lyceum", "Krievu licejs"),
+                          ("polish", "Poļu ģimnāzija"), ("saules", "Saules skola")):
+            self.venue[key] = self.make_venue(name, kind="school")["id"]
+        for (a, b), m in TRAVEL.items():
+            self.assertEqual(self.set_travel(self.venue[a], self.venue[b], m).status, 200)
+        self.add_item(self.mid, starts_at="2015-11-06T08:30", ends_at="2015-11-06T09:00",
+                      kind="break", title="Rīta kafija", venue_id=self.venue["hall"])
+        self.add_item(self.mid, starts_at="2015-11-06T11:35", ends_at="2015-11-06T12:05",
+                      kind="cultural", title="Teātra izrāde", venue_id=self.venue["saules"])
+        r = self.req("POST", "/api/v1/meetings/%d/site-visits" % self.mid, {
+            "starts_at": "2015-11-06T09:30", "ends_at": "2015-11-06T11:10",
+            "title": "Skolu apmeklējumi",
+            "options": [{"venue_id": self.venue[k], "topic": k, "host": "Direktore",
+                         "capacity": 18} for k in ("lyceum", "polish", "saules")]},
+            token=self.org)
+        self.assertEqual(r.status, 201, r.body)
+        self.slot = r.body
+        options = [o["id"] for o in r.body["options"]]
+        for i in range(53):
+            prefs = [options[(i + k) % 3] for k in range(3)]
+            r = self.req("POST", "/api/v1/meetings/%d/registrations" % self.mid, {
+                "first_name": "Dalībnieks", "last_name": "Nr %02d" % i,
+                "email": "t%02d@transport.invalid" % i, "organisation": "Pašvaldība %d" % (i % 9),
+                "visit_preferences": {str(self.slot["id"]): prefs}})
+            self.assertEqual(r.status, 201, r.body)
+        r = self.req("POST", "/api/v1/meetings/%d/site-visits/%d/allocate"
+                     % (self.mid, self.slot["id"]), token=self.org)
+        self.assertEqual(r.status, 200, r.body)
+        self.allocation = r.body
+        self.groups = {o["id"]: {p["registration_id"] for p in o["people"]}
+                       for o in r.body["options"]}
+        self.assertEqual(sum(len(g) for g in self.groups.values()), 53)
+
+    def vehicle(self, name, seats):
+        r = self.req("POST", "/api/v1/meetings/%d/vehicles" % self.mid,
+                     {"name": name, "seats": seats}, token=self.org)
+        self.assertEqual(r.status, 201, r.body)
+
+    def plan(self):
+        r = self.req("GET", "/api/v1/meetings/%d/transport-plan" % self.mid, token=self.org)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(len(r.body["slots"]), 1)
+        return r.body["slots"][0]
+
+    def venue_key(self, venue_id):
+        return next(k for k, v in self.venue.items() if v == venue_id)
+
+    def travel(self, a, b):
+        a, b = self.venue_key(a), self.venue_key(b)
+        return 0 if a == b else TRAVEL.get((a, b), TRAVEL.get((b, a)))
+
+    def assertConsistent(self, plan):
+        """Whatever the plan chose: times follow the travel times, nobody is
+        over a vehicle's seats, everyone seated rides one vehicle, with the
+        group they were allocated to."""
+        self.assertEqual(plan["from"]["venue_id"], self.venue["hall"])
+        self.assertEqual(plan["to"]["venue_id"], self.venue["saules"])
+        option_venue = {o["id"]: o["venue_id"] for o in self.slot["options"]}
+        riding = {}
+        for v in plan["vehicles"]:
+            self.assertLessEqual(v["load"], v["seats"], v)
+            self.assertEqual(len(v["escort_list"]), v["load"])
+            for p in v["escort_list"]:
+                self.assertNotIn(p["registration_id"], riding, "someone rides twice")
+                riding[p["registration_id"]] = v["vehicle_id"]
+        self.assertEqual(len(riding), plan["seated"])
+        for leg in plan["legs"]:
+            stops = leg.get("stops")
+            if leg["direction"] == "out":
+                self.assertLessEqual(leg["arrive"], "2015-11-06T09:30", leg)
+                self.assertGreaterEqual(leg["depart"], "2015-11-06T09:00", leg)
+                if stops:   # a route over several schools
+                    here, t = leg["from_venue_id"], leg["depart"]
+                    for s in stops:
+                        self.assertEqual(minutes(t, s["arrive"]), self.travel(here, s["venue_id"]),
+                                         leg)
+                        here, t = s["venue_id"], s["arrive"]
+                else:
+                    self.assertEqual(minutes(leg["depart"], leg["arrive"]),
+                                     self.travel(leg["from_venue_id"], leg["to_venue_id"]), leg)
+                    self.assertEqual(leg["to_venue_id"], option_venue[leg["option_id"]])
+            else:
+                self.assertEqual(leg["depart"], "2015-11-06T11:10", leg)
+                if not stops:
+                    self.assertEqual(minutes(leg["depart"], leg["arrive"]),
+                                     self.travel(leg["from_venue_id"], leg["to_venue_id"]), leg)
+            for p in leg["people"]:
+                self.assertEqual(riding.get(p["registration_id"]), leg["vehicle_id"], p)
+        # everyone in a group that needs a ride is either seated or counted
+        self.assertEqual(plan["riders"], plan["seated"] + plan["unseated"])
+
+    def test_two_buses(self):
+        self.vehicle("Autobuss 1", 30)
+        self.vehicle("Autobuss 2", 30)
+        plan = self.plan()
+        self.assertConsistent(plan)
+        self.assertEqual(plan["riders"], 53)
+        problems = self.get_problems(self.mid)
+        if plan["unseated"]:
+            # then the plan says so, and so does the agenda's problem list
+            codes = {p["code"] for p in plan["problems"]}
+            self.assertTrue(codes & {"transport_vehicles_short", "transport_seats_short"}, plan)
+            self.assertTrue(any(p["code"] in codes and self.slot["agenda_item_id"] in p["items"]
+                                for p in problems), problems)
+        else:
+            self.assertEqual(plan["problems"], [])
+
+    def test_three_vehicles_seat_everyone_on_time(self):
+        self.vehicle("Autobuss 1", 30)
+        self.vehicle("Autobuss 2", 30)
+        self.vehicle("Mikroautobuss", 20)
+        plan = self.plan()
+        self.assertConsistent(plan)
+        self.assertEqual((plan["seated"], plan["unseated"], plan["problems"]), (53, 0, []))
+        self.assertEqual(self.get_problems(self.mid), [])
+        # the group already at the next venue needs no ride back
+        back = [leg for leg in plan["legs"] if leg["direction"] == "back"]
+        self.assertNotIn(self.venue["saules"], [leg["from_venue_id"] for leg in back
+                                                if not leg.get("stops")])
+        # a participant sees their vehicle and when it leaves
+        someone = next(iter(self.groups[self.slot["options"][0]["id"]]))
+        r = self.req("GET", "/api/v1/registrations/%d" % someone, token=self.org)
+        place = r.body["site_visits"][0]
+        self.assertIn(place["vehicle"], ("Autobuss 1", "Autobuss 2", "Mikroautobuss"))
+        self.assertEqual(place["departs"], "2015-11-06T09:15")   # 15 minutes to the lyceum
+
+    def test_no_vehicles_is_a_problem(self):
+        plan = self.plan()
+        self.assertEqual(plan["seated"], 0)
+        self.assertTrue(any(p["code"] == "transport_seats_short" for p in plan["problems"]),
+                        plan["problems"])
+
+    def test_plan_is_for_organizers(self):
+        r = self.req("GET", "/api/v1/meetings/%d/transport-plan" % self.mid)
+        self.assertEqual(r.status, 401)
+
+
+if __name__ == "__main__":
+    unittest.main()
