@@ -21,8 +21,20 @@
  * significant: that is rule 7's tie-break.  The mixed-radix index is linear
  * in the counts, so index(M - S) = index(M) - index(S).
  *
- * Must never: put a person on two vehicles, a vehicle with two groups, more
- * people in a vehicle than its seats; or depend on anything but the input. */
+ * Only when that leaves people without a seat do groups share vehicles
+ * (rule 4 ranks one group per vehicle first among plans that seat as many).
+ * Then the search is over routes: every set of up to TP_MAX_STOPS riding
+ * groups that can share a route is timed once (rule 3), every combination
+ * of routes over the vehicles is tried (again counting vehicles of the same
+ * seats as one kind: a multiset of routes per kind), and the seats go to
+ * the groups by a min-cost max-flow (vehicles -> groups of their route,
+ * the cost of a seat being the minutes the route makes that person late).
+ * A route stops only where someone gets off, so every stop first gets one
+ * person (a lower bound of 1, taken off the capacities before the flow).
+ *
+ * Must never: put a person on two vehicles, more people in a vehicle than
+ * its seats, more than TP_MAX_STOPS groups on a route; or depend on
+ * anything but the input. */
 #include "transport.h"
 
 #include <limits.h>
@@ -127,6 +139,13 @@ static int check_input(const struct tp_slot *s, const struct tp_group *g, int ng
         for (int k = 0; k < i; k++)
             if (g[k].option_id == g[i].option_id) {
                 seterr(err, errsz, "option %lld is listed twice", g[i].option_id);
+                goto out;
+            }
+        for (int k = 0; g[i].travel_to != NULL && k < ng; k++)
+            if (k != i && bad_travel(g[i].travel_to[k])) {
+                seterr(err, errsz, "option %lld: the travel time to option %lld must be -1 "
+                       "(unknown) or 0 to %d minutes", g[i].option_id, g[k].option_id,
+                       TP_MAX_TRAVEL);
                 goto out;
             }
         if (bad_travel(g[i].travel_out) || bad_travel(g[i].travel_back)) {
@@ -360,6 +379,557 @@ static void assign_greedy(const int *riders, int ng, const struct tp_vehicle *v,
     }
 }
 
+/* ---- rule 3: routes ------------------------------------------------------ */
+
+struct ctx {                  /* what every route needs to know */
+    const struct tp_slot *s;
+    const struct tp_group *g;
+    int ng;
+    int out[TP_MAX_GROUPS], back[TP_MAX_GROUPS];  /* rule 2 */
+    int riders[TP_MAX_GROUPS];
+};
+
+struct route {
+    int n;                                /* stops; 0: the vehicle is unused */
+    int grp[TP_MAX_STOPS];                /* groups: the stops out in their order,
+                                             then those that ride back only */
+    int nout, nback;                      /* stops each way */
+    int bk[TP_MAX_STOPS];                 /* the stops back in order, as indices
+                                             into grp */
+    long long depart, arrive[TP_MAX_STOPS];      /* out, by stop; 0: not timed */
+    long long pickup[TP_MAX_STOPS], back_arrive; /* back, by stop; 0: not timed */
+    long long extra[TP_MAX_STOPS];        /* rule 4 (2): minutes a person of the stop
+                                             arrives later than by a direct ride */
+    int minutes;                          /* driven, both ways */
+};
+
+struct vroute {               /* a vehicle's route and people per stop */
+    struct route r;
+    int cnt[TP_MAX_STOPS];
+};
+
+static const int PERMS[6][TP_MAX_STOPS] = {
+    {0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}
+};
+
+/* Minutes between the venues of groups a and b; -1 unknown. */
+static int between(const struct tp_group *g, int a, int b)
+{
+    if (g[a].venue_id == g[b].venue_id)
+        return 0;
+    return g[a].travel_to == NULL ? -1 : g[a].travel_to[b];
+}
+
+static long long later(long long a, long long b) { return a > b ? a : b; }
+
+/* Minutes from due to at, rounded up (a second late is a minute late), and
+ * capped: an agenda may put the item before a century after the visit. */
+static int late_minutes(long long due, long long at)
+{
+    long long m = (at - due + 59) / 60;
+
+    return m > INT_MAX ? INT_MAX : (int)m;
+}
+
+/* The route of group i alone: rule 3's direct ride. */
+static void route_single(const struct ctx *c, int i, struct route *r)
+{
+    const struct tp_slot *s = c->s;
+    const struct tp_group *g = &c->g[i];
+
+    memset(r, 0, sizeof *r);
+    r->n = 1;
+    r->grp[0] = i;
+    r->nout = c->out[i];
+    r->nback = c->back[i];
+    if (c->out[i] && g->travel_out > 0) {
+        r->depart = later(s->starts_at - g->travel_out * 60LL, s->prev_ends_at);
+        r->arrive[0] = r->depart + g->travel_out * 60LL;
+        r->minutes += g->travel_out;
+    }
+    if (c->back[i] && g->travel_back > 0) {
+        r->pickup[0] = s->ends_at;
+        r->back_arrive = s->ends_at + g->travel_back * 60LL;
+        r->minutes += g->travel_back;
+    }
+}
+
+/* The orders of n <= TP_MAX_STOPS items, lexicographic, into perms;
+ * returns how many. */
+static int orders(int n, int perms[6][TP_MAX_STOPS])
+{
+    int np = 0;
+
+    for (int p = 0; p < 6; p++)
+        if ((n == 3 || PERMS[p][2] == 2) && (n >= 2 || PERMS[p][1] == 1))
+            memcpy(perms[np++], PERMS[p], sizeof perms[0]);
+    return np;
+}
+
+/* Times the route of the n >= 2 groups set[] (ascending) per rule 3: out
+ * to those that ride out, back from those that ride back.  Returns 0 when
+ * they cannot share a route. */
+static int route_multi(const struct ctx *c, const int *set, int n, struct route *r)
+{
+    const struct tp_slot *s = c->s;
+    const struct tp_group *g = c->g;
+    int perms[6][TP_MAX_STOPS], np, o[TP_MAX_STOPS], no = 0, best = 0, best_min = 0;
+    long long best_arr = LLONG_MAX;
+
+    memset(r, 0, sizeof *r);
+    r->n = n;
+    for (int k = 0; k < n; k++)
+        if (c->out[set[k]])
+            o[no++] = set[k];
+    if (no > 0) {  /* the shortest order out, the first on ties */
+        np = orders(no, perms);
+        best = -1;
+        best_min = INT_MAX;
+        for (int p = 0; p < np; p++) {
+            const int *q = perms[p];
+            int t = g[o[q[0]]].travel_out, ok = t > 0;
+
+            for (int k = 1; ok && k < no; k++) {
+                int b = between(g, o[q[k - 1]], o[q[k]]);
+
+                ok = b >= 0;
+                t += b;
+            }
+            if (ok && t < best_min)
+                best = p, best_min = t;
+        }
+        if (best < 0)
+            return 0;
+    }
+    /* grp: the stops out in their order, then the groups that ride back only */
+    for (int k = 0; k < no; k++)
+        r->grp[r->nout++] = o[perms[best][k]];
+    for (int k = 0, m = no; k < n; k++)
+        if (!c->out[set[k]])
+            r->grp[m++] = set[k];
+    if (no > 0) {
+        long long at = r->depart = later(s->starts_at - best_min * 60LL, s->prev_ends_at);
+
+        r->arrive[0] = at += g[r->grp[0]].travel_out * 60LL;
+        for (int k = 1; k < no; k++)
+            r->arrive[k] = at += between(g, r->grp[k - 1], r->grp[k]) * 60LL;
+        r->minutes += best_min;
+    }
+    {
+        int bpos[TP_MAX_STOPS], nb = 0, cand[7][TP_MAX_STOPS] = {{0}}, nc = 1, found = -1;
+        long long first_at = 0;
+
+        for (int k = 0; k < n; k++)
+            if (c->back[r->grp[k]])
+                bpos[nb++] = k;
+        /* candidates: the reverse of the way out first, then every order */
+        for (int k = 0; k < nb; k++)
+            cand[0][k] = bpos[nb - 1 - k];
+        np = nb > 0 ? orders(nb, perms) : 0;
+        for (int p = 0; p < np; p++, nc++)
+            for (int k = 0; k < nb; k++)
+                cand[nc][k] = bpos[perms[p][k]];
+        best_min = INT_MAX;
+        for (int k = 0; nb > 0 && k < nc; k++) {
+            const int *q = cand[k];
+            int t = g[r->grp[q[nb - 1]]].travel_back, ok = t > 0;
+            long long first = s->ends_at, arr;
+
+            for (int m = 1; ok && m < nb; m++) {
+                int b = between(g, r->grp[q[m - 1]], r->grp[q[m]]);
+
+                ok = b >= 0;
+                t += b;
+            }
+            if (ok && no > 0) {  /* from its last stop out to its first pick-up */
+                int b = between(g, r->grp[no - 1], r->grp[q[0]]);
+
+                ok = b >= 0;
+                if (ok)
+                    first = later(first, r->arrive[no - 1] + b * 60LL);
+            }
+            if (!ok)
+                continue;
+            arr = first + t * 60LL;
+            if (arr < best_arr || (arr == best_arr && t < best_min))
+                found = k, best_arr = arr, best_min = t, first_at = first;
+        }
+        if (nb > 0 && found < 0)
+            return 0;
+        if (nb > 0) {
+            r->nback = nb;
+            memcpy(r->bk, cand[found], sizeof r->bk);
+            r->pickup[r->bk[0]] = first_at;
+            for (int m = 1; m < nb; m++)
+                r->pickup[r->bk[m]] = r->pickup[r->bk[m - 1]] +
+                                      between(g, r->grp[r->bk[m - 1]], r->grp[r->bk[m]]) * 60LL;
+            r->back_arrive = best_arr;
+            r->minutes += best_min;
+        }
+    }
+    for (int k = 0; k < n; k++) {  /* lateness beyond the direct ride's */
+        struct route d;
+        long long x = 0;
+
+        route_single(c, r->grp[k], &d);
+        if (k < r->nout && r->arrive[k] > later(d.arrive[0], s->starts_at))
+            x += late_minutes(later(d.arrive[0], s->starts_at), r->arrive[k]);
+        if (c->back[r->grp[k]] && r->back_arrive > later(d.back_arrive, s->next_starts_at))
+            x += late_minutes(later(d.back_arrive, s->next_starts_at), r->back_arrive);
+        r->extra[k] = x;
+    }
+    return 1;
+}
+
+/* ---- rule 4: routes when one group per vehicle leaves people out --------- */
+
+struct key {                  /* rule 4's goals, in order */
+    long long unseated, late, multi, vehicles, seats, minutes;
+};
+
+static int key_less(const struct key *a, const struct key *b)
+{
+    const long long x[6] = {a->unseated, a->late, a->multi, a->vehicles, a->seats, a->minutes};
+    const long long y[6] = {b->unseated, b->late, b->multi, b->vehicles, b->seats, b->minutes};
+
+    for (int k = 0; k < 6; k++)
+        if (x[k] != y[k])
+            return x[k] < y[k];
+    return 0;
+}
+
+#define FLOW_NODES (TP_MAX_VEHICLES + TP_MAX_GROUPS + 2)
+#define FLOW_EDGES (2 * (TP_MAX_VEHICLES * (TP_MAX_STOPS + 1) + TP_MAX_GROUPS))
+
+struct search {
+    const struct ctx *c;
+    const struct tp_vehicle *v;
+    int nv;
+    struct route *routes;     /* the possible routes; index nr: none */
+    int nr;
+    int perm[TP_MAX_VEHICLES];   /* vehicles by seat count met first, then list order */
+    int choice[TP_MAX_VEHICLES], best[TP_MAX_VEHICLES];
+    struct key best_key;
+    int found;
+    /* the flow: an edge e and its reverse e ^ 1 */
+    int ne, head[FLOW_NODES], nxt[FLOW_EDGES], to[FLOW_EDGES];
+    long long cap[FLOW_EDGES], cost[FLOW_EDGES];
+    long long dist[FLOW_NODES];
+    int pe[FLOW_NODES], queue[FLOW_NODES], inq[FLOW_NODES];
+    int edge_of[TP_MAX_VEHICLES][TP_MAX_STOPS];
+};
+
+static int add_edge(struct search *S, int a, int b, long long cap, long long cost)
+{
+    int e = S->ne;
+
+    S->to[e] = b, S->cap[e] = cap, S->cost[e] = cost, S->nxt[e] = S->head[a], S->head[a] = e;
+    S->to[e + 1] = a, S->cap[e + 1] = 0, S->cost[e + 1] = -cost;
+    S->nxt[e + 1] = S->head[b], S->head[b] = e + 1;
+    S->ne += 2;
+    return e;
+}
+
+/* Min-cost max-flow from 0 to sink by shortest augmenting paths (the costs
+ * are small and the graph has no negative cycle). */
+static long long min_cost_flow(struct search *S, int nn, int sink, long long *total)
+{
+    long long flow = 0;
+
+    *total = 0;
+    for (;;) {
+        int qh = 0, qn = 0;
+        long long f = LLONG_MAX;
+
+        for (int x = 0; x < nn; x++)
+            S->dist[x] = LLONG_MAX, S->pe[x] = -1, S->inq[x] = 0;
+        S->dist[0] = 0;
+        S->queue[qn++] = 0;
+        S->inq[0] = 1;
+        while (qn > 0) {  /* a ring of nn: a node is queued at most once */
+            int x = S->queue[qh];
+
+            qh = (qh + 1) % nn, qn--;
+            S->inq[x] = 0;
+            for (int e = S->head[x]; e >= 0; e = S->nxt[e]) {
+                int y = S->to[e];
+
+                if (S->cap[e] > 0 && S->dist[x] + S->cost[e] < S->dist[y]) {
+                    S->dist[y] = S->dist[x] + S->cost[e];
+                    S->pe[y] = e;
+                    if (!S->inq[y]) {
+                        S->queue[(qh + qn++) % nn] = y;
+                        S->inq[y] = 1;
+                    }
+                }
+            }
+        }
+        if (S->dist[sink] == LLONG_MAX)
+            return flow;
+        for (int y = sink; y != 0; y = S->to[S->pe[y] ^ 1])
+            if (S->cap[S->pe[y]] < f)
+                f = S->cap[S->pe[y]];
+        for (int y = sink; y != 0; y = S->to[S->pe[y] ^ 1]) {
+            S->cap[S->pe[y]] -= f;
+            S->cap[S->pe[y] ^ 1] += f;
+        }
+        flow += f;
+        *total += f * S->dist[sink];
+    }
+}
+
+/* The key of the routes S->choice (by S->perm); 0 when a stop cannot get a
+ * person.  vr, when not NULL, gets the routes and people per stop. */
+static int eval_combo(struct search *S, const int *choice, struct key *k, struct vroute *vr)
+{
+    const struct ctx *c = S->c;
+    int dem[TP_MAX_GROUPS], nn = S->nv + c->ng + 2, sink = nn - 1;
+    long long pre = 0, total = 0, flow, cost;
+
+    memset(k, 0, sizeof *k);
+    memcpy(dem, c->riders, (size_t)c->ng * sizeof *dem);
+    for (int i = 0; i < c->ng; i++)
+        total += c->riders[i];
+    S->ne = 0;
+    for (int x = 0; x < nn; x++)
+        S->head[x] = -1;
+    for (int p = 0; p < S->nv; p++) {
+        const struct route *r;
+        int j = S->perm[p];
+
+        if (choice[p] == S->nr)
+            continue;
+        r = &S->routes[choice[p]];
+        if (S->v[j].seats < r->n)
+            return 0;
+        for (int t = 0; t < r->n; t++) {  /* the lower bound: one person a stop */
+            if (--dem[r->grp[t]] < 0)
+                return 0;
+            k->late += r->extra[t];
+            pre++;
+        }
+        k->vehicles++;
+        k->multi += r->n > 1;
+        k->seats += S->v[j].seats;
+        k->minutes += r->n > 1 ? r->minutes : 0;
+        add_edge(S, 0, 1 + p, S->v[j].seats - r->n, 0);
+        for (int t = 0; t < r->n; t++)
+            S->edge_of[p][t] = add_edge(S, 1 + p, 1 + S->nv + r->grp[t], LLONG_MAX / 4,
+                                        r->extra[t]);
+    }
+    for (int i = 0; i < c->ng; i++)
+        if (dem[i] > 0)
+            add_edge(S, 1 + S->nv + i, sink, dem[i], 0);
+    flow = min_cost_flow(S, nn, sink, &cost);
+    k->unseated = total - pre - flow;
+    k->late += cost;
+    for (int p = 0; vr != NULL && p < S->nv; p++) {
+        struct vroute *w = &vr[S->perm[p]];
+
+        memset(w, 0, sizeof *w);
+        if (choice[p] == S->nr)
+            continue;
+        w->r = S->routes[choice[p]];
+        for (int t = 0; t < w->r.n; t++)
+            w->cnt[t] = 1 + (int)S->cap[S->edge_of[p][t] ^ 1];
+    }
+    return 1;
+}
+
+/* Every multiset of routes per seat count; vehicles of one seat count take
+ * routes in nondecreasing index, so each multiset is met once. */
+static void enumerate(struct search *S, int p)
+{
+    struct key k;
+
+    if (p == S->nv) {
+        if (eval_combo(S, S->choice, &k, NULL) && (!S->found || key_less(&k, &S->best_key))) {
+            S->best_key = k;
+            S->found = 1;
+            memcpy(S->best, S->choice, (size_t)S->nv * sizeof *S->best);
+        }
+        return;
+    }
+    for (int ch = p > 0 && S->v[S->perm[p]].seats == S->v[S->perm[p - 1]].seats
+                      ? S->choice[p - 1] : 0;
+         ch <= S->nr; ch++) {
+        S->choice[p] = ch;
+        enumerate(S, p + 1);
+    }
+}
+
+/* The routes of up to TP_MAX_STOPS riding groups: singles, then pairs,
+ * then triples, each in the groups' order.  *multi gets how many have
+ * several stops. */
+static int list_routes(const struct ctx *c, struct route *out, int *multi)
+{
+    int rg[TP_MAX_GROUPS], n = 0, nr = 0;
+
+    *multi = 0;
+    for (int i = 0; i < c->ng; i++)
+        if (c->riders[i] > 0)
+            rg[n++] = i;
+    for (int a = 0; a < n; a++)
+        route_single(c, rg[a], &out[nr++]);
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++)
+            if (route_multi(c, (const int[]){rg[a], rg[b]}, 2, &out[nr]))
+                nr++, ++*multi;
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++)
+            for (int d = b + 1; d < n; d++)
+                if (route_multi(c, (const int[]){rg[a], rg[b], rg[d]}, 3, &out[nr]))
+                    nr++, ++*multi;
+    return nr;
+}
+
+/* Whether any riding groups can share a route. */
+static int any_multi(const struct ctx *c)
+{
+    struct route r;
+
+    for (int a = 0; a < c->ng; a++)
+        for (int b = a + 1; c->riders[a] > 0 && b < c->ng; b++) {
+            if (c->riders[b] == 0)
+                continue;
+            if (route_multi(c, (const int[]){a, b}, 2, &r))
+                return 1;
+            for (int d = b + 1; d < c->ng; d++)
+                if (c->riders[d] > 0 && route_multi(c, (const int[]){a, b, d}, 3, &r))
+                    return 1;
+        }
+    return 0;
+}
+
+/* Combinations the search would try; capped a little over the budget. */
+static long long combos(const struct tp_vehicle *v, int nv, int nr)
+{
+    int seen[TP_MAX_VEHICLES] = {0};
+    double n = 1;
+
+    for (int j = 0; j < nv; j++) {
+        int cnt = 0;
+
+        if (seen[j])
+            continue;
+        for (int k = j; k < nv; k++)
+            if (v[k].seats == v[j].seats)
+                seen[k] = 1, cnt++;
+        for (int t = 1; t <= cnt && n <= TP_ROUTE_COMBOS; t++)
+            n = n * (nr + t) / t;  /* C(nr + cnt, cnt): nr routes and none */
+    }
+    return n > TP_ROUTE_COMBOS ? TP_ROUTE_COMBOS + 1 : (long long)(n + 0.5);
+}
+
+/* The exact search over routes.  Returns 1 and fills vr when it ran, 0 when
+ * it is too large, -1 when memory runs out. */
+static int routes_exact(const struct ctx *c, const struct tp_vehicle *v, int nv,
+                        struct vroute *vr)
+{
+    struct search *S = NULL;
+    struct route *routes = NULL;
+    int nriding = 0, multi, rc = -1, np = 0;
+
+    for (int i = 0; i < c->ng; i++)
+        nriding += c->riders[i] > 0;
+    if (nriding > TP_ROUTE_GROUPS)
+        return 0;
+    /* at most n + C(n,2) + C(n,3) routes */
+    routes = malloc((size_t)(nriding + nriding * nriding * nriding) * sizeof *routes + 1);
+    S = calloc(1, sizeof *S);
+    if (routes == NULL || S == NULL)
+        goto out;
+    S->c = c;
+    S->v = v;
+    S->nv = nv;
+    S->routes = routes;
+    S->nr = list_routes(c, routes, &multi);
+    rc = 0;
+    if (combos(v, nv, S->nr) > TP_ROUTE_COMBOS)
+        goto out;
+    for (int j = 0; j < nv; j++) {  /* seat counts in the order met */
+        int first = 1;
+
+        for (int k = 0; k < j; k++)
+            first &= v[k].seats != v[j].seats;
+        for (int k = j; first && k < nv; k++)
+            if (v[k].seats == v[j].seats)
+                S->perm[np++] = k;
+    }
+    enumerate(S, 0);
+    if (S->found) {
+        struct key k;
+
+        eval_combo(S, S->best, &k, vr);
+        rc = 1;
+    }
+out:
+    free(S);
+    free(routes);
+    return rc;
+}
+
+/* The greedy rule for routes: each group short of seats, in the order
+ * given, becomes a further stop of the vehicle with free seats that makes
+ * people least late, then has the most free seats, then comes first. */
+static void routes_greedy(const struct ctx *c, const struct tp_vehicle *v, int nv,
+                          struct vroute *vr, int *seated)
+{
+    for (int i = 0; i < c->ng; i++)
+        while (seated[i] < c->riders[i]) {
+            struct vroute cand, best;
+            long long best_late = 0;
+            int best_j = -1, best_free = 0;
+
+            for (int j = 0; j < nv; j++) {
+                const struct vroute *w = &vr[j];
+                int set[TP_MAX_STOPS], n = 0, load = 0, on = 0, add;
+                long long late_before = 0, late_after = 0;
+
+                for (int t = 0; t < w->r.n; t++) {
+                    load += w->cnt[t];
+                    late_before += w->r.extra[t] * w->cnt[t];
+                    on |= w->r.grp[t] == i;
+                }
+                if (w->r.n == 0 || w->r.n == TP_MAX_STOPS || on || load >= v[j].seats)
+                    continue;
+                add = v[j].seats - load < c->riders[i] - seated[i]
+                      ? v[j].seats - load : c->riders[i] - seated[i];
+                for (int t = 0; t < w->r.n; t++)  /* its groups and i, ascending */
+                    set[n++] = w->r.grp[t];
+                set[n++] = i;
+                for (int a = n - 1; a > 0 && set[a - 1] > set[a]; a--) {
+                    int x = set[a];
+
+                    set[a] = set[a - 1];
+                    set[a - 1] = x;
+                }
+                if (!route_multi(c, set, n, &cand.r))
+                    continue;
+                for (int t = 0; t < n; t++) {
+                    cand.cnt[t] = add;
+                    for (int u = 0; u < w->r.n; u++)
+                        if (w->r.grp[u] == cand.r.grp[t])
+                            cand.cnt[t] = w->cnt[u];
+                    late_after += cand.r.extra[t] * cand.cnt[t];
+                }
+                if (best_j < 0 || late_after - late_before < best_late ||
+                    (late_after - late_before == best_late && v[j].seats - load > best_free)) {
+                    best = cand;
+                    best_j = j;
+                    best_late = late_after - late_before;
+                    best_free = v[j].seats - load;
+                }
+            }
+            if (best_j < 0)
+                break;
+            for (int t = 0; t < best.r.n; t++)
+                if (best.r.grp[t] == i)
+                    seated[i] += best.cnt[t];
+            vr[best_j] = best;
+        }
+}
+
 /* ---- the plan ----------------------------------------------------------- */
 
 static size_t align_up(size_t n)
@@ -421,35 +991,12 @@ static void problem(struct tp_plan *p, const char *code, const struct tp_group *
         utf8_trim(pr->message);
 }
 
-/* Minutes from due to at, rounded up (a second late is a minute late), and
- * capped: an agenda may put the item before a century after the visit. */
-static int late_minutes(long long due, long long at)
-{
-    long long m = (at - due + 59) / 60;
-
-    return m > INT_MAX ? INT_MAX : (int)m;
-}
-
-static void add_leg(struct tp_plan *p, enum tp_dir dir, int group, const struct tp_group_plan *gp,
-                    const struct tp_use *u, long long from, long long to)
-{
-    struct tp_leg *l = &p->legs[p->nlegs++];
-
-    l->dir = dir;
-    l->group = group;
-    l->option_id = gp->option_id;
-    l->vehicle_id = u->vehicle_id;
-    l->from_venue_id = from;
-    l->to_venue_id = to;
-    l->depart = dir == TP_OUT ? gp->out_depart : gp->back_depart;
-    l->arrive = dir == TP_OUT ? gp->out_arrive : gp->back_arrive;
-    l->npeople = u->load;
-    l->people = u->people;
-}
-
-/* The problems of group i (rule 6), in their order. */
+/* The problems of group i (rule 6), in their order.  ride_out and ride_back
+ * are the longest rides of its people, in minutes; late_out how many of
+ * them arrive late (a shared route may bring only some late). */
 static void group_problems(struct tp_plan *p, const struct tp_slot *s, const struct tp_group *g,
-                           int i, long long fleet_seats, int nv, int groups_riding)
+                           int i, long long fleet_seats, int nv, int groups_riding,
+                           int ride_out, int ride_back, int late_out)
 {
     const struct tp_group_plan *gp = &p->groups[i];
     char gb[48], vb[48];
@@ -460,11 +1007,19 @@ static void group_problems(struct tp_plan *p, const struct tp_slot *s, const str
                 "the travel time from %s to %s is not known: no ride is planned for the %d "
                 "people going there", venue_name(s->prev_name, s->prev_venue_id, vb, sizeof vb),
                 name, g->npeople);
+    else if (gp->ride_out && gp->out_arrive > s->starts_at && late_out > 0 &&
+             late_out < g->npeople)
+        problem(p, "transport_too_late", g, i, late_minutes(s->starts_at, gp->out_arrive),
+                "%d of the %d people going to %s arrive up to %d minute(s) late: their "
+                "vehicle's route takes %d minute(s), but only %lld separate the item before "
+                "from the visit", late_out, g->npeople, name,
+                late_minutes(s->starts_at, gp->out_arrive), ride_out,
+                s->starts_at > s->prev_ends_at ? (s->starts_at - s->prev_ends_at) / 60 : 0);
     else if (gp->ride_out && gp->out_arrive > s->starts_at)
         problem(p, "transport_too_late", g, i, late_minutes(s->starts_at, gp->out_arrive),
                 "the %d people going to %s arrive %d minute(s) late: the ride takes %d "
                 "minute(s), but only %lld separate the item before from the visit",
-                g->npeople, name, late_minutes(s->starts_at, gp->out_arrive), g->travel_out,
+                g->npeople, name, late_minutes(s->starts_at, gp->out_arrive), ride_out,
                 s->starts_at > s->prev_ends_at ? (s->starts_at - s->prev_ends_at) / 60 : 0);
     if (gp->unseated > 0 && nv == 0)
         problem(p, "transport_seats_short", g, i, gp->unseated,
@@ -475,16 +1030,12 @@ static void group_problems(struct tp_plan *p, const struct tp_slot *s, const str
                 "%d of the %d people going to %s have no seat: the %d vehicle(s) have %lld "
                 "seats for the %d people who need a ride", gp->unseated, gp->riders, name, nv,
                 fleet_seats, p->riders);
-    else if (gp->unseated > 0 && groups_riding > nv)
-        problem(p, "transport_vehicles_short", g, i, gp->unseated,
-                "%d of the %d people going to %s have no seat: %d groups travel at the same "
-                "time and there are only %d vehicle(s), each of which carries one group",
-                gp->unseated, gp->riders, name, groups_riding, nv);
     else if (gp->unseated > 0)
         problem(p, "transport_vehicles_short", g, i, gp->unseated,
                 "%d of the %d people going to %s have no seat: the %lld seats would do, but "
-                "a vehicle carries one group and the vehicles' sizes do not fit the groups",
-                gp->unseated, gp->riders, name, fleet_seats);
+                "the sizes do not fit the %d groups: a vehicle serves at most %d groups, "
+                "and only groups whose venues have known travel times between them",
+                gp->unseated, gp->riders, name, fleet_seats, groups_riding, TP_MAX_STOPS);
     if (gp->ride_back && g->travel_back < 0)
         problem(p, "transport_travel_unknown", g, i, 0,
                 "the travel time from %s to %s is not known: no ride back is planned for "
@@ -494,7 +1045,7 @@ static void group_problems(struct tp_plan *p, const struct tp_slot *s, const str
         problem(p, "transport_back_late", g, i, late_minutes(s->next_starts_at, gp->back_arrive),
                 "the %d people coming back from %s arrive %d minute(s) after the next item "
                 "starts: the ride takes %d minute(s)", g->npeople, name,
-                late_minutes(s->next_starts_at, gp->back_arrive), g->travel_back);
+                late_minutes(s->next_starts_at, gp->back_arrive), ride_back);
 }
 
 /* Rule 2. */
@@ -508,84 +1059,16 @@ static int ride_back(const struct tp_slot *s, const struct tp_group *g)
     return s->next_venue_id != 0 && s->next_venue_id != g->venue_id && g->travel_back != 0;
 }
 
-int tp_plan_slot(const struct tp_slot *slot, const struct tp_group *g, int ng,
-                 const struct tp_vehicle *v, int nv, struct tp_plan **out, char *err,
-                 size_t errsz)
+/* One group per vehicle (rule 4) as routes: each group's vehicles filled
+ * largest first. */
+static void single_routes(const struct ctx *c, const struct tp_vehicle *v, int nv,
+                          const int *owner, struct vroute *vr, int *seated)
 {
-    int owner[TP_MAX_VEHICLES], riders[TP_MAX_GROUPS];
-    int order[TP_MAX_VEHICLES], loaded[TP_MAX_VEHICLES];
-    struct tp_plan *p = NULL;
-    long long fleet_seats = 0, *people;
-    size_t off_legs, off_use, off_groups, off_problems, off_people, size;
-    int total = 0, exact, groups_riding = 0, nloaded = 0;
+    memset(vr, 0, (size_t)nv * sizeof *vr);
+    for (int i = 0; i < c->ng; i++) {
+        int order[TP_MAX_VEHICLES], nveh = 0;
 
-    if (out == NULL) {
-        seterr(err, errsz, "no place for the plan");
-        return -1;
-    }
-    *out = NULL;
-    if (check_input(slot, g, ng, v, nv, &total, err, errsz) < 0)
-        return -1;
-
-    for (int i = 0; i < ng; i++) {
-        riders[i] = ride_out(slot, &g[i]) || ride_back(slot, &g[i]) ? g[i].npeople : 0;
-        groups_riding += riders[i] > 0;
-    }
-    for (int j = 0; j < nv; j++)
-        fleet_seats += v[j].seats;
-    if ((exact = assign_exact(riders, ng, v, nv, owner)) < 0) {
-        seterr(err, errsz, "out of memory");
-        return -1;
-    }
-    if (exact == 0)
-        assign_greedy(riders, ng, v, nv, owner);
-
-    off_legs = align_up(sizeof *p);
-    off_use = off_legs + align_up((size_t)(2 * nv) * sizeof *p->legs);
-    off_groups = off_use + align_up((size_t)nv * sizeof *p->use);
-    off_problems = off_groups + align_up((size_t)ng * sizeof *p->groups);
-    /* at most three problems a group: rule 6 */
-    off_people = off_problems + align_up((size_t)(3 * ng) * sizeof *p->problems);
-    size = off_people + (size_t)total * sizeof *people;
-    if ((p = calloc(1, size)) == NULL) {
-        seterr(err, errsz, "out of memory");
-        return -1;
-    }
-    p->legs = (struct tp_leg *)((char *)p + off_legs);
-    p->use = (struct tp_use *)((char *)p + off_use);
-    p->groups = (struct tp_group_plan *)((char *)p + off_groups);
-    p->problems = (struct tp_problem *)((char *)p + off_problems);
-    people = (long long *)((char *)p + off_people);
-    p->exact = exact;
-    p->nuse = nv;
-    p->ngroups = ng;
-
-    for (int j = 0; j < nv; j++) {
-        p->use[j].vehicle_id = v[j].id;
-        p->use[j].seats = v[j].seats;
-        p->use[j].group = -1;
-    }
-    for (int i = 0; i < ng; i++) {
-        struct tp_group_plan *gp = &p->groups[i];
-        int nveh = 0, placed = 0;
-
-        gp->option_id = g[i].option_id;
-        gp->riders = riders[i];
-        if (riders[i] == 0)
-            continue;
-        gp->ride_out = ride_out(slot, &g[i]);
-        gp->ride_back = ride_back(slot, &g[i]);
-        if (gp->ride_out && g[i].travel_out > 0) {
-            gp->out_depart = slot->starts_at - g[i].travel_out * 60LL;
-            if (gp->out_depart < slot->prev_ends_at)
-                gp->out_depart = slot->prev_ends_at;
-            gp->out_arrive = gp->out_depart + g[i].travel_out * 60LL;
-        }
-        if (gp->ride_back && g[i].travel_back > 0) {
-            gp->back_depart = slot->ends_at;
-            gp->back_arrive = slot->ends_at + g[i].travel_back * 60LL;
-        }
-        /* Rule 5: the group's vehicles, largest first, list order on ties. */
+        seated[i] = 0;
         for (int j = 0; j < nv; j++) {
             int k = nveh;
 
@@ -598,45 +1081,297 @@ int tp_plan_slot(const struct tp_slot *slot, const struct tp_group *g, int ng,
             order[k] = j;
             nveh++;
         }
-        for (int k = 0; k < nveh && placed < riders[i]; k++) {
-            struct tp_use *u = &p->use[order[k]];
+        for (int k = 0; k < nveh && seated[i] < c->riders[i]; k++) {
+            struct vroute *w = &vr[order[k]];
 
-            u->group = i;
-            u->option_id = g[i].option_id;
-            u->load = riders[i] - placed < u->seats ? riders[i] - placed : u->seats;
-            u->out = gp->ride_out ? u->load : 0;
-            u->back = gp->ride_back ? u->load : 0;
-            u->people = people;
-            memcpy(people, g[i].people + placed, (size_t)u->load * sizeof *people);
-            people += u->load;
-            placed += u->load;
-            gp->nvehicles++;
-            loaded[nloaded++] = order[k];
+            route_single(c, i, &w->r);
+            w->cnt[0] = c->riders[i] - seated[i] < v[order[k]].seats
+                        ? c->riders[i] - seated[i] : v[order[k]].seats;
+            seated[i] += w->cnt[0];
         }
-        gp->seated = placed;
-        gp->unseated = riders[i] - placed;
-        p->riders += riders[i];
-        p->seated += placed;
-        p->unseated += gp->unseated;
-        p->vehicles_used += gp->nvehicles;
+    }
+}
+
+static void set_stop(struct tp_stop *st, const struct tp_group *g, int group, long long at,
+                     int npeople, const long long *people)
+{
+    st->group = group;
+    st->option_id = g[group].option_id;
+    st->venue_id = g[group].venue_id;
+    st->at = at;
+    st->npeople = npeople;
+    st->people = people;
+}
+
+int tp_plan_slot(const struct tp_slot *slot, const struct tp_group *g, int ng,
+                 const struct tp_vehicle *v, int nv, struct tp_plan **out, char *err,
+                 size_t errsz)
+{
+    struct ctx c;
+    int owner[TP_MAX_VEHICLES], seated[TP_MAX_GROUPS], loaded[TP_MAX_VEHICLES];
+    int ride_o[TP_MAX_GROUPS] = {0}, ride_b[TP_MAX_GROUPS] = {0};
+    int late_o[TP_MAX_GROUPS] = {0};
+    struct vroute *vr = NULL;
+    struct tp_plan *p = NULL;
+    long long fleet_seats = 0, *people;
+    size_t off_legs, off_use, off_groups, off_problems, off_people, size;
+    int total = 0, exact, groups_riding = 0, nloaded = 0, short_single = 0, rc = -1;
+
+    if (out == NULL) {
+        seterr(err, errsz, "no place for the plan");
+        return -1;
+    }
+    *out = NULL;
+    if (check_input(slot, g, ng, v, nv, &total, err, errsz) < 0)
+        return -1;
+
+    memset(&c, 0, sizeof c);
+    c.s = slot;
+    c.g = g;
+    c.ng = ng;
+    for (int i = 0; i < ng; i++) {
+        c.out[i] = ride_out(slot, &g[i]);
+        c.back[i] = ride_back(slot, &g[i]);
+        c.riders[i] = c.out[i] || c.back[i] ? g[i].npeople : 0;
+        groups_riding += c.riders[i] > 0;
+    }
+    for (int j = 0; j < nv; j++)
+        fleet_seats += v[j].seats;
+    if ((vr = calloc((size_t)(nv > 0 ? nv : 1), sizeof *vr)) == NULL ||
+        (exact = assign_exact(c.riders, ng, v, nv, owner)) < 0) {
+        seterr(err, errsz, "out of memory");
+        goto out;
+    }
+    if (exact == 0)
+        assign_greedy(c.riders, ng, v, nv, owner);
+    single_routes(&c, v, nv, owner, vr, seated);
+    for (int i = 0; i < ng; i++)
+        short_single += c.riders[i] - seated[i];
+    if (short_single > 0 && nv > 0 && any_multi(&c)) {  /* rule 4: sharing may seat more */
+        struct vroute *alt = calloc((size_t)nv, sizeof *alt);
+        int r = alt == NULL ? -1 : routes_exact(&c, v, nv, alt), alt_seated = 0;
+
+        if (r < 0) {
+            free(alt);
+            seterr(err, errsz, "out of memory");
+            goto out;
+        }
+        if (r == 1) {  /* one group per vehicle stays unless routes seat more */
+            int single_seated = 0;
+
+            for (int j = 0; j < nv; j++)
+                for (int t = 0; t < alt[j].r.n; t++)
+                    alt_seated += alt[j].cnt[t];
+            for (int i = 0; i < ng; i++)
+                single_seated += seated[i];
+            if (alt_seated > single_seated) {
+                memcpy(vr, alt, (size_t)nv * sizeof *vr);
+                memset(seated, 0, sizeof seated);
+                for (int j = 0; j < nv; j++)
+                    for (int t = 0; t < vr[j].r.n; t++)
+                        seated[vr[j].r.grp[t]] += vr[j].cnt[t];
+            }
+        } else {
+            routes_greedy(&c, v, nv, vr, seated);
+            exact = 0;
+        }
+        free(alt);
     }
 
-    /* Legs: out, then back; each way in loading order, which is by group. */
+    off_legs = align_up(sizeof *p);
+    off_use = off_legs + align_up((size_t)(2 * nv) * sizeof *p->legs);
+    off_groups = off_use + align_up((size_t)nv * sizeof *p->use);
+    off_problems = off_groups + align_up((size_t)ng * sizeof *p->groups);
+    /* at most three problems a group: rule 6 */
+    off_people = off_problems + align_up((size_t)(3 * ng) * sizeof *p->problems);
+    /* the people by vehicle, then the back legs' people by pick-up */
+    size = off_people + (size_t)(2 * total) * sizeof *people;
+    if ((p = calloc(1, size)) == NULL) {
+        seterr(err, errsz, "out of memory");
+        goto out;
+    }
+    p->legs = (struct tp_leg *)((char *)p + off_legs);
+    p->use = (struct tp_use *)((char *)p + off_use);
+    p->groups = (struct tp_group_plan *)((char *)p + off_groups);
+    p->problems = (struct tp_problem *)((char *)p + off_problems);
+    people = (long long *)((char *)p + off_people);
+    p->exact = exact;
+    p->nuse = nv;
+    p->ngroups = ng;
+
+    /* Rule 5: each group's places, vehicles largest first; then each
+       vehicle's people by stop.  first[j][t]: where stop t's slice starts
+       in its group's list. */
+    {
+        int first[TP_MAX_VEHICLES][TP_MAX_STOPS];
+
+        for (int i = 0; i < ng; i++) {
+            int order[TP_MAX_VEHICLES], nveh = 0, placed = 0;
+
+            for (int j = 0; j < nv; j++) {
+                int k = nveh, on = 0;
+
+                for (int t = 0; t < vr[j].r.n; t++)
+                    on |= vr[j].r.grp[t] == i && vr[j].cnt[t] > 0;
+                if (!on)
+                    continue;
+                while (k > 0 && v[order[k - 1]].seats < v[j].seats) {
+                    order[k] = order[k - 1];
+                    k--;
+                }
+                order[k] = j;
+                nveh++;
+            }
+            for (int k = 0; k < nveh; k++)
+                for (int t = 0; t < vr[order[k]].r.n; t++)
+                    if (vr[order[k]].r.grp[t] == i) {
+                        first[order[k]][t] = placed;
+                        placed += vr[order[k]].cnt[t];
+                    }
+            /* legs go by the first group of a route out, in loading order */
+            for (int k = 0; k < nveh; k++)
+                if (vr[order[k]].r.grp[0] == i)
+                    loaded[nloaded++] = order[k];
+            p->groups[i].nvehicles = nveh;
+        }
+        for (int j = 0; j < nv; j++) {
+            struct tp_use *u = &p->use[j];
+            const struct route *r = &vr[j].r;
+
+            u->vehicle_id = v[j].id;
+            u->seats = v[j].seats;
+            u->group = -1;
+            if (r->n == 0)
+                continue;
+            u->group = r->grp[0];
+            u->option_id = g[r->grp[0]].option_id;
+            u->people = people;
+            u->nstops = r->n;
+            for (int t = 0; t < r->n; t++) {
+                set_stop(&u->stops[t], g, r->grp[t], 0, vr[j].cnt[t], people);
+                memcpy(people, g[r->grp[t]].people + first[j][t],
+                       (size_t)vr[j].cnt[t] * sizeof *people);
+                people += vr[j].cnt[t];
+                u->load += vr[j].cnt[t];
+            }
+            for (int t = 0; t < r->n; t++) {
+                u->out += c.out[r->grp[t]] ? vr[j].cnt[t] : 0;
+                u->back += c.back[r->grp[t]] ? vr[j].cnt[t] : 0;
+            }
+            p->vehicles_used++;
+            p->multi_stop += r->n > 1;
+        }
+    }
+
+    /* Rule 3: a group leaves with its first vehicle, arrives with its last. */
+    for (int i = 0; i < ng; i++) {
+        struct tp_group_plan *gp = &p->groups[i];
+
+        gp->option_id = g[i].option_id;
+        gp->riders = c.riders[i];
+        if (c.riders[i] == 0)
+            continue;
+        gp->ride_out = c.out[i];
+        gp->ride_back = c.back[i];
+        gp->seated = seated[i];
+        gp->unseated = c.riders[i] - seated[i];
+        p->riders += c.riders[i];
+        p->seated += seated[i];
+        p->unseated += gp->unseated;
+        for (int j = 0; j < nv; j++)
+            for (int t = 0; t < vr[j].r.n; t++) {
+                const struct route *r = &vr[j].r;
+                int mo, mb;
+
+                if (r->grp[t] != i)
+                    continue;
+                if (r->arrive[t] != 0) {
+                    if (gp->out_depart == 0 || r->depart < gp->out_depart)
+                        gp->out_depart = r->depart;
+                    gp->out_arrive = later(gp->out_arrive, r->arrive[t]);
+                    mo = (int)((r->arrive[t] - r->depart) / 60);
+                    late_o[i] += r->arrive[t] > slot->starts_at ? vr[j].cnt[t] : 0;
+                    ride_o[i] = mo > ride_o[i] ? mo : ride_o[i];
+                }
+                if (r->back_arrive != 0 && c.back[i]) {
+                    if (gp->back_depart == 0 || r->pickup[t] < gp->back_depart)
+                        gp->back_depart = r->pickup[t];
+                    gp->back_arrive = later(gp->back_arrive, r->back_arrive);
+                    mb = (int)((r->back_arrive - r->pickup[t]) / 60);
+                    ride_b[i] = mb > ride_b[i] ? mb : ride_b[i];
+                }
+            }
+        {  /* no vehicle (or no timed one): the direct ride's times */
+            struct route d;
+
+            route_single(&c, i, &d);
+            if (gp->out_arrive == 0) {
+                gp->out_depart = d.depart;
+                gp->out_arrive = d.arrive[0];
+                ride_o[i] = g[i].travel_out;
+            }
+            if (gp->back_arrive == 0) {
+                gp->back_depart = d.pickup[0];
+                gp->back_arrive = d.back_arrive;
+                ride_b[i] = g[i].travel_back;
+            }
+        }
+    }
+
+    /* Legs: out, then back; each way in the order of loaded[]. */
     for (int dir = TP_OUT; dir <= TP_BACK; dir++)
         for (int k = 0; k < nloaded; k++) {
             const struct tp_use *u = &p->use[loaded[k]];
-            const struct tp_group_plan *gp = &p->groups[u->group];
+            const struct route *r = &vr[loaded[k]].r;
+            struct tp_leg *l;
 
-            if (dir == TP_OUT && gp->out_arrive != 0)
-                add_leg(p, TP_OUT, u->group, gp, u, slot->prev_venue_id, g[u->group].venue_id);
-            else if (dir == TP_BACK && gp->back_arrive != 0)
-                add_leg(p, TP_BACK, u->group, gp, u, g[u->group].venue_id, slot->next_venue_id);
+            if (dir == TP_OUT ? r->nout == 0 || r->arrive[0] == 0
+                              : r->nback == 0 || r->back_arrive == 0)
+                continue;
+            l = &p->legs[p->nlegs++];
+            l->dir = (enum tp_dir)dir;
+            l->vehicle_id = u->vehicle_id;
+            /* out: the vehicle's people up to its last stop out; back: a copy
+               in the order of the pick-ups */
+            l->people = dir == TP_OUT ? u->people : people;
+            l->nstops = dir == TP_OUT ? r->nout : r->nback;
+            for (int t = 0; t < l->nstops; t++) {
+                int s = dir == TP_OUT ? t : r->bk[t];
+
+                set_stop(&l->stops[t], g, r->grp[s], dir == TP_OUT ? r->arrive[s] : r->pickup[s],
+                         u->stops[s].npeople, u->stops[s].people);
+                if (dir == TP_BACK) {
+                    memcpy(people, u->stops[s].people,
+                           (size_t)u->stops[s].npeople * sizeof *people);
+                    people += u->stops[s].npeople;
+                }
+                l->npeople += u->stops[s].npeople;
+            }
+            l->group = l->stops[0].group;
+            l->option_id = l->stops[0].option_id;
+            if (dir == TP_OUT) {
+                l->from_venue_id = slot->prev_venue_id;
+                l->to_venue_id = l->stops[r->nout - 1].venue_id;
+                l->depart = r->depart;
+                l->arrive = r->arrive[r->nout - 1];
+            } else {
+                l->from_venue_id = l->stops[0].venue_id;
+                l->to_venue_id = slot->next_venue_id;
+                l->depart = l->stops[0].at;
+                l->arrive = r->back_arrive;
+            }
         }
     for (int i = 0; i < ng; i++)
-        if (riders[i] > 0)
-            group_problems(p, slot, &g[i], i, fleet_seats, nv, groups_riding);
+        if (c.riders[i] > 0)
+            group_problems(p, slot, &g[i], i, fleet_seats, nv, groups_riding, ride_o[i],
+                           ride_b[i], late_o[i]);
     *out = p;
-    return 0;
+    p = NULL;
+    rc = 0;
+out:
+    free(p);
+    free(vr);
+    return rc;
 }
 
 void tp_plan_free(struct tp_plan *plan)

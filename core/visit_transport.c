@@ -29,6 +29,7 @@ struct slot_input {
     char prev_name[800], next_name[800];
     int ngroups;
     struct tp_group g[TP_MAX_GROUPS];
+    int travel_to[TP_MAX_GROUPS][TP_MAX_GROUPS]; /* minutes between the groups' venues */
     char gname[TP_MAX_GROUPS][800];
     long long *people;          /* all groups' people, one block */
     json_t *names;              /* registration id -> "First Last" */
@@ -139,6 +140,12 @@ static int load_slot(struct db *db, long long meeting, struct slot_input *in)
         g->npeople = n;
         used += (size_t)n;
     }
+    /* Between the venues, for routes with several stops (transport.h rule 3). */
+    for (int i = 0; i < in->ngroups; i++) {
+        for (int k = 0; k < in->ngroups; k++)
+            in->travel_to[i][k] = i == k ? 0 : travel(db, in->g[i].venue_id, in->g[k].venue_id);
+        in->g[i].travel_to = in->travel_to[i];
+    }
     return 0;
 }
 
@@ -183,6 +190,25 @@ static json_t *venue_ref(long long id, const char *name, const char *zone, long 
                      when_key, local_time(zone, t));
 }
 
+/* A leg's stops: who gets off (out) or on (back) where, and when. */
+static json_t *stops_json(const struct slot_input *in, const struct tp_leg *l, const char *zone)
+{
+    json_t *list = json_array();
+
+    for (int t = 0; list && t < l->nstops; t++) {
+        const struct tp_stop *st = &l->stops[t];
+
+        json_array_append_new(
+            list, json_pack("{s:I, s:I, s:s, s:o, s:i, s:o}", "option_id",
+                            (json_int_t)st->option_id, "venue_id", (json_int_t)st->venue_id,
+                            "group", in->gname[st->group],
+                            l->dir == TP_OUT ? "arrive" : "depart", local_time(zone, st->at),
+                            "passengers", st->npeople,
+                            "people", people_json(in, st->people, st->npeople)));
+    }
+    return list;
+}
+
 static json_t *plan_json(const struct slot_input *in, const struct tp_plan *p,
                          json_t *vehicles, const char *zone)
 {
@@ -193,7 +219,7 @@ static json_t *plan_json(const struct slot_input *in, const struct tp_plan *p,
         const struct tp_leg *l = &p->legs[i];
 
         json_array_append_new(
-            legs, json_pack("{s:s, s:I, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:i, s:o}",
+            legs, json_pack("{s:s, s:I, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:i, s:o, s:o}",
                             "direction", l->dir == TP_OUT ? "out" : "back", "option_id",
                             (json_int_t)l->option_id, "group", in->gname[l->group],
                             "vehicle_id", (json_int_t)l->vehicle_id, "vehicle",
@@ -201,16 +227,22 @@ static json_t *plan_json(const struct slot_input *in, const struct tp_plan *p,
                             (json_int_t)l->from_venue_id, "to_venue_id",
                             (json_int_t)l->to_venue_id, "depart", local_time(zone, l->depart),
                             "arrive", local_time(zone, l->arrive), "passengers", l->npeople,
-                            "people", people_json(in, l->people, l->npeople)));
+                            "people", people_json(in, l->people, l->npeople), "stops",
+                            stops_json(in, l, zone)));
     }
     for (i = 0; i < p->nuse; i++) {
         const struct tp_use *u = &p->use[i];
+        json_t *options = json_array();
+
+        for (int t = 0; options && t < u->nstops; t++)
+            json_array_append_new(options, json_integer(u->stops[t].option_id));
 
         json_array_append_new(
-            use, json_pack("{s:I, s:s, s:i, s:o, s:i, s:i, s:i, s:o}", "vehicle_id",
+            use, json_pack("{s:I, s:s, s:i, s:o, s:o, s:i, s:i, s:i, s:o}", "vehicle_id",
                            (json_int_t)u->vehicle_id, "vehicle",
                            vehicle_name(vehicles, u->vehicle_id), "seats", u->seats, "option_id",
-                           u->group >= 0 ? json_integer(u->option_id) : json_null(), "load",
+                           u->group >= 0 ? json_integer(u->option_id) : json_null(),
+                           "option_ids", options, "load",
                            u->load, "seats_used_out", u->out, "seats_used_back", u->back,
                            "escort_list", people_json(in, u->people, u->people ? u->load : 0)));
     }
@@ -220,7 +252,7 @@ static json_t *plan_json(const struct slot_input *in, const struct tp_plan *p,
                                                   p->problems[i].message, "items",
                                                   (json_int_t)in->item_id, "option_id",
                                                   (json_int_t)p->problems[i].option_id));
-    return json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:b, s:i, s:i, s:i, s:o, s:o, s:o}",
+    return json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:b, s:i, s:i, s:i, s:i, s:o, s:o, s:o}",
                      "slot", (json_int_t)in->slot_id, "agenda_item_id",
                      (json_int_t)in->item_id, "title", in->title, "starts_at",
                      local_time(zone, in->s.starts_at), "ends_at", local_time(zone, in->s.ends_at),
@@ -229,7 +261,8 @@ static json_t *plan_json(const struct slot_input *in, const struct tp_plan *p,
                      "to", venue_ref(in->s.next_venue_id, in->next_name, zone,
                                      in->s.next_starts_at, "starts_at"),
                      "exact", p->exact, "riders", p->riders, "seated", p->seated,
-                     "unseated", p->unseated, "legs", legs, "vehicles", use,
+                     "unseated", p->unseated, "multi_stop_routes", p->multi_stop, "legs", legs,
+                     "vehicles", use,
                      "problems", problems);
 }
 
