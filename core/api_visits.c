@@ -210,3 +210,64 @@ void api_transport_plan(struct http_ctx *c)
     }
     http_reply_json(c, 200, o);
 }
+
+static int run_visit_patch(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (visit_slot_patch(db, c->id, c->id2, c->in, job->now, c->who.actor, &job->err) < 0)
+        return -1;
+    c->out = visit_slot_json(db, c->id, c->id2, &job->err);
+    c->status = 200;
+    return c->out ? 0 : -1;
+}
+
+void api_visit_patch(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_visit_patch);
+}
+
+static int run_vehicle_patch(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    json_t *all;
+    size_t i;
+    json_t *v;
+
+    if (vehicle_patch(db, c->id, c->id2, c->in, job->now, c->who.actor, &job->err) < 0 ||
+        (all = vehicles_json(db, c->id, &job->err)) == NULL)
+        return -1;
+    json_array_foreach(json_object_get(all, "vehicles"), i, v)
+        if (json_integer_value(json_object_get(v, "id")) == c->id2)
+            c->out = json_incref(v);
+    json_decref(all);
+    c->status = 200;
+    return c->out ? 0 : err_set(&job->err, ERR_INTERNAL, NULL, "storage error");
+}
+
+void api_vehicle_patch(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_vehicle_patch);
+}
+
+static int run_vehicle_delete(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (vehicle_delete(db, c->id, c->id2, job->now, c->who.actor, &job->err) < 0)
+        return -1;
+    c->out = json_pack("{s:I, s:b}", "id", (json_int_t)c->id2, "deleted", 1);
+    c->status = 200;
+    return 0;
+}
+
+void api_vehicle_delete(struct http_ctx *c)
+{
+    if (!http_require_organizer(c))
+        return;
+    http_submit(c, run_vehicle_delete);
+}

@@ -74,6 +74,7 @@ static const struct route routes[] = {
     {"/api/v1/meetings/{id}/site-visits", M_GET, api_visits_list},
     {"/api/v1/meetings/{id}/site-visits", M_POST, api_visits_create},
     {"/api/v1/meetings/{id}/site-visits/{id}", M_GET, api_visit_get},
+    {"/api/v1/meetings/{id}/site-visits/{id}", M_PATCH, api_visit_patch},
     {"/api/v1/meetings/{id}/site-visits/{id}/allocate", M_POST, api_visit_allocate},
     {"/api/v1/meetings/{id}/site-visits/{id}/allocation", M_GET, api_visit_allocation},
     {"/api/v1/meetings/{id}/site-visits/{id}/pins", M_POST, api_visit_pin},
@@ -81,6 +82,8 @@ static const struct route routes[] = {
     {"/api/v1/meetings/{id}/vehicles", M_GET, api_vehicles_list},
     {"/api/v1/meetings/{id}/transport-plan", M_GET, api_transport_plan},
     {"/api/v1/meetings/{id}/vehicles", M_POST, api_vehicles_create},
+    {"/api/v1/meetings/{id}/vehicles/{id}", M_PATCH, api_vehicle_patch},
+    {"/api/v1/meetings/{id}/vehicles/{id}", M_DELETE, api_vehicle_delete},
     {"/meetings/{id}/agenda", M_GET, page_agenda},
     {NULL, 0, NULL},
 };

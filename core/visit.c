@@ -27,6 +27,8 @@ static const char *col(sqlite3_stmt *st, int i)
 
 static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
 
+static int slot_in_meeting(struct db *db, long long slot, long long meeting_id);
+
 static int audit(struct db *db, long long now, const char *actor, const char *action,
                  const char *kind, long long id, json_t *detail, struct err *e)
 {
@@ -84,48 +86,184 @@ static int slot_item(struct db *db, long long meeting_id, json_t *in, long long 
     return rc;
 }
 
-static int option_insert(struct db *db, long long slot, int position, json_t *o,
-                         struct err *e)
-{
+struct option_row {
+    long long venue, capacity, min_size; /* min_size -1: none */
     char topic[JF_TEXT_BYTES(VISIT_TOPIC_MAX)], host[JF_TEXT_BYTES(VISIT_HOST_MAX)];
-    char field[48];
-    long long venue = 0, capacity = 0, min_size = -1;
+};
+
+/* Reads the fields of option o present in it onto *r (its current values
+ * when patching; req is JF_REQUIRED when creating) and checks the whole. */
+static int option_read(json_t *o, const char *field, unsigned req, struct option_row *r,
+                       struct db *db, struct err *e)
+{
+    static const char *const patch_fields[] = {"id", "venue_id", "topic", "host", "capacity",
+                                               "min_size", NULL};
     struct err tmp;
-    sqlite3_stmt *st;
     int rc;
 
-    snprintf(field, sizeof field, "options[%d]", position);
     err_clear(&tmp);
-    if (!json_is_object(o) || jf_check_keys(o, option_fields, NULL, &tmp) < 0 ||
-        jf_int(o, "venue_id", JF_REQUIRED, 1, (long long)1 << 53, &venue, &tmp) < 0 ||
-        jf_text(o, "topic", JF_REQUIRED, VISIT_TOPIC_MAX, topic, sizeof topic, &tmp) < 0 ||
-        jf_text(o, "host", JF_REQUIRED, VISIT_HOST_MAX, host, sizeof host, &tmp) < 0 ||
-        jf_int(o, "capacity", JF_REQUIRED, 1, 1000, &capacity, &tmp) < 0 ||
-        jf_int(o, "min_size", JF_NULLABLE, 0, 1000, &min_size, &tmp) < 0)
+    if (!json_is_object(o) ||
+        jf_check_keys(o, req ? option_fields : patch_fields, NULL, &tmp) < 0 ||
+        jf_int(o, "venue_id", req, 1, (long long)1 << 53, &r->venue, &tmp) < 0 ||
+        jf_text(o, "topic", req, VISIT_TOPIC_MAX, r->topic, sizeof r->topic, &tmp) < 0 ||
+        jf_text(o, "host", req, VISIT_HOST_MAX, r->host, sizeof r->host, &tmp) < 0 ||
+        jf_int(o, "capacity", req, 1, 1000, &r->capacity, &tmp) < 0 ||
+        (rc = jf_int(o, "min_size", JF_NULLABLE, 0, 1000, &r->min_size, &tmp)) < 0)
         return err_set(e, ERR_INVALID_FIELD, field,
                        "%s: {venue_id, topic, host, capacity 1-1000, min_size?}%s%s", field,
                        tmp.message[0] ? " - " : "", tmp.message);
-    if (min_size > capacity)
+    if (rc == JF_NULL)
+        r->min_size = -1;
+    if (!r->topic[0] || !r->host[0])
+        return err_set(e, ERR_INVALID_FIELD, field, "%s: topic and host may not be empty",
+                       field);
+    if (r->min_size > r->capacity)
         return err_set(e, ERR_INVALID_FIELD, field, "%s: min_size is above capacity", field);
-    rc = venue_exists(db, venue);
+    rc = venue_exists(db, r->venue);
     if (rc != 1)
         return rc < 0 ? storage(e)
-                      : err_set(e, ERR_INVALID_FIELD, field, "%s: no venue %lld", field, venue);
+                      : err_set(e, ERR_INVALID_FIELD, field, "%s: no venue %lld", field,
+                                r->venue);
+    return 0;
+}
+
+static int option_insert(struct db *db, long long slot, int position, json_t *o,
+                         const char *field, struct err *e)
+{
+    struct option_row r;
+    sqlite3_stmt *st;
+    int rc;
+
+    memset(&r, 0, sizeof r);
+    r.min_size = -1;
+    if (option_read(o, field, JF_REQUIRED, &r, db, e) < 0)
+        return -1;
     st = db_stmt(db, "INSERT INTO visit_options(slot_id, position, venue_id, topic, host,"
                      " capacity, min_size) VALUES (?,?,?,?,?,?,?)");
     if (st == NULL)
         return storage(e);
     sqlite3_bind_int64(st, 1, slot);
     sqlite3_bind_int(st, 2, position);
-    sqlite3_bind_int64(st, 3, venue);
-    sqlite3_bind_text(st, 4, topic, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, host, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 6, capacity);
-    if (min_size >= 0)
-        sqlite3_bind_int64(st, 7, min_size);
+    sqlite3_bind_int64(st, 3, r.venue);
+    sqlite3_bind_text(st, 4, r.topic, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, r.host, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 6, r.capacity);
+    if (r.min_size >= 0)
+        sqlite3_bind_int64(st, 7, r.min_size);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : storage(e);
+}
+
+/* Changes option o["id"] of the slot: more seats go to its waiting list at
+ * once; fewer than the people placed there is refused (in_use). */
+static int option_update(struct db *db, long long slot, json_t *o, const char *field,
+                         long long now, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT venue_id, topic, host, capacity, min_size,"
+                                   " assigned_count FROM visit_options"
+                                   " WHERE id = ? AND slot_id = ?");
+    long long id = json_integer_value(json_object_get(o, "id")), placed = 0, old_cap;
+    struct option_row r;
+    int rc;
+
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, slot);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        r.venue = sqlite3_column_int64(st, 0);
+        snprintf(r.topic, sizeof r.topic, "%s", col(st, 1));
+        snprintf(r.host, sizeof r.host, "%s", col(st, 2));
+        r.capacity = sqlite3_column_int64(st, 3);
+        r.min_size = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
+        placed = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? err_set(e, ERR_INVALID_FIELD, field,
+                                           "%s: slot %lld has no option %lld", field, slot, id)
+                                 : storage(e);
+    old_cap = r.capacity;
+    if (option_read(o, field, 0, &r, db, e) < 0)
+        return -1;
+    if (r.capacity < placed)
+        return err_set(e, ERR_IN_USE, field,
+                       "%s: %lld people are placed in option %lld; move some (pins) before "
+                       "lowering its capacity to %lld", field, placed, id, r.capacity);
+    st = db_stmt(db, "UPDATE visit_options SET venue_id = ?, topic = ?, host = ?, capacity = ?,"
+                     " min_size = ? WHERE id = ?");
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_int64(st, 1, r.venue);
+    sqlite3_bind_text(st, 2, r.topic, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, r.host, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, r.capacity);
+    if (r.min_size >= 0)
+        sqlite3_bind_int64(st, 5, r.min_size);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_int64(st, 6, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return storage(e);
+    if (r.capacity > old_cap && visit_fill_seats(db, slot, id, now) < 0)
+        return storage(e);
+    return 0;
+}
+
+int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, json_t *in,
+                     long long now, const char *actor, struct err *e)
+{
+    static const char *const fields[] = {"options", NULL};
+    sqlite3_stmt *st;
+    json_t *options, *o;
+    int rc = slot_in_meeting(db, slot_id, meeting_id), next = 0, count = 0;
+    size_t i;
+
+    if (rc <= 0)
+        return rc < 0 ? storage(e)
+                      : err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no site-visit slot %lld",
+                                meeting_id, slot_id);
+    if (!json_is_object(in))
+        return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
+    if (jf_check_keys(in, fields, NULL, e) < 0)
+        return -1;
+    options = json_object_get(in, "options");
+    if (!json_is_array(options) || json_array_size(options) > VISIT_OPTIONS_MAX)
+        return err_set(e, ERR_INVALID_FIELD, "options",
+                       "options: a list of changed options ({\"id\", ...}) and new ones");
+    st = db_stmt(db, "SELECT count(*), coalesce(max(position) + 1, 0) FROM visit_options"
+                     " WHERE slot_id = ?");
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_int64(st, 1, slot_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        count = sqlite3_column_int(st, 0);
+        next = sqlite3_column_int(st, 1);
+    }
+    sqlite3_reset(st);
+    json_array_foreach(options, i, o) {
+        char field[48];
+
+        snprintf(field, sizeof field, "options[%zu]", i);
+        if (json_is_integer(json_object_get(o, "id"))) {
+            if (option_update(db, slot_id, o, field, now, e) < 0)
+                return -1;
+        } else if (json_object_get(o, "id") != NULL) {
+            return err_set(e, ERR_INVALID_FIELD, field, "%s: id must be an option id", field);
+        } else {
+            if (++count > VISIT_OPTIONS_MAX)
+                return err_set(e, ERR_INVALID_FIELD, "options", "options: at most %d in a slot",
+                               VISIT_OPTIONS_MAX);
+            if (option_insert(db, slot_id, next++, o, field, e) < 0 ||
+                visit_fill_seats(db, slot_id, db_last_id(db), now) < 0)
+                return e->code ? -1 : storage(e);
+        }
+    }
+    return audit(db, now, actor, "visit.slot.update", "visit_slot", slot_id, in, e);
 }
 
 int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long now,
@@ -161,9 +299,13 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
         return err_set(e, ERR_IN_USE, "agenda_item_id",
                        "agenda_item_id: item %lld has its site-visit options already", item);
     *id = db_last_id(db);
-    for (i = 0; i < json_array_size(options); i++)
-        if (option_insert(db, *id, (int)i, json_array_get(options, i), e) < 0)
+    for (i = 0; i < json_array_size(options); i++) {
+        char field[48];
+
+        snprintf(field, sizeof field, "options[%zu]", i);
+        if (option_insert(db, *id, (int)i, json_array_get(options, i), field, e) < 0)
             return -1;
+    }
     return audit(db, now, actor, "visit.slot.create", "visit_slot", *id, in, e);
 }
 
@@ -508,4 +650,72 @@ json_t *vehicles_json(struct db *db, long long meeting_id, struct err *e)
                                               (json_int_t)sqlite3_column_int64(st, 2)));
     sqlite3_reset(st);
     return json_pack("{s:I, s:o}", "meeting", (json_int_t)meeting_id, "vehicles", list);
+}
+
+int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in, long long now,
+                  const char *actor, struct err *e)
+{
+    static const char *const fields[] = {"name", "seats", NULL};
+    static const char *const readonly[] = {"id", NULL};
+    char name[JF_TEXT_BYTES(100)];
+    long long seats = 0;
+    sqlite3_stmt *st = db_stmt(db, "SELECT name, seats FROM vehicles WHERE id = ?"
+                                   " AND meeting_id = ?");
+    int rc;
+
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, meeting_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(name, sizeof name, "%s", col(st, 0));
+        seats = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? err_set(e, ERR_NOT_FOUND, NULL,
+                                           "meeting %lld has no vehicle %lld", meeting_id, id)
+                                 : storage(e);
+    if (!json_is_object(in))
+        return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
+    if (jf_check_keys(in, fields, readonly, e) < 0 ||
+        jf_text(in, "name", 0, 100, name, sizeof name, e) < 0 ||
+        jf_int(in, "seats", 0, 1, 500, &seats, e) < 0)
+        return -1;
+    if (name[0] == '\0')
+        return err_set(e, ERR_MISSING_FIELD, "name", "name: required");
+    st = db_stmt(db, "UPDATE OR IGNORE vehicles SET name = ?, seats = ? WHERE id = ?");
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, seats);
+    sqlite3_bind_int64(st, 3, id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return storage(e);
+    if (db_changes(db) == 0)
+        return err_set(e, ERR_DUPLICATE_NAME, "name", "name: meeting %lld has a vehicle "
+                       "called '%s' already", meeting_id, name);
+    return audit(db, now, actor, "vehicle.update", "vehicle", id, in, e);
+}
+
+int vehicle_delete(struct db *db, long long meeting_id, long long id, long long now,
+                   const char *actor, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "DELETE FROM vehicles WHERE id = ? AND meeting_id = ?");
+    int rc;
+
+    if (st == NULL)
+        return storage(e);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, meeting_id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return storage(e);
+    if (db_changes(db) == 0)
+        return err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no vehicle %lld", meeting_id, id);
+    return audit(db, now, actor, "vehicle.delete", "vehicle", id, NULL, e);
 }

@@ -24,6 +24,13 @@
 int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long now,
                       const char *actor, long long *id, struct err *e);
 
+/* Changes a slot's options: {"options": [{"id", fields to change...},
+ * {a new option...}]}.  A capacity below the people placed in an option is
+ * refused (in_use); new seats (more capacity, a new option) go to the
+ * slot's waiting list at once when it is allocated. */
+int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, json_t *in,
+                     long long now, const char *actor, struct err *e);
+
 /* {"id", "agenda_item_id", "title", "starts_at", "ends_at", "allocated",
  *  "waiting", "options": [{"id", "venue_id", "venue_name", "topic", "host",
  *  "capacity", "min_size", "assigned", "free"}]} */
@@ -55,5 +62,11 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
 int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long now,
                    const char *actor, long long *id, struct err *e);
 json_t *vehicles_json(struct db *db, long long meeting_id, struct err *e);
+/* Changes name and/or seats (duplicate_name when another vehicle of the
+ * meeting has the name); the transport plan follows at the next read. */
+int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in, long long now,
+                  const char *actor, struct err *e);
+int vehicle_delete(struct db *db, long long meeting_id, long long id, long long now,
+                   const char *actor, struct err *e);
 
 #endif

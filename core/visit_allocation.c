@@ -503,7 +503,8 @@ static long long *collect_ids(sqlite3_stmt *st, int *n)
 }
 
 /* The seat at option_id is free: the waiting person who ranked it best
- * (earliest on the list among equals; unranked after ranked) takes it. */
+ * (earliest on the list among equals; unranked after ranked) takes it.
+ * 1 when someone did, 0 when nobody waits (or it is full), -1 on error. */
 static int seat_freed(struct db *db, long long slot_id, long long option_id, long long now)
 {
     sqlite3_stmt *pick = db_stmt(db, "SELECT a.registration_id, p.rank, v.name"
@@ -552,7 +553,16 @@ static int seat_freed(struct db *db, long long slot_id, long long option_id, lon
     sqlite3_bind_int64(up, 5, reg);
     sqlite3_bind_int64(up, 6, slot_id);
     sqlite3_bind_int64(cnt, 1, option_id);
-    return step_done(up) < 0 || step_done(cnt) < 0 ? -1 : 0;
+    return step_done(up) < 0 || step_done(cnt) < 0 ? -1 : 1;
+}
+
+int visit_fill_seats(struct db *db, long long slot_id, long long option_id, long long now)
+{
+    int rc;
+
+    while ((rc = seat_freed(db, slot_id, option_id, now)) == 1)
+        ;
+    return rc;
 }
 
 /* Takes registration reg out of its place in slot (a seat or the waiting
@@ -589,7 +599,7 @@ static int leave_slot(struct db *db, long long slot_id, long long reg, long long
     sqlite3_bind_int64(cnt, 1, option);
     if (step_done(cnt) < 0)
         return -1;
-    return seat_freed(db, slot_id, option, now);
+    return seat_freed(db, slot_id, option, now) < 0 ? -1 : 0;
 }
 
 int visit_on_cancelled(struct db *db, long long registration_id, long long now,

@@ -46,6 +46,10 @@ int visit_on_confirmed(struct db *db, long long registration_id, long long now,
 int visit_on_cancelled(struct db *db, long long registration_id, long long now,
                        struct err *e);
 
+/* Gives the free seats of option_id to the slot's waiting list, best-ranked
+ * first; 0, or -1 on a storage error. */
+int visit_fill_seats(struct db *db, long long slot_id, long long option_id, long long now);
+
 /* Moves a pinned registration to option_id now if the slot is allocated
  * (in_use when the option is full); nothing when it is not allocated yet. */
 int visit_place_pinned(struct db *db, long long slot_id, long long registration_id,

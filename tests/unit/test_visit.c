@@ -311,6 +311,66 @@ START_TEST(test_small_group_is_flagged)
 }
 END_TEST
 
+START_TEST(test_patch_options_moves_the_waiting_list)
+{
+    char prefs[40], text[300];
+    long long r[6], v;
+    json_t *in, *out;
+
+    snprintf(prefs, sizeof prefs, "[%lld,%lld]", opt_a, opt_b);
+    for (int k = 0; k < 6; k++) {
+        char email[32];
+        snprintf(email, sizeof email, "w%d@x.lv", k);
+        r[k] = person(email, prefs);
+    }
+    ck_assert_int_eq(visit_allocate(db, meeting, slot, 0, NOW, NULL, &out, &e), 0);
+    json_decref(out);
+    ck_assert_int_eq(place(r[4]), 0);
+    ck_assert_int_eq(place(r[5]), 0);
+    /* fewer seats than people placed: refused, nothing changes */
+    snprintf(text, sizeof text, "{\"options\":[{\"id\":%lld,\"capacity\":1}]}", opt_a);
+    in = J(text);
+    err_clear(&e);
+    ck_assert_int_eq(visit_slot_patch(db, meeting, slot, in, NOW, NULL, &e), -1);
+    ck_assert_int_eq(e.code, ERR_IN_USE);
+    json_decref(in);
+    /* one more seat at A: the first waiting person takes it at once */
+    snprintf(text, sizeof text, "{\"options\":[{\"id\":%lld,\"capacity\":3,"
+             "\"topic\":\"Jauns\"}]}", opt_a);
+    in = J(text);
+    ck_assert_int_eq(visit_slot_patch(db, meeting, slot, in, NOW, NULL, &e), 0);
+    json_decref(in);
+    ck_assert_int_eq(place(r[4]), opt_a);
+    ck_assert_int_eq(place(r[5]), 0);
+    /* a new option: the last one waiting goes there */
+    snprintf(text, sizeof text, "{\"options\":[{\"venue_id\":%lld,\"topic\":\"Zāle\","
+             "\"host\":\"Vadītājs\",\"capacity\":4}]}", hall);
+    in = J(text);
+    ck_assert_int_eq(visit_slot_patch(db, meeting, slot, in, NOW, NULL, &e), 0);
+    json_decref(in);
+    ck_assert_int_gt(place(r[5]), 0);
+    /* vehicles: change, duplicate name, delete */
+    in = J("{\"name\":\"Autobuss\",\"seats\":30}");
+    ck_assert_int_eq(vehicle_create(db, meeting, in, NOW, NULL, &v, &e), 0);
+    json_decref(in);
+    in = J("{\"name\":\"Mikroautobuss\",\"seats\":20}");
+    ck_assert_int_eq(vehicle_create(db, meeting, in, NOW, NULL, &v, &e), 0);
+    json_decref(in);
+    in = J("{\"name\":\"Autobuss\"}");
+    err_clear(&e);
+    ck_assert_int_eq(vehicle_patch(db, meeting, v, in, NOW, NULL, &e), -1);
+    ck_assert_int_eq(e.code, ERR_DUPLICATE_NAME);
+    json_decref(in);
+    in = J("{\"seats\":25}");
+    ck_assert_int_eq(vehicle_patch(db, meeting, v, in, NOW, NULL, &e), 0);
+    json_decref(in);
+    ck_assert_int_eq(vehicle_delete(db, meeting, v, NOW, NULL, &e), 0);
+    err_clear(&e);
+    ck_assert_int_eq(vehicle_delete(db, meeting, v, NOW, NULL, &e), -1);
+    ck_assert_int_eq(e.code, ERR_NOT_FOUND);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("visit");
@@ -325,6 +385,7 @@ int main(void)
     tcase_add_test(tc, test_allocate_cancel_late_pin);
     tcase_add_test(tc, test_counts_stay_in_step);
     tcase_add_test(tc, test_small_group_is_flagged);
+    tcase_add_test(tc, test_patch_options_moves_the_waiting_list);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
