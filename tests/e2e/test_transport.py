@@ -164,6 +164,36 @@ class TransportPlanTest(AgendaMixin, SaietsTestCase):
         self.assertTrue(any(p["code"] == "transport_seats_short" for p in plan["problems"]),
                         plan["problems"])
 
+    def test_changes_to_vehicles_and_options_show_in_the_plan(self):
+        self.vehicle("Autobuss 1", 30)
+        self.vehicle("Autobuss 2", 30)
+        self.vehicle("Mikroautobuss", 20)
+        vs = self.req("GET", "/api/v1/meetings/%d/vehicles" % self.mid, token=self.org)
+        small = next(v for v in vs.body["vehicles"] if v["name"] == "Mikroautobuss")
+        path = "/api/v1/meetings/%d/vehicles/%d" % (self.mid, small["id"])
+        self.assertEqual(self.req("PATCH", path, {"seats": 5}).status, 401)
+        r = self.req("PATCH", path, {"seats": 5}, token=self.org)
+        self.assertEqual((r.status, r.body["seats"]), (200, 5), r.body)
+        r = self.req("PATCH", path, {"name": "Autobuss 1"}, token=self.org)
+        self.assertError(r, 409, "duplicate_name")
+        self.assertConsistent(self.plan())
+        r = self.req("DELETE", path, token=self.org)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(self.req("DELETE", path, token=self.org).status, 404)
+        plan = self.plan()
+        self.assertConsistent(plan)
+        self.assertNotIn("Mikroautobuss", [v["vehicle"] for v in plan["vehicles"]])
+        # an option cannot shrink below the people placed in it
+        opt = self.slot["options"][0]
+        spath = "/api/v1/meetings/%d/site-visits/%d" % (self.mid, self.slot["id"])
+        r = self.req("PATCH", spath, {"options": [{"id": opt["id"], "capacity": 5}]},
+                     token=self.org)
+        self.assertError(r, 409, "in_use")
+        r = self.req("PATCH", spath, {"options": [{"id": opt["id"], "topic": "Jauna tēma"}]},
+                     token=self.org)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.body["options"][0]["topic"], "Jauna tēma")
+
     def test_plan_is_for_organizers(self):
         r = self.req("GET", "/api/v1/meetings/%d/transport-plan" % self.mid)
         self.assertEqual(r.status, 401)
