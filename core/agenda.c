@@ -358,15 +358,7 @@ int agenda_item_update(struct db *db, long long id, json_t *n, const struct agen
  * refusing is the safe answer). */
 static int holds_visits(struct db *db, long long id)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM visit_slots WHERE agenda_item_id = ?");
-    int rc;
-
-    if (st == NULL)
-        return 1;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc != SQLITE_DONE;
+    return db_exists(db, "SELECT 1 FROM visit_slots WHERE agenda_item_id = ?", id, 0) != 0;
 }
 
 int agenda_item_remove(struct db *db, long long id, struct err *e)

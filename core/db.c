@@ -93,6 +93,21 @@ const char *db_errmsg(struct db *db) { return sqlite3_errmsg(db->h); }
 long long db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
 long long db_changes(struct db *db) { return sqlite3_changes64(db->h); }
 
+int db_exists(struct db *db, const char *sql, long long a, long long b)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, a);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_int64(st, 2, b);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 unsigned long long db_data_version(struct db *db)
 {
     sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");

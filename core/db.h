@@ -48,6 +48,10 @@ long long db_changes(struct db *db); /* rows the last statement changed */
 /* Changes whenever another connection (or process) has committed since this
  * one last looked: PRAGMA data_version. */
 unsigned long long db_data_version(struct db *db);
+/* 1 when the SELECT sql (a literal: the statement cache keys on its
+ * address) returns a row for ?1 = a and, if it has a second parameter,
+ * ?2 = b; 0 when it returns none, -1 on error. */
+int db_exists(struct db *db, const char *sql, long long a, long long b);
 const char *db_errmsg(struct db *db);
 
 /* Binds text or NULL (for NULL or ""). */

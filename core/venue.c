@@ -212,15 +212,7 @@ int venue_patch(struct db *db, long long id, json_t *in, long long now,
 
 int venue_exists(struct db *db, long long id)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM venues WHERE id = ?");
-    int rc;
-
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return db_exists(db, "SELECT 1 FROM venues WHERE id = ?", id, 0);
 }
 
 int venue_delete(struct db *db, long long id, long long now, const char *actor,

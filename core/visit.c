@@ -27,8 +27,6 @@ static const char *col(sqlite3_stmt *st, int i)
 
 static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
 
-static int slot_in_meeting(struct db *db, long long slot, long long meeting_id);
-
 static int audit(struct db *db, long long now, const char *actor, const char *action,
                  const char *kind, long long id, json_t *detail, struct err *e)
 {
@@ -220,13 +218,11 @@ int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, jso
     static const char *const fields[] = {"options", NULL};
     sqlite3_stmt *st;
     json_t *options, *o;
-    int rc = slot_in_meeting(db, slot_id, meeting_id), next = 0, count = 0;
+    int next = 0, count = 0;
     size_t i;
 
-    if (rc <= 0)
-        return rc < 0 ? storage(e)
-                      : err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no site-visit slot %lld",
-                                meeting_id, slot_id);
+    if (visit_slot_check(db, meeting_id, slot_id, e) < 0)
+        return -1;
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
     if (jf_check_keys(in, fields, NULL, e) < 0)
@@ -408,30 +404,25 @@ json_t *visit_slots_json(struct db *db, long long meeting_id, struct err *e)
 /* 1 when option belongs to slot, 0 not, -1 error. */
 static int option_in_slot(struct db *db, long long option, long long slot)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM visit_options WHERE id = ? AND slot_id = ?");
-    int rc;
-
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, option);
-    sqlite3_bind_int64(st, 2, slot);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return db_exists(db, "SELECT 1 FROM visit_options WHERE id = ? AND slot_id = ?", option,
+                     slot);
 }
 
 static int slot_in_meeting(struct db *db, long long slot, long long meeting_id)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM visit_slots WHERE id = ? AND meeting_id = ?");
-    int rc;
+    return db_exists(db, "SELECT 1 FROM visit_slots WHERE id = ? AND meeting_id = ?", slot,
+                     meeting_id);
+}
 
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, slot);
-    sqlite3_bind_int64(st, 2, meeting_id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+int visit_slot_check(struct db *db, long long meeting_id, long long slot_id, struct err *e)
+{
+    int rc = slot_in_meeting(db, slot_id, meeting_id);
+
+    if (rc == 1)
+        return 0;
+    return rc == 0 ? err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no site-visit slot %lld",
+                             meeting_id, slot_id)
+                   : storage(e);
 }
 
 /* A slot id written as a JSON object key: decimal, no sign, no zeros first. */
@@ -547,22 +538,14 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
 {
     sqlite3_stmt *st;
     json_t *detail;
-    int rc = slot_in_meeting(db, slot_id, meeting_id);
+    int rc;
 
-    if (rc <= 0)
-        return rc < 0 ? storage(e)
-                      : err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no site-visit slot %lld",
-                                meeting_id, slot_id);
-    st = db_stmt(db, "SELECT 1 FROM registrations WHERE id = ? AND meeting_id = ?"
-                     " AND status = 'confirmed'");
-    if (st == NULL)
-        return storage(e);
-    sqlite3_bind_int64(st, 1, registration_id);
-    sqlite3_bind_int64(st, 2, meeting_id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE
+    if (visit_slot_check(db, meeting_id, slot_id, e) < 0)
+        return -1;
+    rc = db_exists(db, "SELECT 1 FROM registrations WHERE id = ? AND meeting_id = ?"
+                       " AND status = 'confirmed'", registration_id, meeting_id);
+    if (rc != 1)
+        return rc == 0
                    ? err_set(e, ERR_INVALID_FIELD, "registration_id",
                              "registration_id: no confirmed registration %lld in meeting %lld",
                              registration_id, meeting_id)

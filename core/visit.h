@@ -31,6 +31,10 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
 int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, json_t *in,
                      long long now, const char *actor, struct err *e);
 
+/* 0 when the meeting has that slot; -1 with not_found (or a storage
+ * error) otherwise. */
+int visit_slot_check(struct db *db, long long meeting_id, long long slot_id, struct err *e);
+
 /* {"id", "agenda_item_id", "title", "starts_at", "ends_at", "allocated",
  *  "waiting", "options": [{"id", "venue_id", "venue_name", "topic", "host",
  *  "capacity", "min_size", "assigned", "free"}]} */

@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "timeutil.h"
+#include "visit.h"
 #include "visit_alloc.h"
 
 static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
@@ -242,26 +243,6 @@ static int store(struct db *db, long long slot_id, const struct run_input *in,
     return step_done(st);
 }
 
-static int slot_of_meeting(struct db *db, long long meeting_id, long long slot_id,
-                           struct err *e)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM visit_slots WHERE id = ? AND meeting_id = ?");
-    int rc;
-
-    if (st == NULL)
-        return storage(e);
-    sqlite3_bind_int64(st, 1, slot_id);
-    sqlite3_bind_int64(st, 2, meeting_id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    return rc == SQLITE_DONE ? err_set(e, ERR_NOT_FOUND, NULL,
-                                       "meeting %lld has no site-visit slot %lld",
-                                       meeting_id, slot_id)
-                             : storage(e);
-}
-
 int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int dry_run,
                    long long now, const char *actor, json_t **out, struct err *e)
 {
@@ -272,7 +253,7 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
 
     *out = NULL;
     memset(&in, 0, sizeof in);
-    if (slot_of_meeting(db, meeting_id, slot_id, e) < 0)
+    if (visit_slot_check(db, meeting_id, slot_id, e) < 0)
         return -1;
     if (load_options(db, slot_id, &in) < 0 || load_people(db, meeting_id, &in) < 0 ||
         load_prefs_and_pins(db, slot_id, &in) < 0 ||
@@ -352,7 +333,7 @@ json_t *visit_allocation_json(struct db *db, long long meeting_id, long long slo
 
     if (options == NULL || waiting == NULL || by_rank == NULL || byopt == NULL)
         goto fail;
-    if (slot_of_meeting(db, meeting_id, slot_id, e) < 0)
+    if (visit_slot_check(db, meeting_id, slot_id, e) < 0)
         goto fail_quiet;
     st = db_stmt(db, "SELECT o.id, v.name, o.topic, o.host, o.capacity, o.assigned_count,"
                      " o.min_size, (SELECT count(*) FROM visit_options x"
@@ -846,7 +827,7 @@ json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slo
     json_t *options = json_array(), *byopt = json_object(), *out = NULL;
     char key[24];
 
-    if (options == NULL || byopt == NULL || slot_of_meeting(db, meeting_id, slot_id, e) < 0)
+    if (options == NULL || byopt == NULL || visit_slot_check(db, meeting_id, slot_id, e) < 0)
         goto done;
     st = db_stmt(db, "SELECT o.id, v.name, v.address, o.topic, o.host, o.capacity,"
                      " i.title, i.starts_local, i.ends_local"
