@@ -29,15 +29,9 @@ void api_agenda_get(struct http_ctx *c)
 void api_agenda_item_get(struct http_ctx *c)
 {
     struct err e;
-    json_t *o;
 
     err_clear(&e);
-    o = agenda_item_json(c->app->rdb, c->id, c->id2, &e);
-    if (o == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, o);
+    http_reply_result(c, agenda_item_json(c->app->rdb, c->id, c->id2, &e), &e);
 }
 
 static char *make_problems(struct http_ctx *c, struct err *e)

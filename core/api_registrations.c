@@ -83,17 +83,11 @@ static int may_manage(struct http_ctx *c)
 void api_registration_get(struct http_ctx *c)
 {
     struct err e;
-    json_t *o;
 
     if (!may_manage(c))
         return;
     err_clear(&e);
-    o = reg_json_by_id(c->app->rdb, c->id, &e);
-    if (o == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, o);
+    http_reply_result(c, reg_json_by_id(c->app->rdb, c->id, &e), &e);
 }
 
 static const char *organizer_actor(struct http_ctx *c)

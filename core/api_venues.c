@@ -18,15 +18,9 @@ void api_venues_list(struct http_ctx *c)
 void api_venue_get(struct http_ctx *c)
 {
     struct err e;
-    json_t *o;
 
     err_clear(&e);
-    o = venue_json(c->app->rdb, c->id, &e);
-    if (o == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, o);
+    http_reply_result(c, venue_json(c->app->rdb, c->id, &e), &e);
 }
 
 static int run_venue_create(struct db *db, struct wjob *job)

@@ -27,31 +27,19 @@ static int meeting_found(struct http_ctx *c)
 void api_visits_list(struct http_ctx *c)
 {
     struct err e;
-    json_t *o;
 
     if (!meeting_found(c))
         return;
     err_clear(&e);
-    o = visit_slots_json(c->app->rdb, c->id, &e);
-    if (o == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, o);
+    http_reply_result(c, visit_slots_json(c->app->rdb, c->id, &e), &e);
 }
 
 void api_visit_get(struct http_ctx *c)
 {
     struct err e;
-    json_t *o;
 
     err_clear(&e);
-    o = visit_slot_json(c->app->rdb, c->id, c->id2, &e);
-    if (o == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, o);
+    http_reply_result(c, visit_slot_json(c->app->rdb, c->id, c->id2, &e), &e);
 }
 
 static int run_visit_create(struct db *db, struct wjob *job)
@@ -110,17 +98,11 @@ void api_visit_allocate(struct http_ctx *c)
 void api_visit_allocation(struct http_ctx *c)
 {
     struct err e;
-    json_t *o;
 
     if (!http_require_organizer(c))
         return;
     err_clear(&e);
-    o = visit_allocation_json(c->app->rdb, c->id, c->id2, &e);
-    if (o == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, o);
+    http_reply_result(c, visit_allocation_json(c->app->rdb, c->id, c->id2, &e), &e);
 }
 
 static int run_pin(struct db *db, struct wjob *job)
@@ -181,34 +163,22 @@ void api_vehicles_create(struct http_ctx *c)
 void api_vehicles_list(struct http_ctx *c)
 {
     struct err e;
-    json_t *o;
 
     if (!http_require_organizer(c) || !meeting_found(c))
         return;
     err_clear(&e);
-    o = vehicles_json(c->app->rdb, c->id, &e);
-    if (o == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, o);
+    http_reply_result(c, vehicles_json(c->app->rdb, c->id, &e), &e);
 }
 
 /* The plan names people (escort lists): organizers only. */
 void api_transport_plan(struct http_ctx *c)
 {
     struct err e;
-    json_t *o;
 
     if (!http_require_organizer(c))
         return;
     err_clear(&e);
-    o = visit_transport_plan_json(c->app->rdb, c->id, &e);
-    if (o == NULL) {
-        http_reply_err(c, &e);
-        return;
-    }
-    http_reply_json(c, 200, o);
+    http_reply_result(c, visit_transport_plan_json(c->app->rdb, c->id, &e), &e);
 }
 
 static int run_visit_patch(struct db *db, struct wjob *job)

@@ -77,6 +77,8 @@ typedef void (*http_handler)(struct http_ctx *c);
 /* --- answering (http_reply.c); each frees the context ------------------- */
 void http_reply_json(struct http_ctx *c, int status, json_t *body); /* steals body */
 void http_reply_err(struct http_ctx *c, const struct err *e);
+/* 200 with o (stolen), or e's error when o is NULL: what a read answers. */
+void http_reply_result(struct http_ctx *c, json_t *o, const struct err *e);
 void http_reply_code(struct http_ctx *c, enum err_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void http_reply_text(struct http_ctx *c, int status, const char *content_type,

@@ -342,6 +342,14 @@ void http_reply_cached(struct http_ctx *c, const char *key, const char *content_
     reply_shared(c, content_type, body, len);
 }
 
+void http_reply_result(struct http_ctx *c, json_t *o, const struct err *e)
+{
+    if (o == NULL)
+        http_reply_err(c, e);
+    else
+        http_reply_json(c, 200, o);
+}
+
 char *http_json_text(json_t *o, struct err *e)
 {
     char *text;
