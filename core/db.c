@@ -108,6 +108,20 @@ int db_exists(struct db *db, const char *sql, long long a, long long b)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+const char *db_text(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? s : "";
+}
+
+int db_step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 unsigned long long db_data_version(struct db *db)
 {
     sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");

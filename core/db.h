@@ -52,6 +52,10 @@ unsigned long long db_data_version(struct db *db);
  * address) returns a row for ?1 = a and, if it has a second parameter,
  * ?2 = b; 0 when it returns none, -1 on error. */
 int db_exists(struct db *db, const char *sql, long long a, long long b);
+/* Column i of the current row as text, "" for NULL (never NULL). */
+const char *db_text(sqlite3_stmt *st, int i);
+/* Steps a statement that returns no rows and resets it: 0, or -1. */
+int db_step_done(sqlite3_stmt *st);
 const char *db_errmsg(struct db *db);
 
 /* Binds text or NULL (for NULL or ""). */

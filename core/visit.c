@@ -19,12 +19,6 @@ static const char *const slot_fields_new[] = {"starts_at", "ends_at", "title", "
 static const char *const option_fields[] = {"venue_id", "topic", "host", "capacity",
                                             "min_size", NULL};
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? s : "";
-}
-
 static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
 
 static int audit(struct db *db, long long now, const char *actor, const char *action,
@@ -59,7 +53,7 @@ static int slot_item(struct db *db, long long meeting_id, json_t *in, long long 
         sqlite3_bind_int64(st, 1, *item);
         sqlite3_bind_int64(st, 2, meeting_id);
         rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW && strcmp(col(st, 0), "site_visit") != 0)
+        if (rc == SQLITE_ROW && strcmp(db_text(st, 0), "site_visit") != 0)
             rc = -2;
         sqlite3_reset(st);
         if (rc == SQLITE_DONE)
@@ -172,8 +166,8 @@ static int option_update(struct db *db, long long slot, json_t *o, const char *f
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         r.venue = sqlite3_column_int64(st, 0);
-        snprintf(r.topic, sizeof r.topic, "%s", col(st, 1));
-        snprintf(r.host, sizeof r.host, "%s", col(st, 2));
+        snprintf(r.topic, sizeof r.topic, "%s", db_text(st, 1));
+        snprintf(r.host, sizeof r.host, "%s", db_text(st, 2));
         r.capacity = sqlite3_column_int64(st, 3);
         r.min_size = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 4);
         placed = sqlite3_column_int64(st, 5);
@@ -322,8 +316,8 @@ static json_t *options_json(struct db *db, long long slot_id)
         json_array_append_new(
             list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:I, s:I}", "id",
                             (json_int_t)sqlite3_column_int64(st, 0), "venue_id",
-                            (json_int_t)sqlite3_column_int64(st, 1), "venue_name", col(st, 2),
-                            "topic", col(st, 3), "host", col(st, 4), "capacity",
+                            (json_int_t)sqlite3_column_int64(st, 1), "venue_name", db_text(st, 2),
+                            "topic", db_text(st, 3), "host", db_text(st, 4), "capacity",
                             (json_int_t)cap, "min_size",
                             sqlite3_column_type(st, 6) == SQLITE_NULL
                                 ? json_null()
@@ -347,8 +341,8 @@ static json_t *slot_row_json(struct db *db, sqlite3_stmt *st)
         tu_format_utc(sqlite3_column_int64(st, 5), when);
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:I, s:o}", "id",
                      (json_int_t)sqlite3_column_int64(st, 0), "agenda_item_id",
-                     (json_int_t)sqlite3_column_int64(st, 1), "title", col(st, 2),
-                     "starts_at", col(st, 3), "ends_at", col(st, 4), "allocated_at",
+                     (json_int_t)sqlite3_column_int64(st, 1), "title", db_text(st, 2),
+                     "starts_at", db_text(st, 3), "ends_at", db_text(st, 4), "allocated_at",
                      when[0] ? json_string(when) : json_null(), "waiting",
                      (json_int_t)sqlite3_column_int64(st, 6), "options",
                      options_json(db, sqlite3_column_int64(st, 0)));
@@ -629,7 +623,7 @@ json_t *vehicles_json(struct db *db, long long meeting_id, struct err *e)
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(list, json_pack("{s:I, s:s, s:I}", "id",
                                               (json_int_t)sqlite3_column_int64(st, 0), "name",
-                                              col(st, 1), "seats",
+                                              db_text(st, 1), "seats",
                                               (json_int_t)sqlite3_column_int64(st, 2)));
     sqlite3_reset(st);
     return json_pack("{s:I, s:o}", "meeting", (json_int_t)meeting_id, "vehicles", list);
@@ -652,7 +646,7 @@ int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in,
     sqlite3_bind_int64(st, 2, meeting_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        snprintf(name, sizeof name, "%s", col(st, 0));
+        snprintf(name, sizeof name, "%s", db_text(st, 0));
         seats = sqlite3_column_int64(st, 1);
     }
     sqlite3_reset(st);

@@ -1,6 +1,7 @@
-/* visit_allocation.c - allocation runs, their stored results, and the small
- * changes later events make; see visit_allocation.h.  The optimisation
- * itself is visit_alloc.c: this file loads its input from the database,
+/* visit_allocation.c - allocation runs and their stored results (with the
+ * hosts' lists and a registration's places); see visit_allocation.h.  The
+ * optimisation itself is visit_alloc.c; what later events change is
+ * visit_changes.c.  This file loads the engine's input from the database,
  * stores its output, and keeps assigned_count in step with the rows. */
 #include "visit_allocation.h"
 
@@ -14,20 +15,6 @@
 #include "visit_alloc.h"
 
 static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? s : "";
-}
-
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
 
 /* ---- the allocation run ----------------------------------------------------- */
 
@@ -87,7 +74,7 @@ static int load_options(struct db *db, long long slot_id, struct run_input *in)
     while (in->nopts < VA_MAX_OPTIONS && sqlite3_step(st) == SQLITE_ROW) {
         in->option_id[in->nopts] = sqlite3_column_int64(st, 0);
         in->capacity[in->nopts] = sqlite3_column_int(st, 1);
-        in->name[in->nopts] = strdup(col(st, 2));
+        in->name[in->nopts] = strdup(db_text(st, 2));
         if (in->name[in->nopts++] == NULL)
             break;
     }
@@ -192,7 +179,7 @@ static int store(struct db *db, long long slot_id, const struct run_input *in,
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, slot_id);
-    if (step_done(st) < 0)
+    if (db_step_done(st) < 0)
         return -1;
     ins = db_stmt(db, "INSERT INTO visit_assignments(registration_id, slot_id, option_id,"
                       " waitlist_seq, rank, why, explanation, updated_at)"
@@ -222,7 +209,7 @@ static int store(struct db *db, long long slot_id, const struct run_input *in,
         sqlite3_bind_text(ins, 6, va_why_name(r->why), -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 7, line, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(ins, 8, now);
-        if (step_done(ins) < 0)
+        if (db_step_done(ins) < 0)
             return -1;
     }
     st = db_stmt(db, "UPDATE visit_options SET assigned_count = (SELECT count(*) FROM"
@@ -231,7 +218,7 @@ static int store(struct db *db, long long slot_id, const struct run_input *in,
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, slot_id);
-    if (step_done(st) < 0)
+    if (db_step_done(st) < 0)
         return -1;
     st = db_stmt(db, "UPDATE visit_slots SET allocated_at = ?, waitlist_next = ?,"
                      " updated_at = ?1 WHERE id = ?");
@@ -240,7 +227,7 @@ static int store(struct db *db, long long slot_id, const struct run_input *in,
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, waiting + 1);
     sqlite3_bind_int64(st, 3, slot_id);
-    return step_done(st);
+    return db_step_done(st);
 }
 
 int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int dry_run,
@@ -314,11 +301,11 @@ out:
 static json_t *person_json(sqlite3_stmt *st)
 {
     return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s}", "registration_id",
-                     (json_int_t)sqlite3_column_int64(st, 0), "first_name", col(st, 1),
-                     "last_name", col(st, 2), "organisation", col(st, 3), "rank",
+                     (json_int_t)sqlite3_column_int64(st, 0), "first_name", db_text(st, 1),
+                     "last_name", db_text(st, 2), "organisation", db_text(st, 3), "rank",
                      sqlite3_column_type(st, 4) == SQLITE_NULL
                          ? json_null() : json_integer(sqlite3_column_int64(st, 4)),
-                     "why", col(st, 5), "explanation", col(st, 6));
+                     "why", db_text(st, 5), "explanation", db_text(st, 6));
 }
 
 json_t *visit_allocation_json(struct db *db, long long meeting_id, long long slot_id,
@@ -347,7 +334,7 @@ json_t *visit_allocation_json(struct db *db, long long meeting_id, long long slo
     while (sqlite3_step(st) == SQLITE_ROW) {
         json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o, s:[], s:{}}", "id",
                               (json_int_t)sqlite3_column_int64(st, 0), "venue_name",
-                              col(st, 1), "topic", col(st, 2), "host", col(st, 3),
+                              db_text(st, 1), "topic", db_text(st, 2), "host", db_text(st, 3),
                               "capacity", (json_int_t)sqlite3_column_int64(st, 4),
                               "assigned", (json_int_t)sqlite3_column_int64(st, 5),
                               "min_size", sqlite3_column_type(st, 6) == SQLITE_NULL
@@ -382,7 +369,7 @@ json_t *visit_allocation_json(struct db *db, long long meeting_id, long long slo
         json_t *o = json_object_get(byopt, key);
         json_array_append_new(json_object_get(o, "people"), p);
         seated++;
-        if (strcmp(col(st, 5), "pinned") == 0) {
+        if (strcmp(db_text(st, 5), "pinned") == 0) {
             pinned++;
         } else if (!sqlite3_column_int(st, 10)) {
             no_prefs++;
@@ -454,331 +441,6 @@ done:
     return out;
 }
 
-/* ---- later events -------------------------------------------------------- */
-
-/* The first column of every row of st (bound, not yet stepped), as a
- * malloc'd array; *n its length.  NULL with *n = -1 on failure.  Rows are
- * read whole before anything is changed. */
-static long long *collect_ids(sqlite3_stmt *st, int *n)
-{
-    long long *ids = NULL;
-    int cap = 0, rc;
-
-    *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            long long *g = realloc(ids, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *g);
-            if (g == NULL)
-                break;
-            ids = g;
-        }
-        ids[(*n)++] = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        free(ids);
-        *n = -1;
-        return NULL;
-    }
-    return ids;
-}
-
-/* The seat at option_id is free: the waiting person who ranked it best
- * (earliest on the list among equals; unranked after ranked) takes it.
- * 1 when someone did, 0 when nobody waits (or it is full), -1 on error. */
-static int seat_freed(struct db *db, long long slot_id, long long option_id, long long now)
-{
-    sqlite3_stmt *pick = db_stmt(db, "SELECT a.registration_id, p.rank, v.name"
-                                     " FROM visit_assignments a"
-                                     " JOIN visit_options o ON o.id = ?2"
-                                     " JOIN venues v ON v.id = o.venue_id"
-                                     " LEFT JOIN visit_preferences p"
-                                     "  ON p.registration_id = a.registration_id"
-                                     "  AND p.option_id = o.id"
-                                     " WHERE a.slot_id = ?1 AND a.option_id IS NULL"
-                                     "  AND o.assigned_count < o.capacity"
-                                     " ORDER BY p.rank IS NULL, p.rank, a.waitlist_seq LIMIT 1");
-    sqlite3_stmt *up, *cnt;
-    long long reg;
-    char line[300];
-    int rank, rc;
-
-    if (pick == NULL)
-        return -1;
-    sqlite3_bind_int64(pick, 1, slot_id);
-    sqlite3_bind_int64(pick, 2, option_id);
-    rc = sqlite3_step(pick);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(pick);
-        return rc == SQLITE_DONE ? 0 : -1;
-    }
-    reg = sqlite3_column_int64(pick, 0);
-    rank = sqlite3_column_type(pick, 1) == SQLITE_NULL ? 0 : sqlite3_column_int(pick, 1);
-    snprintf(line, sizeof line, "moved up from the waiting list when a seat at %s was freed",
-             col(pick, 2));
-    sqlite3_reset(pick);
-    up = db_stmt(db, "UPDATE visit_assignments SET option_id = ?, waitlist_seq = NULL,"
-                     " rank = ?, why = 'promoted', explanation = ?, updated_at = ?"
-                     " WHERE registration_id = ? AND slot_id = ?");
-    cnt = db_stmt(db, "UPDATE visit_options SET assigned_count = assigned_count + 1"
-                      " WHERE id = ?");
-    if (up == NULL || cnt == NULL)
-        return -1;
-    sqlite3_bind_int64(up, 1, option_id);
-    if (rank > 0)
-        sqlite3_bind_int(up, 2, rank);
-    else
-        sqlite3_bind_null(up, 2);
-    sqlite3_bind_text(up, 3, line, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(up, 4, now);
-    sqlite3_bind_int64(up, 5, reg);
-    sqlite3_bind_int64(up, 6, slot_id);
-    sqlite3_bind_int64(cnt, 1, option_id);
-    return step_done(up) < 0 || step_done(cnt) < 0 ? -1 : 1;
-}
-
-int visit_fill_seats(struct db *db, long long slot_id, long long option_id, long long now)
-{
-    int rc;
-
-    while ((rc = seat_freed(db, slot_id, option_id, now)) == 1)
-        ;
-    return rc;
-}
-
-/* Takes registration reg out of its place in slot (a seat or the waiting
- * list); a seat it frees goes on to the waiting list. */
-static int leave_slot(struct db *db, long long slot_id, long long reg, long long now)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT option_id FROM visit_assignments"
-                                   " WHERE registration_id = ? AND slot_id = ?");
-    sqlite3_stmt *del, *cnt;
-    long long option = 0;
-    int rc;
-
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, reg);
-    sqlite3_bind_int64(st, 2, slot_id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        option = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? 0 : -1;
-    del = db_stmt(db, "DELETE FROM visit_assignments WHERE registration_id = ? AND slot_id = ?");
-    cnt = db_stmt(db, "UPDATE visit_options SET assigned_count = assigned_count - 1"
-                      " WHERE id = ?");
-    if (del == NULL || cnt == NULL)
-        return -1;
-    sqlite3_bind_int64(del, 1, reg);
-    sqlite3_bind_int64(del, 2, slot_id);
-    if (step_done(del) < 0)
-        return -1;
-    if (option == 0)
-        return 0;
-    sqlite3_bind_int64(cnt, 1, option);
-    if (step_done(cnt) < 0)
-        return -1;
-    return seat_freed(db, slot_id, option, now) < 0 ? -1 : 0;
-}
-
-int visit_on_cancelled(struct db *db, long long registration_id, long long now,
-                       struct err *e)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT slot_id FROM visit_assignments"
-                                   " WHERE registration_id = ?");
-    static const char *const cleanup[] = {
-        "DELETE FROM visit_preferences WHERE registration_id = ?",
-        "DELETE FROM visit_pins WHERE registration_id = ?"};
-    long long *slots;
-    int n, rc = 0;
-
-    if (st == NULL)
-        return storage(e);
-    sqlite3_bind_int64(st, 1, registration_id);
-    slots = collect_ids(st, &n);
-    if (n < 0)
-        return storage(e);
-    for (int i = 0; i < n && rc == 0; i++)
-        rc = leave_slot(db, slots[i], registration_id, now);
-    free(slots);
-    if (rc < 0)
-        return storage(e);
-    for (size_t i = 0; i < sizeof cleanup / sizeof cleanup[0]; i++) {
-        st = db_stmt(db, cleanup[i]);
-        if (st == NULL)
-            return storage(e);
-        sqlite3_bind_int64(st, 1, registration_id);
-        if (step_done(st) < 0)
-            return storage(e);
-    }
-    return 0;
-}
-
-/* Places reg in allocated slot: the best-ranked option with a free seat,
- * else any free seat (first in the slot's order), else the waiting list. */
-static int place_late(struct db *db, long long slot_id, long long reg, long long now)
-{
-    sqlite3_stmt *pick = db_stmt(db, "SELECT o.id, p.rank, v.name FROM visit_options o"
-                                     " JOIN venues v ON v.id = o.venue_id"
-                                     " LEFT JOIN visit_preferences p"
-                                     "  ON p.option_id = o.id AND p.registration_id = ?2"
-                                     " WHERE o.slot_id = ?1 AND o.assigned_count < o.capacity"
-                                     " ORDER BY p.rank IS NULL, p.rank, o.position LIMIT 1");
-    sqlite3_stmt *ins, *st;
-    long long option = 0, seq = 0;
-    char line[300];
-    int rank = 0, rc;
-
-    if (pick == NULL)
-        return -1;
-    sqlite3_bind_int64(pick, 1, slot_id);
-    sqlite3_bind_int64(pick, 2, reg);
-    rc = sqlite3_step(pick);
-    if (rc == SQLITE_ROW) {
-        option = sqlite3_column_int64(pick, 0);
-        rank = sqlite3_column_type(pick, 1) == SQLITE_NULL ? 0 : sqlite3_column_int(pick, 1);
-        if (rank > 0)
-            snprintf(line, sizeof line, "registered after the allocation: %s, choice %d, "
-                     "had a free seat", col(pick, 2), rank);
-        else
-            snprintf(line, sizeof line, "registered after the allocation: %s had a free "
-                     "seat", col(pick, 2));
-    }
-    sqlite3_reset(pick);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return -1;
-    if (option == 0) {
-        st = db_stmt(db, "UPDATE visit_slots SET waitlist_next = waitlist_next + 1"
-                         " WHERE id = ? RETURNING waitlist_next - 1");
-        if (st == NULL)
-            return -1;
-        sqlite3_bind_int64(st, 1, slot_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            seq = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        if (seq == 0)
-            return -1;
-        snprintf(line, sizeof line, "registered after the allocation: every seat is taken, "
-                 "on the waiting list");
-    }
-    ins = db_stmt(db, "INSERT INTO visit_assignments(registration_id, slot_id, option_id,"
-                      " waitlist_seq, rank, why, explanation, updated_at)"
-                      " VALUES (?,?,?,?,?,?,?,?)");
-    if (ins == NULL)
-        return -1;
-    sqlite3_bind_int64(ins, 1, reg);
-    sqlite3_bind_int64(ins, 2, slot_id);
-    if (option) {
-        sqlite3_bind_int64(ins, 3, option);
-        sqlite3_bind_null(ins, 4);
-    } else {
-        sqlite3_bind_null(ins, 3);
-        sqlite3_bind_int64(ins, 4, seq);
-    }
-    if (rank > 0)
-        sqlite3_bind_int(ins, 5, rank);
-    else
-        sqlite3_bind_null(ins, 5);
-    sqlite3_bind_text(ins, 6, option ? "late" : "waiting", -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 7, line, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(ins, 8, now);
-    if (step_done(ins) < 0)
-        return -1;
-    if (option == 0)
-        return 0;
-    st = db_stmt(db, "UPDATE visit_options SET assigned_count = assigned_count + 1"
-                     " WHERE id = ?");
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, option);
-    return step_done(st);
-}
-
-int visit_on_confirmed(struct db *db, long long registration_id, long long now,
-                       struct err *e)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT s.id FROM visit_slots s"
-                                   " JOIN registrations r ON r.meeting_id = s.meeting_id"
-                                   " WHERE r.id = ?1 AND s.allocated_at IS NOT NULL"
-                                   " AND NOT EXISTS (SELECT 1 FROM visit_assignments a"
-                                   "  WHERE a.slot_id = s.id AND a.registration_id = ?1)"
-                                   " ORDER BY s.id");
-    long long *slots;
-    int n, rc = 0;
-
-    if (st == NULL)
-        return storage(e);
-    sqlite3_bind_int64(st, 1, registration_id);
-    slots = collect_ids(st, &n);
-    if (n < 0)
-        return storage(e);
-    for (int i = 0; i < n && rc == 0; i++)
-        rc = place_late(db, slots[i], registration_id, now);
-    free(slots);
-    return rc < 0 ? storage(e) : 0;
-}
-
-int visit_place_pinned(struct db *db, long long slot_id, long long registration_id,
-                       long long option_id, long long now, struct err *e)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT s.allocated_at IS NOT NULL,"
-                                   " o.assigned_count >= o.capacity,"
-                                   " (SELECT option_id FROM visit_assignments a"
-                                   "  WHERE a.slot_id = s.id AND a.registration_id = ?3),"
-                                   " v.name"
-                                   " FROM visit_slots s JOIN visit_options o ON o.id = ?2"
-                                   " JOIN venues v ON v.id = o.venue_id WHERE s.id = ?1");
-    sqlite3_stmt *ins, *cnt;
-    int allocated, full, rc;
-    long long current;
-    char line[300];
-
-    if (st == NULL)
-        return storage(e);
-    sqlite3_bind_int64(st, 1, slot_id);
-    sqlite3_bind_int64(st, 2, option_id);
-    sqlite3_bind_int64(st, 3, registration_id);
-    if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return storage(e);
-    }
-    allocated = sqlite3_column_int(st, 0);
-    full = sqlite3_column_int(st, 1);
-    current = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 2);
-    snprintf(line, sizeof line, "placed at %s by the organizers", col(st, 3));
-    sqlite3_reset(st);
-    if (!allocated)
-        return 0;
-    if (current != option_id && full)
-        return err_set(e, ERR_IN_USE, "option_id",
-                       "option_id: option %lld is full; pin someone elsewhere or raise its "
-                       "capacity first", option_id);
-    if (current != option_id && leave_slot(db, slot_id, registration_id, now) < 0)
-        return storage(e);
-    ins = db_stmt(db, "INSERT INTO visit_assignments(registration_id, slot_id, option_id,"
-                      " waitlist_seq, rank, why, explanation, updated_at)"
-                      " VALUES (?1, ?2, ?3, NULL, NULL, 'pinned', ?4, ?5)"
-                      " ON CONFLICT (registration_id, slot_id) DO UPDATE SET why = 'pinned',"
-                      " rank = NULL, explanation = ?4, updated_at = ?5");
-    cnt = db_stmt(db, "UPDATE visit_options SET assigned_count = assigned_count + 1"
-                      " WHERE id = ?");
-    if (ins == NULL || cnt == NULL)
-        return storage(e);
-    sqlite3_bind_int64(ins, 1, registration_id);
-    sqlite3_bind_int64(ins, 2, slot_id);
-    sqlite3_bind_int64(ins, 3, option_id);
-    sqlite3_bind_text(ins, 4, line, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(ins, 5, now);
-    if (step_done(ins) < 0)
-        return storage(e);
-    if (current == option_id)
-        return 0;
-    sqlite3_bind_int64(cnt, 1, option_id);
-    return step_done(cnt) < 0 ? storage(e) : 0;
-}
-
 json_t *visit_places_json(struct db *db, long long registration_id)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT a.slot_id, s.agenda_item_id, i.title,"
@@ -804,17 +466,17 @@ json_t *visit_places_json(struct db *db, long long registration_id)
             list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
                             "slot_id", (json_int_t)sqlite3_column_int64(st, 0),
                             "agenda_item_id", (json_int_t)sqlite3_column_int64(st, 1),
-                            "title", col(st, 2), "starts_at", col(st, 3), "ends_at", col(st, 4),
+                            "title", db_text(st, 2), "starts_at", db_text(st, 3), "ends_at", db_text(st, 4),
                             "option_id", seated ? json_integer(sqlite3_column_int64(st, 5))
                                                 : json_null(),
                             "venue_id", seated ? json_integer(sqlite3_column_int64(st, 6))
                                                : json_null(),
-                            "venue_name", seated ? json_string(col(st, 7)) : json_null(),
-                            "topic", seated ? json_string(col(st, 8)) : json_null(),
-                            "host", seated ? json_string(col(st, 9)) : json_null(),
+                            "venue_name", seated ? json_string(db_text(st, 7)) : json_null(),
+                            "topic", seated ? json_string(db_text(st, 8)) : json_null(),
+                            "host", seated ? json_string(db_text(st, 9)) : json_null(),
                             "waiting_position", seated ? json_null()
                                                        : json_integer(sqlite3_column_int64(st, 11)),
-                            "explanation", col(st, 10)));
+                            "explanation", db_text(st, 10)));
     }
     sqlite3_reset(st);
     return list;
@@ -843,11 +505,11 @@ json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slo
     sqlite3_bind_int64(st, 2, option_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:[]}", "id",
-                              (json_int_t)sqlite3_column_int64(st, 0), "venue_name", col(st, 1),
-                              "venue_address", col(st, 2), "topic", col(st, 3), "host",
-                              col(st, 4), "capacity", (json_int_t)sqlite3_column_int64(st, 5),
-                              "title", col(st, 6), "starts_at", col(st, 7), "ends_at",
-                              col(st, 8), "people");
+                              (json_int_t)sqlite3_column_int64(st, 0), "venue_name", db_text(st, 1),
+                              "venue_address", db_text(st, 2), "topic", db_text(st, 3), "host",
+                              db_text(st, 4), "capacity", (json_int_t)sqlite3_column_int64(st, 5),
+                              "title", db_text(st, 6), "starts_at", db_text(st, 7), "ends_at",
+                              db_text(st, 8), "people");
         snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
         json_object_set(byopt, key, o);
         json_array_append_new(options, o);
@@ -869,15 +531,15 @@ json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slo
     sqlite3_bind_int64(st, 1, slot_id);
     sqlite3_bind_int64(st, 2, option_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *answers = json_loads(col(st, 8), 0, NULL);
+        json_t *answers = json_loads(db_text(st, 8), 0, NULL);
 
         snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
         json_array_append_new(
             json_object_get(json_object_get(byopt, key), "people"),
             json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "registration_id",
-                      (json_int_t)sqlite3_column_int64(st, 1), "first_name", col(st, 2),
-                      "last_name", col(st, 3), "organisation", col(st, 4), "position",
-                      col(st, 5), "phone", col(st, 6), "email", col(st, 7), "answers",
+                      (json_int_t)sqlite3_column_int64(st, 1), "first_name", db_text(st, 2),
+                      "last_name", db_text(st, 3), "organisation", db_text(st, 4), "position",
+                      db_text(st, 5), "phone", db_text(st, 6), "email", db_text(st, 7), "answers",
                       answers ? answers : json_object()));
     }
     sqlite3_reset(st);

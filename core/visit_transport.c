@@ -14,12 +14,6 @@
 #include "venue.h"
 #include "visit.h"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-    return s ? s : "";
-}
-
 /* One slot's input, loaded from the database; owns its arrays. */
 struct slot_input {
     long long slot_id, item_id;
@@ -69,7 +63,7 @@ static void neighbour(struct db *db, long long meeting, const struct slot_input 
     if (sqlite3_step(st) == SQLITE_ROW) {
         *venue = sqlite3_column_int64(st, 0);
         *when = sqlite3_column_int64(st, 1);
-        snprintf(name, namesz, "%s", col(st, 2));
+        snprintf(name, namesz, "%s", db_text(st, 2));
     }
     sqlite3_reset(st);
 }
@@ -104,7 +98,7 @@ static int load_slot(struct db *db, long long meeting, struct slot_input *in)
 
         g->option_id = sqlite3_column_int64(st, 0);
         g->venue_id = sqlite3_column_int64(st, 1);
-        snprintf(in->gname[in->ngroups], sizeof in->gname[0], "%s", col(st, 2));
+        snprintf(in->gname[in->ngroups], sizeof in->gname[0], "%s", db_text(st, 2));
         g->name = in->gname[in->ngroups];
         g->npeople = sqlite3_column_int(st, 3);
         total += (size_t)g->npeople;
@@ -133,7 +127,7 @@ static int load_slot(struct db *db, long long meeting, struct slot_input *in)
 
             in->people[used + (size_t)n++] = sqlite3_column_int64(st, 0);
             snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
-            snprintf(name, sizeof name, "%s %s", col(st, 1), col(st, 2));
+            snprintf(name, sizeof name, "%s %s", db_text(st, 1), db_text(st, 2));
             json_object_set_new(in->names, key, json_string(name));
         }
         sqlite3_reset(st);
@@ -325,8 +319,8 @@ static int plan_all(struct db *db, long long meeting_id, json_t *out, struct err
         sqlite3_bind_int64(st, 1, in->slot_id);
         if (sqlite3_step(st) == SQLITE_ROW) {
             in->item_id = sqlite3_column_int64(st, 0);
-            snprintf(in->title, sizeof in->title, "%s", col(st, 1));
-            snprintf(in->day, sizeof in->day, "%s", col(st, 4));
+            snprintf(in->title, sizeof in->title, "%s", db_text(st, 1));
+            snprintf(in->day, sizeof in->day, "%s", db_text(st, 4));
             in->s.starts_at = sqlite3_column_int64(st, 2);
             in->s.ends_at = sqlite3_column_int64(st, 3);
         }
