@@ -17,8 +17,10 @@
 #include "auth.h"
 #include "db.h"
 #include "demo.h"
+#include "core_subscribers.h"
 #include "http.h"
 #include "log.h"
+#include "review.h"
 #include "script_child.h"
 #include "timeutil.h"
 #include "token.h"
@@ -109,6 +111,7 @@ static struct db *open_migrated(const char *path, unsigned flags)
     struct db *db = NULL;
     char *msg = NULL;
 
+    events_subscribe_core();
     if (db_open(path, flags, &db, &msg) < 0 || db_migrate(db, &msg) < 0) {
         fprintf(stderr, "saiets: %s\n", msg ? msg : "cannot open the database");
         free(msg);
@@ -314,10 +317,10 @@ static void print_item_line(char mark, json_t *entry, const char *which)
     printf("      %s\n", json_string_value(json_object_get(item, "title")));
 }
 
-static void print_diff(json_t *diff, json_t *problems, int applied)
+static void print_diff(json_t *diff, int applied)
 {
+    json_t *problems = json_object_get(diff, "problems"), *x;
     size_t i;
-    json_t *x;
 
     json_array_foreach(json_object_get(diff, "venues_added"), i, x)
         printf("+ venue %s\n", json_string_value(x));
@@ -360,7 +363,7 @@ static int cmd_agenda(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *path = DEFAULT_DB, *file, *base;
     char name[80], *code = NULL;
-    json_t *declared = NULL, *diff = NULL, *problems = NULL;
+    json_t *declared = NULL, *diff = NULL;
     int apply = 0, meeting = 0, c, rc = 1;
     struct db *db = NULL;
     struct err e;
@@ -421,22 +424,19 @@ static int cmd_agenda(int argc, char **argv)
     if (db == NULL)
         goto out;
     if (db_begin(db) < 0 ||
-        agenda_script_sync(db, meeting, name, declared, tu_now(),
-                           apply ? "cli" : NULL, &diff, &e) < 0 ||
-        (problems = agenda_problems(db, meeting, &e)) == NULL) {
+        review_script_try(db, meeting, name, declared, apply, tu_now(), "cli", &diff, &e) < 0) {
         fprintf(stderr, "saiets: %s\n", e.message[0] ? e.message : db_errmsg(db));
         db_rollback(db);
         goto out;
     }
-    if (apply ? db_commit(db) < 0 : (db_rollback(db), 0)) {
+    if (db_commit(db) < 0) {
         fprintf(stderr, "saiets: %s\n", db_errmsg(db));
         db_rollback(db);
         goto out;
     }
-    print_diff(diff, problems, apply);
+    print_diff(diff, apply);
     rc = 0;
 out:
-    json_decref(problems);
     json_decref(diff);
     json_decref(declared);
     db_close(db);

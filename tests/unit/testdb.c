@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core_subscribers.h"
+
 /* Set by testdb_base_setup() in the runner's process; forked tests inherit
  * it and make their directories inside. */
 static char base[512];
@@ -88,6 +90,7 @@ struct db *testdb_open(struct testdb *t)
 
     if (t->dir[0] == '\0')
         testdb_mkpath(t);
+    events_subscribe_core();
     ck_assert_msg(db_open(t->path, DB_CREATE, &t->db, &msg) == 0, "db_open: %s",
                   msg ? msg : "?");
     ck_assert_msg(db_migrate(t->db, &msg) == 0, "db_migrate: %s", msg ? msg : "?");

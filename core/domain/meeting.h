@@ -49,8 +49,10 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
                   const char *actor, struct err *e);
 
 /* Confirms waitlisted registrations, first come first served, while seats
- * are free.  Returns how many were promoted, or -1. */
-int meeting_promote(struct db *db, long long meeting_id, long long now);
+ * are free, each announced as registration.promoted.  Returns how many were
+ * promoted, or -1 with *e set (a subscriber's own error included). */
+int meeting_promote(struct db *db, long long meeting_id, long long now, const char *actor,
+                    struct err *e);
 
 json_t *meeting_to_json(const struct meeting *m);
 json_t *meeting_list_json(struct db *db);

@@ -10,6 +10,7 @@
 #include "agenda.h"
 #include "agenda_internal.h"
 #include "audit.h"
+#include "events.h"
 #include "jfield.h"
 #include "textfold.h"
 #include "venue.h"
@@ -268,7 +269,7 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
     char source[80], object[48];
     struct meeting m;
     json_t *d;
-    int rc = -1;
+    int changed, rc = -1;
 
     *diff = NULL;
     if (!agenda_script_name_ok(name))
@@ -291,9 +292,10 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
         sync_items(db, &m, source, json_object_get(declared, "items"), now, d, e) < 0)
         goto out;
     snprintf(object, sizeof object, "meeting:%lld", meeting_id);
-    if (actor && (json_array_size(json_object_get(d, "added")) ||
-                  json_array_size(json_object_get(d, "changed")) ||
-                  json_array_size(json_object_get(d, "removed")))) {
+    changed = json_array_size(json_object_get(d, "added")) ||
+              json_array_size(json_object_get(d, "changed")) ||
+              json_array_size(json_object_get(d, "removed"));
+    if (actor && changed) {
         json_t *summary = json_pack("{s:s, s:I, s:I, s:I}", "script", name,
                                     "added", (json_int_t)json_array_size(json_object_get(d, "added")),
                                     "changed", (json_int_t)json_array_size(json_object_get(d, "changed")),
@@ -304,6 +306,13 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
             err_set(e, ERR_INTERNAL, NULL, "storage error");
             goto out;
         }
+    }
+    if (changed) {
+        struct event ev = {.type = EVENT_AGENDA_CHANGED, .now = now, .actor = actor,
+                           .meeting_id = meeting_id};
+
+        if (events_emit(db, &ev, e) < 0)
+            goto out;
     }
     *diff = d;
     d = NULL;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "events.h"
 #include "jfield.h"
 #include "meeting.h"
 #include "textfold.h"
@@ -378,17 +379,19 @@ int agenda_item_remove(struct db *db, long long id, struct err *e)
     return rc == SQLITE_DONE ? 0 : err_set(e, ERR_INTERNAL, NULL, "storage error");
 }
 
-static int audit_item(struct db *db, long long now, const char *actor,
-                      const char *action, long long id, json_t *detail, struct err *e)
+/* An item was made, changed or removed: the audit line, then agenda.changed. */
+static int item_changed(struct db *db, long long meeting_id, long long now,
+                        const char *actor, const char *action, long long id,
+                        json_t *detail, struct err *e)
 {
+    struct event ev = {.type = EVENT_AGENDA_CHANGED, .now = now, .actor = actor,
+                       .meeting_id = meeting_id};
     char object[48];
 
-    if (actor == NULL)
-        return 0;
     snprintf(object, sizeof object, "agenda_item:%lld", id);
-    if (audit_add(db, now, actor, action, object, detail) < 0)
+    if (actor && audit_add(db, now, actor, action, object, detail) < 0)
         return err_set(e, ERR_INTERNAL, NULL, "storage error");
-    return 0;
+    return events_emit(db, &ev, e);
 }
 
 int agenda_item_create(struct db *db, long long meeting_id, json_t *in,
@@ -404,7 +407,7 @@ int agenda_item_create(struct db *db, long long meeting_id, json_t *in,
         return -1;
     n = agenda_item_validate(db, &m, in, &t, e);
     if (n && agenda_item_insert(db, meeting_id, n, &t, source, key, now, id, e) == 0 &&
-        audit_item(db, now, actor, "agenda.create", *id, in, e) == 0)
+        item_changed(db, meeting_id, now, actor, "agenda.create", *id, in, e) == 0)
         rc = 0;
     json_decref(n);
     meeting_clear(&m);
@@ -448,7 +451,7 @@ int agenda_item_patch(struct db *db, long long meeting_id, long long id, json_t 
         goto out;
     }
     if (n && agenda_item_update(db, id, n, &t, now, e) == 0 &&
-        audit_item(db, now, actor, "agenda.update", id, in, e) == 0)
+        item_changed(db, meeting_id, now, actor, "agenda.update", id, in, e) == 0)
         rc = 0;
 out:
     json_decref(n);
@@ -467,7 +470,7 @@ int agenda_item_delete(struct db *db, long long meeting_id, long long id,
     json_decref(o);
     if (agenda_item_remove(db, id, e) < 0)
         return -1;
-    return audit_item(db, now, actor, "agenda.delete", id, NULL, e);
+    return item_changed(db, meeting_id, now, actor, "agenda.delete", id, NULL, e);
 }
 
 /* The first item outside m's days, as field (starts_on or ends_on) and a

@@ -8,10 +8,10 @@
 
 #include "agenda.h"
 #include "audit.h"
+#include "events.h"
 #include "jfield.h"
 #include "timeutil.h"
 #include "venue.h"
-#include "visit_allocation.h"
 
 static const char *const slot_fields_item[] = {"agenda_item_id", "options", NULL};
 static const char *const slot_fields_new[] = {"starts_at", "ends_at", "title", "description",
@@ -147,10 +147,21 @@ static int option_insert(struct db *db, long long slot, int position, json_t *o,
     return rc == SQLITE_DONE ? 0 : storage(e);
 }
 
+/* Option `option` of the slot has new seats: announced, so that the
+ * allocation gives them to the slot's waiting list at once. */
+static int seats_added(struct db *db, long long meeting_id, long long slot, long long option,
+                       long long now, struct err *e)
+{
+    struct event ev = {.type = EVENT_VISIT_SEATS_ADDED, .now = now, .meeting_id = meeting_id,
+                       .slot_id = slot, .option_id = option};
+
+    return events_emit(db, &ev, e);
+}
+
 /* Changes option o["id"] of the slot: more seats go to its waiting list at
  * once; fewer than the people placed there is refused (in_use). */
-static int option_update(struct db *db, long long slot, json_t *o, const char *field,
-                         long long now, struct err *e)
+static int option_update(struct db *db, long long meeting_id, long long slot, json_t *o,
+                         const char *field, long long now, struct err *e)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT venue_id, topic, host, capacity, min_size,"
                                    " assigned_count FROM visit_options"
@@ -201,9 +212,7 @@ static int option_update(struct db *db, long long slot, json_t *o, const char *f
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return storage(e);
-    if (r.capacity > old_cap && visit_fill_seats(db, slot, id, now) < 0)
-        return storage(e);
-    return 0;
+    return r.capacity > old_cap ? seats_added(db, meeting_id, slot, id, now, e) : 0;
 }
 
 int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, json_t *in,
@@ -240,7 +249,7 @@ int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, jso
 
         snprintf(field, sizeof field, "options[%zu]", i);
         if (json_is_integer(json_object_get(o, "id"))) {
-            if (option_update(db, slot_id, o, field, now, e) < 0)
+            if (option_update(db, meeting_id, slot_id, o, field, now, e) < 0)
                 return -1;
         } else if (json_object_get(o, "id") != NULL) {
             return err_set(e, ERR_INVALID_FIELD, field, "%s: id must be an option id", field);
@@ -249,8 +258,8 @@ int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, jso
                 return err_set(e, ERR_INVALID_FIELD, "options", "options: at most %d in a slot",
                                VISIT_OPTIONS_MAX);
             if (option_insert(db, slot_id, next++, o, field, e) < 0 ||
-                visit_fill_seats(db, slot_id, db_last_id(db), now) < 0)
-                return e->code ? -1 : storage(e);
+                seats_added(db, meeting_id, slot_id, db_last_id(db), now, e) < 0)
+                return -1;
         }
     }
     return audit(db, now, actor, "visit.slot.update", "visit_slot", slot_id, in, e);
@@ -563,8 +572,14 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return storage(e);
-    if (option_id && visit_place_pinned(db, slot_id, registration_id, option_id, now, e) < 0)
-        return -1;
+    if (option_id) {
+        struct event ev = {.type = EVENT_VISIT_PINNED, .now = now, .actor = actor,
+                           .meeting_id = meeting_id, .slot_id = slot_id,
+                           .registration_id = registration_id, .option_id = option_id};
+
+        if (events_emit(db, &ev, e) < 0)
+            return -1;
+    }
     detail = json_pack("{s:I, s:I}", "registration_id", (json_int_t)registration_id,
                        "option_id", (json_int_t)option_id);
     rc = audit(db, now, actor, option_id ? "visit.pin" : "visit.unpin", "visit_slot", slot_id,

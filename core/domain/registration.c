@@ -7,12 +7,12 @@
 
 #include "audit.h"
 #include "directory.h"
+#include "events.h"
 #include "form.h"
 #include "meeting.h"
 #include "textfold.h"
 #include "timeutil.h"
 #include "visit.h"
-#include "visit_allocation.h"
 
 #define REG_COLUMNS                                                              \
     "r.id, r.meeting_id, r.person_id, r.first_name, r.last_name, r.email,"      \
@@ -348,6 +348,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
 {
     struct meeting m;
     struct registration r;
+    struct event ev;
     struct token_secret secret;
     sqlite3_stmt *ins, *cnt;
     char *answers = NULL;
@@ -412,12 +413,15 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
         goto out;
     }
-    /* Hook point "registration confirmed": site-visit preferences, and a
-     * place in slots allocated already. */
+    /* Preferences first: the subscribers (a place in slots allocated
+     * already) read them. */
+    ev = (struct event){.type = waitlisted ? EVENT_REGISTRATION_WAITLISTED
+                                           : EVENT_REGISTRATION_CONFIRMED,
+                        .now = now, .meeting_id = meeting_id, .registration_id = r.id};
     if ((json_object_get(in, "visit_preferences") &&
          visit_prefs_set(db, r.id, meeting_id, json_object_get(in, "visit_preferences"),
                          e) < 0) ||
-        (!waitlisted && visit_on_confirmed(db, r.id, now, e) < 0)) {
+        events_emit(db, &ev, e) < 0) {
         rc = -1;
         goto out;
     }
@@ -507,6 +511,7 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
                struct err *e)
 {
     struct registration r;
+    struct event ev;
     sqlite3_stmt *st, *cnt;
     char object[48];
     int was_confirmed, rc = -1;
@@ -540,13 +545,17 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
     }
     sqlite3_reset(st);
     sqlite3_reset(cnt);
-    /* Hook point "registration cancelled": its site-visit seats go to the
-     * slots' waiting lists before the meeting's waiting list moves up. */
-    if (visit_on_cancelled(db, id, now, e) < 0)
+    /* The subscribers free what the registration held (site-visit seats go
+     * to the slots' waiting lists) before the meeting's waiting list moves
+     * up, so a person promoted now can take one of those seats. */
+    ev = (struct event){.type = EVENT_REGISTRATION_CANCELLED, .now = now, .actor = actor,
+                        .meeting_id = r.meeting_id, .registration_id = id,
+                        .was_confirmed = was_confirmed};
+    if (events_emit(db, &ev, e) < 0 ||
+        (was_confirmed && meeting_promote(db, r.meeting_id, now, actor, e) < 0))
         goto out;
     snprintf(object, sizeof object, "registration:%lld", id);
-    if ((was_confirmed && meeting_promote(db, r.meeting_id, now) < 0) ||
-        (actor && audit_add(db, now, actor, "registration.cancel", object, NULL) < 0)) {
+    if (actor && audit_add(db, now, actor, "registration.cancel", object, NULL) < 0) {
         err_set(e, ERR_INTERNAL, NULL, "storage error");
         goto out;
     }

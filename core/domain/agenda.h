@@ -76,7 +76,8 @@ json_t *agenda_find_problems(const struct agenda_slot *items, size_t n,
                              const struct agenda_places *places,
                              long long plenary_expected);
 
-/* The problems of a meeting's stored agenda. */
+/* The problems of a meeting's stored agenda alone (review_problems adds
+ * the site-visit transport's). */
 json_t *agenda_problems(struct db *db, long long meeting_id, struct err *e);
 
 /* ---- scripts ------------------------------------------------------------ */

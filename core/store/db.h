@@ -56,6 +56,16 @@ int db_exists(struct db *db, const char *sql, long long a, long long b);
 const char *db_text(sqlite3_stmt *st, int i);
 /* Steps a statement that returns no rows and resets it: 0, or -1. */
 int db_step_done(sqlite3_stmt *st);
+/* Runs the cached statement sql (a literal, as for db_stmt) that returns no
+ * rows: 0, or -1. */
+int db_run(struct db *db, const char *sql);
+
+/* A nested transaction inside the current one.  name is [a-z_]{1,32}.
+ * db_savepoint_end keeps what was done since db_savepoint (keep != 0) or
+ * undoes it, and closes the savepoint.  -1 from it means SQLite gave up the
+ * whole transaction (I/O error, disk full): the caller must fail too. */
+int db_savepoint(struct db *db, const char *name);
+int db_savepoint_end(struct db *db, const char *name, int keep);
 const char *db_errmsg(struct db *db);
 
 /* Binds text or NULL (for NULL or ""). */

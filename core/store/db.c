@@ -122,6 +122,46 @@ int db_step_done(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int db_run(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    return st ? db_step_done(st) : -1;
+}
+
+/* Savepoint names come from the code, never from input; they are checked
+ * anyway, since they cannot be bound as parameters. */
+static int savepoint_sql(char *out, size_t n, const char *verb, const char *name)
+{
+    size_t len = strlen(name);
+
+    if (len == 0 || len > 32 || strspn(name, "abcdefghijklmnopqrstuvwxyz_") != len)
+        return -1;
+    snprintf(out, n, "%s %s", verb, name);
+    return 0;
+}
+
+int db_savepoint(struct db *db, const char *name)
+{
+    char sql[64];
+
+    return savepoint_sql(sql, sizeof sql, "SAVEPOINT", name) < 0 ? -1 : db_exec(db, sql);
+}
+
+int db_savepoint_end(struct db *db, const char *name, int keep)
+{
+    char undo[64], release[64];
+
+    if (savepoint_sql(undo, sizeof undo, "ROLLBACK TO", name) < 0 ||
+        savepoint_sql(release, sizeof release, "RELEASE", name) < 0)
+        return -1;
+    if (!keep && db_exec(db, undo) < 0) {
+        db_exec(db, release);
+        return -1;
+    }
+    return db_exec(db, release);
+}
+
 unsigned long long db_data_version(struct db *db)
 {
     sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");

@@ -5,12 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agenda.h"
 #include "audit.h"
 #include "directory.h"
+#include "events.h"
 #include "form.h"
 #include "timeutil.h"
-#include "visit_allocation.h"
 
 #define MEETING_COLUMNS                                                        \
     "id, title, network_id, host_id, city, starts_on, ends_on, timezone,"      \
@@ -313,6 +312,7 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
                   const char *actor, struct err *e)
 {
     struct meeting m;
+    struct event changed;
     sqlite3_stmt *st;
     char *form = NULL, object[48], zone[sizeof m.timezone];
     int rc = -1;
@@ -345,11 +345,15 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
         goto out;
     }
     sqlite3_reset(st);
-    if (agenda_follow_meeting(db, &m, strcmp(zone, m.timezone) != 0, e) < 0)
+    changed = (struct event){.type = EVENT_MEETING_CHANGED, .now = now, .actor = actor,
+                             .meeting_id = id, .meeting = &m,
+                             .zone_changed = strcmp(zone, m.timezone) != 0};
+    /* Raised capacity moves the waiting list after the subscribers (the
+     * agenda) have accepted the change. */
+    if (events_emit(db, &changed, e) < 0 || meeting_promote(db, id, now, actor, e) < 0)
         goto out;
     snprintf(object, sizeof object, "meeting:%lld", id);
-    if (meeting_promote(db, id, now) < 0 ||
-        (actor && audit_add(db, now, actor, "meeting.update", object, in) < 0)) {
+    if (actor && audit_add(db, now, actor, "meeting.update", object, in) < 0) {
         err_set(e, ERR_INTERNAL, NULL, "storage error");
         goto out;
     }
@@ -360,23 +364,30 @@ out:
     return rc;
 }
 
-int meeting_promote(struct db *db, long long meeting_id, long long now)
+int meeting_promote(struct db *db, long long meeting_id, long long now, const char *actor,
+                    struct err *e)
 {
     sqlite3_stmt *pick, *up, *cnt;
     int promoted = 0;
 
     for (;;) {
+        struct event ev;
         long long reg = 0;
+        int rc;
+
         pick = db_stmt(db, "SELECT r.id FROM meetings m JOIN registrations r"
                            " ON r.meeting_id = m.id AND r.status = 'waitlisted'"
                            " WHERE m.id = ? AND m.confirmed_count < m.capacity"
                            " ORDER BY r.waitlist_seq LIMIT 1");
         if (pick == NULL)
-            return -1;
+            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
         sqlite3_bind_int64(pick, 1, meeting_id);
-        if (sqlite3_step(pick) == SQLITE_ROW)
+        rc = sqlite3_step(pick);
+        if (rc == SQLITE_ROW)
             reg = sqlite3_column_int64(pick, 0);
         sqlite3_reset(pick);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
         if (reg == 0)
             return promoted;
         up = db_stmt(db, "UPDATE registrations SET status = 'confirmed',"
@@ -384,26 +395,21 @@ int meeting_promote(struct db *db, long long meeting_id, long long now)
         cnt = db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1,"
                           " waitlist_count = waitlist_count - 1 WHERE id = ?");
         if (up == NULL || cnt == NULL)
-            return -1;
+            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
         sqlite3_bind_int64(up, 1, now);
         sqlite3_bind_int64(up, 2, reg);
         sqlite3_bind_int64(cnt, 1, meeting_id);
         if (sqlite3_step(up) != SQLITE_DONE || sqlite3_step(cnt) != SQLITE_DONE) {
             sqlite3_reset(up);
             sqlite3_reset(cnt);
-            return -1;
+            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
         }
         sqlite3_reset(up);
         sqlite3_reset(cnt);
-        /* Hook point "registration promoted": a place in allocated site
-         * visits, like any registration confirmed after the allocation. */
-        {
-            struct err e;
-
-            err_clear(&e);
-            if (visit_on_confirmed(db, reg, now, &e) < 0)
-                return -1;
-        }
+        ev = (struct event){.type = EVENT_REGISTRATION_PROMOTED, .now = now, .actor = actor,
+                            .meeting_id = meeting_id, .registration_id = reg};
+        if (events_emit(db, &ev, e) < 0)
+            return -1;
         promoted++;
     }
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "events.h"
 #include "timeutil.h"
 #include "visit.h"
 #include "visit_alloc.h"
@@ -253,7 +254,9 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
         err_set(e, ERR_IN_USE, NULL, "cannot allocate: %s", msg);
         goto out;
     }
-    if (db_exec(db, "SAVEPOINT allocation") < 0) {
+    /* A dry run stores the result, reads it back as JSON and undoes it, so
+     * that both answers come from the same code. */
+    if (db_savepoint(db, "allocation") < 0) {
         storage(e);
         goto out;
     }
@@ -261,12 +264,10 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
         (*out = visit_allocation_json(db, meeting_id, slot_id, e)) == NULL) {
         if (e->code == ERR_NONE)
             storage(e);
-        db_exec(db, "ROLLBACK TO allocation");
-        db_exec(db, "RELEASE allocation");
+        db_savepoint_end(db, "allocation", 0);
         goto out;
     }
-    if ((dry_run && db_exec(db, "ROLLBACK TO allocation") < 0) ||
-        db_exec(db, "RELEASE allocation") < 0) {
+    if (db_savepoint_end(db, "allocation", !dry_run) < 0) {
         json_decref(*out);
         *out = NULL;
         storage(e);
@@ -284,6 +285,13 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
             goto out;
         }
         json_decref(detail);
+    }
+    if (!dry_run) {
+        struct event ev = {.type = EVENT_ALLOCATION_DONE, .now = now, .actor = actor,
+                           .meeting_id = meeting_id, .slot_id = slot_id};
+
+        if (events_emit(db, &ev, e) < 0)
+            goto out;
     }
     rc = 0;
 out:

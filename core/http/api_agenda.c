@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agenda.h"
+#include "review.h"
 #include "log.h"
 #include "script_child.h"
 #include "http.h"
@@ -36,7 +37,7 @@ void api_agenda_item_get(struct http_ctx *c)
 
 static char *make_problems(struct http_ctx *c, struct err *e)
 {
-    json_t *list = agenda_problems(c->app->rdb, c->id, e);
+    json_t *list = review_problems(c->app->rdb, c->id, e);
 
     return list ? http_json_text(json_pack("{s:I, s:o}", "meeting", (json_int_t)c->id,
                                            "problems", list), e)
@@ -107,37 +108,17 @@ void api_agenda_item_delete(struct http_ctx *c)
     http_submit(c, run_item_delete);
 }
 
-/* Syncs what the script declared (c->in "declared", from the child); a dry
- * run rolls the sync back after the problems of the result are known, so
- * that both answers come from the very same code path. */
+/* Syncs what the script declared (c->in "declared", from the child), or
+ * tries it (review_script_try). */
 static int run_script_sync(struct db *db, struct wjob *job)
 {
     struct http_ctx *c = http_ctx_of(job);
-    const char *name = json_string_value(json_object_get(c->in, "name"));
-    json_t *declared = json_object_get(c->in, "declared"), *diff = NULL, *problems;
-    int apply = json_is_true(json_object_get(c->in, "apply"));
 
-    if (db_exec(db, "SAVEPOINT script") < 0)
-        return err_set(&job->err, ERR_INTERNAL, NULL, "storage error");
-    if (agenda_script_sync(db, c->id, name, declared, job->now,
-                           apply ? c->who.actor : NULL, &diff, &job->err) < 0 ||
-        (problems = agenda_problems(db, c->id, &job->err)) == NULL) {
-        json_decref(diff);
-        db_exec(db, "ROLLBACK TO script");
-        db_exec(db, "RELEASE script");
+    if (review_script_try(db, c->id, json_string_value(json_object_get(c->in, "name")),
+                          json_object_get(c->in, "declared"),
+                          json_is_true(json_object_get(c->in, "apply")), job->now,
+                          c->who.actor, &c->out, &job->err) < 0)
         return -1;
-    }
-    /* A failed ROLLBACK TO or RELEASE means SQLite gave up the whole
-     * transaction (I/O error, disk full): the job must fail with it. */
-    if ((!apply && db_exec(db, "ROLLBACK TO script") < 0) ||
-        db_exec(db, "RELEASE script") < 0) {
-        json_decref(diff);
-        json_decref(problems);
-        return err_set(&job->err, ERR_INTERNAL, NULL, "storage error");
-    }
-    json_object_set_new(diff, "problems", problems);
-    json_object_set_new(diff, "applied", json_boolean(apply));
-    c->out = diff;
     c->status = 200;
     return 0;
 }

@@ -12,7 +12,6 @@
 #include "meeting.h"
 #include "textfold.h"
 #include "venue.h"
-#include "visit_transport.h"
 
 static int overlap(const struct agenda_slot *a, const struct agenda_slot *b)
 {
@@ -287,8 +286,7 @@ json_t *agenda_problems(struct db *db, long long meeting_id, struct err *e)
         slots[i].title = json_string_value(json_object_get(r, "title"));
     }
     out = agenda_find_problems(slots, n, &places, m.confirmed);
-    /* Site visits: groups that cannot all ride, or would arrive late. */
-    if (out == NULL || visit_transport_problems(db, meeting_id, out, e) < 0)
+    if (out == NULL)
         goto fail;
     goto done;
 fail:

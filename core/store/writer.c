@@ -59,19 +59,6 @@ static void fail_all(struct wjob *batch, const char *why)
     }
 }
 
-/* Runs a cached statement that returns no rows: 0 or -1. */
-static int step_once(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
-
-    if (st == NULL)
-        return -1;
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* Runs one batch (oldest first) in one transaction. */
 static void run_batch(struct writer *w, struct wjob *batch)
 {
@@ -83,7 +70,7 @@ static void run_batch(struct writer *w, struct wjob *batch)
     }
     for (struct wjob *j = batch; j; j = j->next) {
         err_clear(&j->err);
-        if (step_once(db, "SAVEPOINT job") < 0) {
+        if (db_run(db, "SAVEPOINT job") < 0) {
             j->rc = err_set(&j->err, ERR_INTERNAL, NULL, "storage error");
             continue;
         }
@@ -100,9 +87,9 @@ static void run_batch(struct writer *w, struct wjob *batch)
                 fail_all(batch, "the change could not be saved");
                 return;
             }
-            step_once(db, "ROLLBACK TO job");
+            db_run(db, "ROLLBACK TO job");
         }
-        step_once(db, "RELEASE job");
+        db_run(db, "RELEASE job");
     }
     if (db_commit(db) < 0) {
         db_rollback(db);
