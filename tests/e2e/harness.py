@@ -45,6 +45,15 @@ STOP_TIMEOUT = 15.0       # seconds to wait after SIGTERM before SIGKILL
 CLI_TIMEOUT = 30.0        # seconds for one short CLI command (init, token)
 REQUEST_TIMEOUT = 30.0    # seconds for one HTTP exchange
 
+MEETINGS = "/api/v1/meetings"
+REGISTRATIONS = "/api/v1/registrations"
+
+# what `saiets init --demo` holds: the Daugavpils meeting, its confirmed
+# registrations, its site-visit slot
+DEMO_MEETING = 1
+DEMO_CONFIRMED = 53
+DEMO_SLOT = 1
+
 CSV_HEADER = ["id", "first_name", "last_name", "email", "organisation",
               "position", "phone", "status", "waitlist_position", "created_at"]
 
@@ -479,6 +488,14 @@ def future_date(days):
     return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
 
 
+def meeting_path(mid):
+    return "%s/%d" % (MEETINGS, mid)
+
+
+def registration_path(rid):
+    return "%s/%d" % (REGISTRATIONS, rid)
+
+
 def meeting_body(**overrides):
     """A valid meeting, modelled on the Daugavpils network meeting but dated in
     the future so that no date rule gets in the way."""
@@ -615,7 +632,7 @@ class SaietsTestCase(unittest.TestCase):
 
     def create_meeting(self, server=None, **overrides):
         server = server or self.server
-        r = server.request("POST", "/api/v1/meetings", meeting_body(**overrides),
+        r = server.request("POST", MEETINGS, meeting_body(**overrides),
                            token=server.organizer_token)
         self.assertEqual(r.status, 201, "create meeting: %r" % (r.body,))
         self.assertIsInstance(r.body, dict)
@@ -624,13 +641,13 @@ class SaietsTestCase(unittest.TestCase):
 
     def get_meeting(self, meeting_id, server=None):
         server = server or self.server
-        r = server.request("GET", "/api/v1/meetings/%d" % meeting_id)
+        r = server.request("GET", meeting_path(meeting_id))
         self.assertEqual(r.status, 200, r.body)
         return r.body
 
     def patch_meeting(self, meeting_id, changes, server=None):
         server = server or self.server
-        return server.request("PATCH", "/api/v1/meetings/%d" % meeting_id, changes,
+        return server.request("PATCH", meeting_path(meeting_id), changes,
                               token=server.organizer_token)
 
     def register_raw(self, meeting_id, body, server=None):
@@ -646,7 +663,7 @@ class SaietsTestCase(unittest.TestCase):
 
     def get_registration(self, reg_id, token=None, server=None):
         server = server or self.server
-        return server.request("GET", "/api/v1/registrations/%d" % reg_id,
+        return server.request("GET", registration_path(reg_id),
                               token=token or server.organizer_token)
 
     def registration(self, reg_id, server=None):
@@ -656,7 +673,7 @@ class SaietsTestCase(unittest.TestCase):
 
     def cancel(self, reg_id, token=None, server=None):
         server = server or self.server
-        return server.request("DELETE", "/api/v1/registrations/%d" % reg_id,
+        return server.request("DELETE", registration_path(reg_id),
                               token=token or server.organizer_token)
 
     def listing(self, meeting_id, query="", server=None, token=None):

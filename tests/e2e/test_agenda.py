@@ -5,85 +5,8 @@
 import gzip
 import unittest
 
-from harness import SaietsTestCase, unique
-
-MEETINGS = "/api/v1/meetings"
-VENUES = "/api/v1/venues"
-
-
-class AgendaMixin:
-    """Helpers shared by the agenda modules (a plain class, not a TestCase, so
-    that importing it does not import tests)."""
-
-    def agenda_meeting(self, starts_on="2015-11-05", ends_on="2015-11-06", **kw):
-        kw.setdefault("timezone", "Europe/Riga")
-        return self.create_meeting(starts_on=starts_on, ends_on=ends_on, **kw)
-
-    def agenda_path(self, mid, rest=""):
-        return "%s/%d/agenda%s" % (MEETINGS, mid, rest)
-
-    def item_path(self, mid, item_id):
-        return "%s/%d/agenda/%d" % (MEETINGS, mid, item_id)
-
-    def post_venue(self, body, token=None):
-        return self.req("POST", VENUES, body,
-                        token=self.org if token is None else token)
-
-    def make_venue(self, name=None, **kw):
-        body = {"name": name or unique("Zāle ")}
-        body.update(kw)
-        r = self.post_venue(body)
-        self.assertEqual(r.status, 201, "create venue: %r" % (r.body,))
-        return r.body
-
-    def set_travel(self, a, b, minutes, token=None):
-        return self.req("PUT", "%s/%d/travel/%d" % (VENUES, a, b), {"minutes": minutes},
-                        token=self.org if token is None else token)
-
-    def item_body(self, **kw):
-        body = {"starts_at": "2015-11-05T10:00", "ends_at": "2015-11-05T11:00",
-                "kind": "talk", "title": unique("Referāts ")}
-        body.update(kw)
-        return body
-
-    def post_item(self, mid, body, token=None):
-        return self.req("POST", self.agenda_path(mid), body,
-                        token=self.org if token is None else token)
-
-    def add_item(self, mid, **kw):
-        r = self.post_item(mid, self.item_body(**kw))
-        self.assertEqual(r.status, 201, "create item: %r" % (r.body,))
-        self.assertIsInstance(r.body, dict)
-        self.assertIsInstance(r.body.get("id"), int, r.body)
-        return r.body
-
-    def get_agenda(self, mid):
-        r = self.req("GET", self.agenda_path(mid))
-        self.assertEqual(r.status, 200, r.body)
-        self.assertJson(r)
-        return r.body
-
-    def agenda_items(self, mid):
-        return [it for day in self.get_agenda(mid)["days"] for it in day["items"]]
-
-    def get_problems(self, mid):
-        r = self.req("GET", self.agenda_path(mid, "/problems"))
-        self.assertEqual(r.status, 200, r.body)
-        self.assertJson(r)
-        self.assertEqual(r.body.get("meeting"), mid, r.body)
-        self.assertIsInstance(r.body.get("problems"), list, r.body)
-        for p in r.body["problems"]:
-            self.assertIsInstance(p.get("code"), str, p)
-            self.assertIsInstance(p.get("items"), list, p)
-            self.assertIsInstance(p.get("message"), str, p)
-            self.assertTrue(p["message"].strip(), p)
-        return r.body["problems"]
-
-    def problems_with(self, mid, code):
-        return [p for p in self.get_problems(mid) if p["code"] == code]
-
-    def manage_token(self, mid):
-        return self.register(mid)["manage_token"]
+from harness import SaietsTestCase
+from helpers_agenda import AgendaMixin, venue_path
 
 
 class AgendaTestCase(AgendaMixin, SaietsTestCase):
@@ -550,7 +473,7 @@ class ETagTest(AgendaTestCase):
         path = self.agenda_path(m["id"])
         tag = self.req("GET", path).headers.get("ETag")
         self.assertEqual(self.req("GET", path, headers={"If-None-Match": tag}).status, 304)
-        r = self.req("PATCH", "%s/%d" % (VENUES, v["id"]), {"name": "Jaunā zāle"},
+        r = self.req("PATCH", venue_path(v["id"]), {"name": "Jaunā zāle"},
                      token=self.org)
         self.assertEqual(r.status, 200, r.body)
         r = self.req("GET", path, headers={"If-None-Match": tag})

@@ -6,8 +6,7 @@ import html.parser
 import unittest
 
 from harness import SaietsTestCase
-
-from test_agenda import AgendaMixin
+from helpers_agenda import AgendaMixin
 
 NASTY = '<script>alert(1)</script> & "x"'
 

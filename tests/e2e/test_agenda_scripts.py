@@ -8,15 +8,13 @@ import re
 import time
 import unittest
 
-from harness import SaietsTestCase, run_cli
-
-from test_agenda import AgendaMixin
+from harness import DEMO_MEETING, SaietsTestCase, run_cli
+from helpers_agenda import AgendaMixin
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 DEMO_SCRIPT = os.path.join(REPO, "scripts", "daugavpils-2015.lua")
 DEMO_NAME = "daugavpils-2015"
-DEMO_MEETING = 1
 DEMO_ITEMS = 30        # docs/agenda-scripts.md: 30 items, 7 venues, 11 travel times
 DEMO_VENUES = 7
 

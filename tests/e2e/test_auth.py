@@ -3,11 +3,7 @@
 import sqlite3
 import unittest
 
-from harness import SaietsTestCase
-
-
-def reg_path(rid):
-    return "/api/v1/registrations/%d" % rid
+from harness import SaietsTestCase, registration_path
 
 
 class AuthTestCase(SaietsTestCase):
@@ -25,18 +21,18 @@ class AuthTestCase(SaietsTestCase):
 class ParticipantTest(AuthTestCase):
 
     def test_cannot_read_another(self):
-        r = self.req("GET", reg_path(self.b["id"]), token=self.a["manage_token"])
+        r = self.req("GET", registration_path(self.b["id"]), token=self.a["manage_token"])
         self.assertError(r, 403, "forbidden")
         self.assertNotIn(b"baiba@example.lv", r.raw)
 
     def test_cannot_patch_another(self):
-        r = self.req("PATCH", reg_path(self.b["id"]), {"first_name": "Uzlauzts"},
+        r = self.req("PATCH", registration_path(self.b["id"]), {"first_name": "Uzlauzts"},
                      token=self.a["manage_token"])
         self.assertError(r, 403, "forbidden")
         self.assertEqual(self.registration(self.b["id"])["first_name"], "Baiba")
 
     def test_cannot_cancel_another(self):
-        r = self.req("DELETE", reg_path(self.b["id"]), token=self.a["manage_token"])
+        r = self.req("DELETE", registration_path(self.b["id"]), token=self.a["manage_token"])
         self.assertError(r, 403, "forbidden")
         self.assertEqual(self.registration(self.b["id"])["status"], "confirmed")
 
@@ -60,7 +56,7 @@ class ParticipantTest(AuthTestCase):
 
     def test_cancelled_token_cannot_touch_others(self):
         self.cancel(self.a["id"], token=self.a["manage_token"])
-        r = self.req("GET", reg_path(self.b["id"]), token=self.a["manage_token"])
+        r = self.req("GET", registration_path(self.b["id"]), token=self.a["manage_token"])
         self.assertError(r, 403, "forbidden")
 
 
@@ -75,9 +71,9 @@ class NoOrBadTokenTest(AuthTestCase):
     ]
 
     def test_no_token_401(self):
-        for method, path in (("GET", reg_path(self.a["id"])),
-                             ("PATCH", reg_path(self.a["id"])),
-                             ("DELETE", reg_path(self.a["id"])),
+        for method, path in (("GET", registration_path(self.a["id"])),
+                             ("PATCH", registration_path(self.a["id"])),
+                             ("DELETE", registration_path(self.a["id"])),
                              ("GET", self.list_path()),
                              ("GET", "/api/v1/audit")):
             with self.subTest(method=method, path=path):
@@ -87,13 +83,13 @@ class NoOrBadTokenTest(AuthTestCase):
     def test_unknown_or_malformed_token_401(self):
         for tok in self.BAD_TOKENS:
             with self.subTest(token=tok):
-                r = self.req("GET", reg_path(self.a["id"]), token=tok)
+                r = self.req("GET", registration_path(self.a["id"]), token=tok)
                 self.assertError(r, 401, "unauthorized")
 
     def test_token_with_one_character_changed_401(self):
         tok = self.a["manage_token"]
         flipped = tok[:-1] + ("B" if tok[-1] != "B" else "C")
-        r = self.req("GET", reg_path(self.a["id"]), token=flipped)
+        r = self.req("GET", registration_path(self.a["id"]), token=flipped)
         self.assertError(r, 401, "unauthorized")
 
     def test_other_auth_schemes_401(self):
@@ -114,19 +110,19 @@ class OrganizerTest(AuthTestCase):
 
     def test_organizer_reads_anyone(self):
         for reg in (self.a, self.b):
-            r = self.req("GET", reg_path(reg["id"]), token=self.org)
+            r = self.req("GET", registration_path(reg["id"]), token=self.org)
             self.assertEqual(r.status, 200, r.body)
             self.assertEqual(r.body["email"], reg["email"])
 
     def test_organizer_patches_anyone(self):
-        r = self.req("PATCH", reg_path(self.b["id"]), {"position": "skolotāja"},
+        r = self.req("PATCH", registration_path(self.b["id"]), {"position": "skolotāja"},
                      token=self.org)
         self.assertEqual(r.status, 200, r.body)
         self.assertEqual(r.body["position"], "skolotāja")
 
     def test_admin_reads_and_lists(self):
-        self.assertEqual(self.req("GET", reg_path(self.a["id"]), token=self.admin).status,
-                         200)
+        self.assertEqual(self.req("GET", registration_path(self.a["id"]),
+                                  token=self.admin).status, 200)
         self.assertEqual(self.req("GET", self.list_path(), token=self.admin).status, 200)
 
     def test_organizer_cannot_read_audit(self):
@@ -168,12 +164,12 @@ class TokenLeakTest(AuthTestCase):
                 self.assertNotIn(b"sr_", r.raw)
 
     def test_organizer_read_has_no_manage_token(self):
-        r = self.req("GET", reg_path(self.a["id"]), token=self.org)
+        r = self.req("GET", registration_path(self.a["id"]), token=self.org)
         self.assertNotIn("manage_token", r.body)
         self.assertNotIn(self.a["manage_token"].encode(), r.raw)
 
     def test_audit_log_has_no_tokens(self):
-        self.req("PATCH", reg_path(self.a["id"]), {"position": "x"},
+        self.req("PATCH", registration_path(self.a["id"]), {"position": "x"},
                  token=self.a["manage_token"])
         r = self.req("GET", "/api/v1/audit", token=self.admin)
         self.assertEqual(r.status, 200)
@@ -181,7 +177,7 @@ class TokenLeakTest(AuthTestCase):
             self.assertNotIn(tok.encode(), r.raw)
 
     def test_request_log_has_no_tokens(self):
-        self.req("GET", reg_path(self.a["id"]), token=self.a["manage_token"])
+        self.req("GET", registration_path(self.a["id"]), token=self.a["manage_token"])
         self.req("GET", self.list_path(), token=self.org)
         self.req("GET", "/api/v1/audit", token=self.admin)
         log = self.server.log_text()

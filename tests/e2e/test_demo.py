@@ -2,10 +2,9 @@
 
 import unittest
 
-from harness import SaietsTestCase, answers_for, latvian_key, run_cli
+from harness import (DEMO_CONFIRMED, DEMO_MEETING, SaietsTestCase, answers_for, latvian_key,
+                     run_cli)
 
-DEMO_MEETING = 1
-DEMO_CONFIRMED = 53
 DEMO_CAPACITY = 60
 
 

@@ -11,8 +11,7 @@ import sys
 import unittest
 
 from harness import SaietsTestCase
-
-from test_agenda import AgendaMixin
+from helpers_agenda import AgendaMixin
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ICAL_CHECK = os.path.join(HERE, "ical_check.py")

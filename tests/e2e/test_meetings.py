@@ -2,13 +2,8 @@
 
 import unittest
 
-from harness import OMIT, SaietsTestCase, future_date, meeting_body, person
-
-MEETINGS = "/api/v1/meetings"
-
-
-def meeting_path(mid):
-    return "%s/%d" % (MEETINGS, mid)
+from harness import (MEETINGS, OMIT, SaietsTestCase, future_date, meeting_body, meeting_path,
+                     person)
 
 
 def allow_set(r):

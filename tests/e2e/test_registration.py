@@ -4,7 +4,7 @@ import datetime
 import unittest
 
 from harness import (MANAGE_TOKEN_RE, OMIT, RFC3339_UTC_RE, SaietsTestCase, person,
-                     rfc3339, utc_now)
+                     registration_path, rfc3339, utc_now)
 
 REG_FIELDS = ("first_name", "last_name", "email", "organisation", "position")
 
@@ -24,10 +24,6 @@ GOOD_ANSWERS = {"diet": "vegetarian", "site_visit": ["Saules skola", "Poļu ģim
                 "note": "Ierodos ar vilcienu"}
 
 
-def reg_path(rid):
-    return "/api/v1/registrations/%d" % rid
-
-
 class RegistrationTestCase(SaietsTestCase):
 
     def setUp(self):
@@ -39,7 +35,7 @@ class RegistrationTestCase(SaietsTestCase):
         return self.register_raw(mid or self.mid, body)
 
     def patch(self, reg, changes, token=None):
-        return self.req("PATCH", reg_path(reg["id"]), changes,
+        return self.req("PATCH", registration_path(reg["id"]), changes,
                         token=token or reg["manage_token"])
 
 

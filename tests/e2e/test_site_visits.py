@@ -4,299 +4,21 @@ explained), what later cancellations and registrations do to it, pins,
 vehicles, and concurrent late registrations.
 
 The demo allocation is checked against an independent exact solver written
-here in plain Python: a min-cost max-flow (successive shortest paths with
-SPFA) over people -> options -> sink, and, for the municipality spread, over
-people -> (municipality, option) -> option -> sink with convex arc costs."""
+in plain Python (helpers_visits.py): a min-cost max-flow (successive shortest
+paths with SPFA) over people -> options -> sink, and, for the municipality
+spread, over people -> (municipality, option) -> option -> sink with convex
+arc costs."""
 
 import collections
 import threading
 import time
 import unittest
 
-from harness import SaietsTestCase, answers_for, person, unique
-from test_agenda import AgendaMixin
-
-MEETINGS = "/api/v1/meetings"
-DEMO_MEETING = 1
-DEMO_SLOT = 1
-DEMO_CONFIRMED = 53
+from harness import (DEMO_CONFIRMED, DEMO_MEETING, DEMO_SLOT, SaietsTestCase, answers_for,
+                     person, unique)
+from helpers_visits import VisitsMixin, exact_min_rank_sum, exact_min_rank_then_pairs, pairs_of
 
 JOIN_TIMEOUT = 60.0      # seconds for a batch of concurrent requests
-
-
-# --------------------------------------------------------------------------
-# an independent exact solver
-# --------------------------------------------------------------------------
-
-class MinCostFlow:
-    """Successive shortest paths with SPFA (Bellman-Ford with a queue): exact
-    for integer costs, negative residual costs included."""
-
-    def __init__(self, n):
-        self.n = n
-        self.graph = [[] for _ in range(n)]
-
-    def add_edge(self, u, v, cap, cost):
-        self.graph[u].append([v, cap, cost, len(self.graph[v])])
-        self.graph[v].append([u, 0, -cost, len(self.graph[u]) - 1])
-
-    def run(self, s, t, maxflow):
-        flow = cost = 0
-        inf = float("inf")
-        while flow < maxflow:
-            dist = [inf] * self.n
-            inq = [False] * self.n
-            prev = [None] * self.n
-            dist[s] = 0
-            q = collections.deque([s])
-            while q:
-                u = q.popleft()
-                inq[u] = False
-                for i, e in enumerate(self.graph[u]):
-                    v, cap, c = e[0], e[1], e[2]
-                    if cap > 0 and dist[u] + c < dist[v]:
-                        dist[v] = dist[u] + c
-                        prev[v] = (u, i)
-                        if not inq[v]:
-                            inq[v] = True
-                            q.append(v)
-            if dist[t] == inf:
-                break
-            push = maxflow - flow
-            v = t
-            while v != s:
-                u, i = prev[v]
-                push = min(push, self.graph[u][i][1])
-                v = u
-            v = t
-            while v != s:
-                u, i = prev[v]
-                e = self.graph[u][i]
-                e[1] -= push
-                self.graph[v][e[3]][1] += push
-                v = u
-            flow += push
-            cost += push * dist[t]
-        return flow, cost
-
-
-def person_costs(prefs, option_ids):
-    """Cost of each option for one person (the server's rule 3): the 1-based
-    rank, len(options) + 1 when unranked, 0 everywhere without preferences."""
-    if not prefs:
-        return [0] * len(option_ids)
-    return [prefs.index(o) + 1 if o in prefs else len(option_ids) + 1
-            for o in option_ids]
-
-
-def exact_min_rank_sum(people_prefs, option_ids, capacities):
-    """The minimal rank sum over assignments of every person to an option
-    within the capacities (everyone must be placed)."""
-    n, k = len(people_prefs), len(option_ids)
-    s, t = n + k, n + k + 1
-    g = MinCostFlow(n + k + 2)
-    for p, prefs in enumerate(people_prefs):
-        g.add_edge(s, p, 1, 0)
-        for o, c in enumerate(person_costs(prefs, option_ids)):
-            g.add_edge(p, n + o, 1, c)
-    for o, cap in enumerate(capacities):
-        g.add_edge(n + o, t, cap, 0)
-    flow, cost = g.run(s, t, n)
-    assert flow == n, "the solver could not place everyone (%d of %d)" % (flow, n)
-    return cost
-
-
-def exact_min_rank_then_pairs(people, option_ids, capacities, pinned=()):
-    """people: [(prefs, municipality or None)], everyone to be seated;
-    pinned: [(option index, municipality or None)] placed already (they use
-    seats and count for pairs, not for the rank sum). The lexicographic
-    minimum (rank sum, same-municipality pairs), pairs = sum over municipality
-    m and option o of C(n_mo, 2). Convex in n_mo, so one unit arc per extra
-    member (costing the pairs it adds) makes it an exact min-cost flow."""
-    n, k = len(people), len(option_ids)
-    pre = collections.Counter((m, o) for o, m in pinned if m is not None)
-    seats_left = list(capacities)
-    for o, _ in pinned:
-        seats_left[o] -= 1
-    munis = sorted({m for _, m in people if m is not None})
-    size = collections.Counter(m for _, m in people if m is not None)
-    mindex = {m: i for i, m in enumerate(munis)}
-    big = (n + len(pinned)) ** 2 + 1            # more than any pair count
-    base = n + k                                # (municipality, option) nodes follow
-    s = base + len(munis) * k
-    t = s + 1
-    g = MinCostFlow(t + 1)
-    for p, (prefs, m) in enumerate(people):
-        g.add_edge(s, p, 1, 0)
-        for o, c in enumerate(person_costs(prefs, option_ids)):
-            dest = n + o if m is None else base + mindex[m] * k + o
-            g.add_edge(p, dest, 1, c * big)
-    for m in munis:
-        for o in range(k):
-            for extra in range(size[m]):     # the next member pairs with everyone there
-                g.add_edge(base + mindex[m] * k + o, n + o, 1, pre[(m, o)] + extra)
-    for o, cap in enumerate(seats_left):
-        g.add_edge(n + o, t, cap, 0)
-    flow, cost = g.run(s, t, n)
-    assert flow == n, "the solver could not place everyone (%d of %d)" % (flow, n)
-    pinned_pairs = sum(c * (c - 1) // 2 for c in pre.values())
-    return cost // big, cost % big + pinned_pairs
-
-
-def pairs_of(groups):
-    """sum over groups and municipalities of C(count, 2); None is not counted."""
-    total = 0
-    for members in groups:
-        for m, c in collections.Counter(x for x in members if x is not None).items():
-            total += c * (c - 1) // 2
-    return total
-
-
-# --------------------------------------------------------------------------
-# helpers
-# --------------------------------------------------------------------------
-
-class VisitsMixin(AgendaMixin):
-
-    def visits_path(self, mid, rest=""):
-        return "%s/%d/site-visits%s" % (MEETINGS, mid, rest)
-
-    def slot_path(self, mid, slot, rest=""):
-        return "%s/%d/site-visits/%d%s" % (MEETINGS, mid, slot, rest)
-
-    def option_body(self, venue_id, capacity, **kw):
-        body = {"venue_id": venue_id, "topic": unique("Temats "), "host": "Rita Ābele",
-                "capacity": capacity}
-        body.update(kw)
-        return body
-
-    def slot_body(self, options, **kw):
-        body = {"starts_at": "2015-11-06T09:20", "ends_at": "2015-11-06T11:10",
-                "title": unique("Vizītes skolās "), "options": options}
-        body.update(kw)
-        return body
-
-    def post_slot(self, mid, body, token=None):
-        return self.req("POST", self.visits_path(mid), body,
-                        token=self.org if token is None else token)
-
-    def make_slot(self, mid, capacities, **kw):
-        """A new slot (and its site_visit item) with one option per capacity,
-        each at a venue of its own. Returns the slot."""
-        opts = [self.option_body(self.make_venue(unique("Skola "), kind="school")["id"], c)
-                for c in capacities]
-        r = self.post_slot(mid, self.slot_body(opts, **kw))
-        self.assertEqual(r.status, 201, "create slot: %r" % (r.body,))
-        self.assertJson(r)
-        self.assertEqual([o["capacity"] for o in r.body["options"]], list(capacities))
-        return r.body
-
-    def visit_meeting(self, capacities, capacity=60):
-        """A meeting (5-6 Nov 2015) with one slot; returns (mid, slot_id, option ids)."""
-        m = self.agenda_meeting(capacity=capacity)
-        slot = self.make_slot(m["id"], capacities)
-        return m["id"], slot["id"], [o["id"] for o in slot["options"]]
-
-    def reg(self, mid, slot=None, prefs=None, **kw):
-        """Registers one person; prefs (a list of option ids) for `slot`."""
-        if prefs is not None:
-            kw["visit_preferences"] = {str(slot): list(prefs)}
-        return self.register(mid, **kw)
-
-    def allocate(self, mid, slot, dry_run=None, token=None):
-        q = "" if dry_run is None else "?dry_run=%s" % dry_run
-        return self.req("POST", self.slot_path(mid, slot, "/allocate" + q),
-                        token=self.org if token is None else token)
-
-    def allocate_ok(self, mid, slot, dry_run=None):
-        r = self.allocate(mid, slot, dry_run)
-        self.assertEqual(r.status, 200, "allocate: %r" % (r.body,))
-        self.assertJson(r)
-        self.assertIs(r.body.get("dry_run"), dry_run == 1, r.body)
-        self.check_allocation_shape(r.body)
-        return r.body
-
-    def allocation(self, mid, slot):
-        r = self.req("GET", self.slot_path(mid, slot, "/allocation"), token=self.org)
-        self.assertEqual(r.status, 200, r.body)
-        self.assertJson(r)
-        self.check_allocation_shape(r.body)
-        return r.body
-
-    def slot(self, mid, slot):
-        r = self.req("GET", self.slot_path(mid, slot))
-        self.assertEqual(r.status, 200, r.body)
-        self.assertJson(r)
-        for o in r.body["options"]:
-            self.assertEqual(o["free"], o["capacity"] - o["assigned"], o)
-            self.assertGreaterEqual(o["free"], 0, o)
-        return r.body
-
-    def pin(self, mid, slot, reg_id, option_id, token=None):
-        return self.req("POST", self.slot_path(mid, slot, "/pins"),
-                        {"registration_id": reg_id, "option_id": option_id},
-                        token=self.org if token is None else token)
-
-    def places(self, reg_id):
-        """The registration's site_visits, by slot id."""
-        body = self.registration(reg_id)
-        self.assertIsInstance(body.get("site_visits"), list, body)
-        return {p["slot_id"]: p for p in body["site_visits"]}
-
-    def check_allocation_shape(self, a):
-        """Invariants every allocation answer must keep."""
-        self.assertIsInstance(a.get("options"), list, a)
-        self.assertIsInstance(a.get("waiting"), list, a)
-        summary = a["summary"]
-        seated = 0
-        for o in a["options"]:
-            self.assertEqual(o["assigned"], len(o["people"]), o)
-            self.assertLessEqual(o["assigned"], o["capacity"], o)
-            seated += o["assigned"]
-            for p in o["people"]:
-                self.assert_one_liner(p["explanation"], p)
-        for p in a["waiting"]:
-            self.assert_one_liner(p["explanation"], p)
-        self.assertEqual([p["position"] for p in a["waiting"]],
-                         list(range(1, len(a["waiting"]) + 1)), a["waiting"])
-        self.assertEqual(summary["seated"], seated, summary)
-        self.assertEqual(summary["waiting"], len(a["waiting"]), summary)
-        self.assertEqual(sum(summary["by_rank"].values()) + summary["unranked"]
-                         + summary["no_preferences"] + summary["pinned"],
-                         summary["seated"], summary)
-        ids = [p["registration_id"] for o in a["options"] for p in o["people"]] + \
-              [p["registration_id"] for p in a["waiting"]]
-        self.assertEqual(len(ids), len(set(ids)), "someone placed twice: %r" % ids)
-
-    def assert_one_liner(self, text, ctx=None):
-        self.assertIsInstance(text, str, ctx)
-        self.assertTrue(text.strip(), "empty explanation: %r" % (ctx,))
-        self.assertNotIn("\n", text, ctx)
-        self.assertNotIn("\r", text, ctx)
-
-    @staticmethod
-    def seats(a):
-        """registration id -> option id for the seated people of an allocation."""
-        return {p["registration_id"]: o["id"] for o in a["options"] for p in o["people"]}
-
-    @staticmethod
-    def waiting_ids(a):
-        return [p["registration_id"] for p in a["waiting"]]
-
-    @staticmethod
-    def person_in(a, reg_id):
-        for o in a["options"]:
-            for p in o["people"]:
-                if p["registration_id"] == reg_id:
-                    return p
-        for p in a["waiting"]:
-            if p["registration_id"] == reg_id:
-                return p
-        return None
-
-    @staticmethod
-    def assigned(slot_json):
-        return [o["assigned"] for o in slot_json["options"]]
 
 
 class VisitsTestCase(VisitsMixin, SaietsTestCase):
@@ -527,7 +249,7 @@ class ExactnessTest(VisitsTestCase):
     """Small made-up slots (seeded, so every run is the same) with pins,
     partial rankings, people without preferences, more people than seats and
     a few municipalities: who is seated, who waits, and the rank sum and the
-    spread, checked against the solver above."""
+    spread, checked against the solver in helpers_visits."""
 
     def organisations(self, count):
         return [self.create_organisation(unique("Testa novada pašvaldība "))
@@ -1364,50 +1086,49 @@ class SlotTest(VisitsTestCase):
 
 class VehicleTest(VisitsTestCase):
 
-    def vpath(self, mid):
-        return "%s/%d/vehicles" % (MEETINGS, mid)
-
     def test_create_and_list(self):
         mid = self.create_meeting()["id"]
-        r = self.req("POST", self.vpath(mid), {"name": "Autobuss 1", "seats": 50},
+        r = self.req("POST", self.vehicles_path(mid), {"name": "Autobuss 1", "seats": 50},
                      token=self.org)
         self.assertEqual(r.status, 201, r.body)
         self.assertJson(r)
         self.assertEqual((r.body["name"], r.body["seats"]), ("Autobuss 1", 50))
         self.assertIsInstance(r.body["id"], int)
-        r2 = self.req("POST", self.vpath(mid), {"name": "Mikroautobuss", "seats": 1},
+        r2 = self.req("POST", self.vehicles_path(mid), {"name": "Mikroautobuss", "seats": 1},
                       token=self.org)
         self.assertEqual(r2.status, 201, r2.body)
-        r3 = self.req("POST", self.vpath(mid), {"name": "Lielais", "seats": 500},
+        r3 = self.req("POST", self.vehicles_path(mid), {"name": "Lielais", "seats": 500},
                       token=self.admin)
         self.assertEqual(r3.status, 201, r3.body)
-        got = self.req("GET", self.vpath(mid), token=self.org)
+        got = self.req("GET", self.vehicles_path(mid), token=self.org)
         self.assertEqual(got.status, 200, got.body)
         self.assertEqual(got.body, {"meeting": mid, "vehicles": [r.body, r2.body, r3.body]})
 
     def test_list_is_organizer_only(self):
         mid = self.create_meeting()["id"]
         participant = self.register(mid)
-        self.assertError(self.req("GET", self.vpath(mid)), 401, "unauthorized")
-        self.assertError(self.req("GET", self.vpath(mid), token=participant["manage_token"]),
-                         403, "forbidden")
-        self.assertError(self.req("POST", self.vpath(mid), {"name": "A", "seats": 5}),
-                         401, "unauthorized")
-        self.assertError(self.req("POST", self.vpath(mid), {"name": "A", "seats": 5},
+        self.assertError(self.req("GET", self.vehicles_path(mid)), 401, "unauthorized")
+        self.assertError(self.req("GET", self.vehicles_path(mid),
                                   token=participant["manage_token"]), 403, "forbidden")
-        self.assertEqual(self.req("GET", self.vpath(mid), token=self.org).body["vehicles"],
-                         [])
+        self.assertError(self.req("POST", self.vehicles_path(mid), {"name": "A", "seats": 5}),
+                         401, "unauthorized")
+        self.assertError(self.req("POST", self.vehicles_path(mid), {"name": "A", "seats": 5},
+                                  token=participant["manage_token"]), 403, "forbidden")
+        self.assertEqual(self.req("GET", self.vehicles_path(mid), token=self.org)
+                         .body["vehicles"], [])
 
     def test_duplicate_name_409_per_meeting(self):
         mid = self.create_meeting()["id"]
         other = self.create_meeting()["id"]
         body = {"name": "Autobuss", "seats": 20}
-        self.assertEqual(self.req("POST", self.vpath(mid), body, token=self.org).status, 201)
-        self.assertError(self.req("POST", self.vpath(mid), body, token=self.org), 409,
+        self.assertEqual(self.req("POST", self.vehicles_path(mid), body,
+                                  token=self.org).status, 201)
+        self.assertError(self.req("POST", self.vehicles_path(mid), body, token=self.org), 409,
                          "duplicate_name")
-        self.assertEqual(self.req("POST", self.vpath(other), body, token=self.org).status,
+        self.assertEqual(self.req("POST", self.vehicles_path(other), body,
+                                  token=self.org).status,
                          201, "the name is free in another meeting")
-        self.assertEqual(len(self.req("GET", self.vpath(mid), token=self.org)
+        self.assertEqual(len(self.req("GET", self.vehicles_path(mid), token=self.org)
                              .body["vehicles"]), 1)
 
     def test_validation(self):
@@ -1426,18 +1147,18 @@ class VehicleTest(VisitsTestCase):
         ]
         for body, code, field in cases:
             with self.subTest(body=body):
-                r = self.req("POST", self.vpath(mid), body, token=self.org)
+                r = self.req("POST", self.vehicles_path(mid), body, token=self.org)
                 self.assertError(r, 422, code, field=field)
-        self.assertEqual(self.req("GET", self.vpath(mid), token=self.org).body["vehicles"],
-                         [])
-        ok = self.req("POST", self.vpath(mid), {"name": "x" * 100, "seats": 5},
+        self.assertEqual(self.req("GET", self.vehicles_path(mid), token=self.org)
+                         .body["vehicles"], [])
+        ok = self.req("POST", self.vehicles_path(mid), {"name": "x" * 100, "seats": 5},
                       token=self.org)
         self.assertEqual(ok.status, 201, ok.body)
 
     def test_unknown_meeting_404(self):
-        self.assertError(self.req("GET", self.vpath(99999), token=self.org), 404,
+        self.assertError(self.req("GET", self.vehicles_path(99999), token=self.org), 404,
                          "not_found")
-        self.assertError(self.req("POST", self.vpath(99999), {"name": "A", "seats": 5},
+        self.assertError(self.req("POST", self.vehicles_path(99999), {"name": "A", "seats": 5},
                                   token=self.org), 404, "not_found")
 
 

@@ -6,8 +6,8 @@ the seats and the people, with two buses, then three vehicles."""
 
 import unittest
 
-from harness import SaietsTestCase
-from test_agenda import AgendaMixin
+from harness import SaietsTestCase, registration_path
+from helpers_visits import VisitsMixin
 
 # minutes between venues, as the organizers entered them
 TRAVEL = {("hall", "lyceum"): 15, ("hall", "polish"): 10, ("hall", "saules"): 15,
@@ -21,7 +21,7 @@ def minutes(a, b):
     return (hb * 60 + mb) - (ha * 60 + ma)
 
 
-class TransportPlanTest(AgendaMixin, SaietsTestCase):
+class TransportPlanTest(VisitsMixin, SaietsTestCase):
 
     def setUp(self):
         super().setUp()
@@ -36,37 +36,29 @@ class TransportPlanTest(AgendaMixin, SaietsTestCase):
                       kind="break", title="Rīta kafija", venue_id=self.venue["hall"])
         self.add_item(self.mid, starts_at="2015-11-06T11:35", ends_at="2015-11-06T12:05",
                       kind="cultural", title="Teātra izrāde", venue_id=self.venue["saules"])
-        r = self.req("POST", "/api/v1/meetings/%d/site-visits" % self.mid, {
+        r = self.post_slot(self.mid, {
             "starts_at": "2015-11-06T09:30", "ends_at": "2015-11-06T11:10",
             "title": "Skolu apmeklējumi",
             "options": [{"venue_id": self.venue[k], "topic": k, "host": "Direktore",
-                         "capacity": 18} for k in ("lyceum", "polish", "saules")]},
-            token=self.org)
+                         "capacity": 18} for k in ("lyceum", "polish", "saules")]})
         self.assertEqual(r.status, 201, r.body)
-        self.slot = r.body
+        self.visit_slot = r.body
         options = [o["id"] for o in r.body["options"]]
         for i in range(53):
             prefs = [options[(i + k) % 3] for k in range(3)]
-            r = self.req("POST", "/api/v1/meetings/%d/registrations" % self.mid, {
+            r = self.register_raw(self.mid, {
                 "first_name": "Dalībnieks", "last_name": "Nr %02d" % i,
                 "email": "t%02d@transport.invalid" % i, "organisation": "Pašvaldība %d" % (i % 9),
-                "visit_preferences": {str(self.slot["id"]): prefs}})
+                "visit_preferences": {str(self.visit_slot["id"]): prefs}})
             self.assertEqual(r.status, 201, r.body)
-        r = self.req("POST", "/api/v1/meetings/%d/site-visits/%d/allocate"
-                     % (self.mid, self.slot["id"]), token=self.org)
+        r = self.allocate(self.mid, self.visit_slot["id"])
         self.assertEqual(r.status, 200, r.body)
-        self.allocation = r.body
         self.groups = {o["id"]: {p["registration_id"] for p in o["people"]}
                        for o in r.body["options"]}
         self.assertEqual(sum(len(g) for g in self.groups.values()), 53)
 
-    def vehicle(self, name, seats):
-        r = self.req("POST", "/api/v1/meetings/%d/vehicles" % self.mid,
-                     {"name": name, "seats": seats}, token=self.org)
-        self.assertEqual(r.status, 201, r.body)
-
     def plan(self):
-        r = self.req("GET", "/api/v1/meetings/%d/transport-plan" % self.mid, token=self.org)
+        r = self.req("GET", self.transport_plan_path(self.mid), token=self.org)
         self.assertEqual(r.status, 200, r.body)
         self.assertEqual(len(r.body["slots"]), 1)
         return r.body["slots"][0]
@@ -84,7 +76,7 @@ class TransportPlanTest(AgendaMixin, SaietsTestCase):
         group they were allocated to."""
         self.assertEqual(plan["from"]["venue_id"], self.venue["hall"])
         self.assertEqual(plan["to"]["venue_id"], self.venue["saules"])
-        option_venue = {o["id"]: o["venue_id"] for o in self.slot["options"]}
+        option_venue = {o["id"]: o["venue_id"] for o in self.visit_slot["options"]}
         riding = {}
         for v in plan["vehicles"]:
             self.assertLessEqual(v["load"], v["seats"], v)
@@ -126,8 +118,8 @@ class TransportPlanTest(AgendaMixin, SaietsTestCase):
         self.assertEqual(plan["riders"], plan["seated"] + plan["unseated"])
 
     def test_two_buses(self):
-        self.vehicle("Autobuss 1", 30)
-        self.vehicle("Autobuss 2", 30)
+        self.add_vehicle(self.mid, "Autobuss 1", 30)
+        self.add_vehicle(self.mid, "Autobuss 2", 30)
         plan = self.plan()
         self.assertConsistent(plan)
         self.assertEqual(plan["riders"], 53)
@@ -140,9 +132,9 @@ class TransportPlanTest(AgendaMixin, SaietsTestCase):
         self.assertEqual(problems, [])
 
     def test_three_vehicles_seat_everyone_on_time(self):
-        self.vehicle("Autobuss 1", 30)
-        self.vehicle("Autobuss 2", 30)
-        self.vehicle("Mikroautobuss", 20)
+        self.add_vehicle(self.mid, "Autobuss 1", 30)
+        self.add_vehicle(self.mid, "Autobuss 2", 30)
+        self.add_vehicle(self.mid, "Mikroautobuss", 20)
         plan = self.plan()
         self.assertConsistent(plan)
         self.assertEqual((plan["seated"], plan["unseated"], plan["problems"]), (53, 0, []))
@@ -152,8 +144,8 @@ class TransportPlanTest(AgendaMixin, SaietsTestCase):
         self.assertNotIn(self.venue["saules"], [leg["from_venue_id"] for leg in back
                                                 if not leg.get("stops")])
         # a participant sees their vehicle and when it leaves
-        someone = next(iter(self.groups[self.slot["options"][0]["id"]]))
-        r = self.req("GET", "/api/v1/registrations/%d" % someone, token=self.org)
+        someone = next(iter(self.groups[self.visit_slot["options"][0]["id"]]))
+        r = self.req("GET", registration_path(someone), token=self.org)
         place = r.body["site_visits"][0]
         self.assertIn(place["vehicle"], ("Autobuss 1", "Autobuss 2", "Mikroautobuss"))
         self.assertEqual(place["departs"], "2015-11-06T09:15")   # 15 minutes to the lyceum
@@ -165,12 +157,12 @@ class TransportPlanTest(AgendaMixin, SaietsTestCase):
                         plan["problems"])
 
     def test_changes_to_vehicles_and_options_show_in_the_plan(self):
-        self.vehicle("Autobuss 1", 30)
-        self.vehicle("Autobuss 2", 30)
-        self.vehicle("Mikroautobuss", 20)
-        vs = self.req("GET", "/api/v1/meetings/%d/vehicles" % self.mid, token=self.org)
+        self.add_vehicle(self.mid, "Autobuss 1", 30)
+        self.add_vehicle(self.mid, "Autobuss 2", 30)
+        self.add_vehicle(self.mid, "Mikroautobuss", 20)
+        vs = self.req("GET", self.vehicles_path(self.mid), token=self.org)
         small = next(v for v in vs.body["vehicles"] if v["name"] == "Mikroautobuss")
-        path = "/api/v1/meetings/%d/vehicles/%d" % (self.mid, small["id"])
+        path = self.vehicles_path(self.mid, "/%d" % small["id"])
         self.assertEqual(self.req("PATCH", path, {"seats": 5}).status, 401)
         r = self.req("PATCH", path, {"seats": 5}, token=self.org)
         self.assertEqual((r.status, r.body["seats"]), (200, 5), r.body)
@@ -184,8 +176,8 @@ class TransportPlanTest(AgendaMixin, SaietsTestCase):
         self.assertConsistent(plan)
         self.assertNotIn("Mikroautobuss", [v["vehicle"] for v in plan["vehicles"]])
         # an option cannot shrink below the people placed in it
-        opt = self.slot["options"][0]
-        spath = "/api/v1/meetings/%d/site-visits/%d" % (self.mid, self.slot["id"])
+        opt = self.visit_slot["options"][0]
+        spath = self.slot_path(self.mid, self.visit_slot["id"])
         r = self.req("PATCH", spath, {"options": [{"id": opt["id"], "capacity": 5}]},
                      token=self.org)
         self.assertError(r, 409, "in_use")
@@ -195,7 +187,7 @@ class TransportPlanTest(AgendaMixin, SaietsTestCase):
         self.assertEqual(r.body["options"][0]["topic"], "Jauna tēma")
 
     def test_plan_is_for_organizers(self):
-        r = self.req("GET", "/api/v1/meetings/%d/transport-plan" % self.mid)
+        r = self.req("GET", self.transport_plan_path(self.mid))
         self.assertEqual(r.status, 401)
 
 

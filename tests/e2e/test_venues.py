@@ -5,52 +5,14 @@ use by the agenda cannot be deleted."""
 import unittest
 
 from harness import SaietsTestCase
-
-from test_agenda import AgendaMixin
-
-VENUES = "/api/v1/venues"
+from helpers_agenda import VENUES, AgendaMixin, travel_path, venue_path
 
 POLISH = {"name": "J. Pilsudska Daugavpils valsts poļu ģimnāzija",
           "address": "Puškina iela 2, Daugavpils", "kind": "school", "capacity": 20,
           "lat": 55.87, "lon": 26.52, "contact_role": "direktore"}
 
 
-def venue_path(vid):
-    return "%s/%d" % (VENUES, vid)
-
-
 class VenueTestCase(AgendaMixin, SaietsTestCase):
-
-    def get_venue(self, vid):
-        r = self.req("GET", venue_path(vid))
-        self.assertEqual(r.status, 200, r.body)
-        self.assertJson(r)
-        return r.body
-
-    def list_venues(self):
-        r = self.req("GET", VENUES)
-        self.assertEqual(r.status, 200, r.body)
-        self.assertJson(r)
-        self.assertIsInstance(r.body.get("venues"), list, r.body)
-        return r.body["venues"]
-
-    def travel_of(self, vid):
-        """{to: minutes} as GET /venues/{id} shows it."""
-        t = self.get_venue(vid).get("travel")
-        self.assertIsInstance(t, list)
-        out = {}
-        for entry in t:
-            self.assertNotIn(entry["to"], out, "two travel times to %s" % entry["to"])
-            out[entry["to"]] = entry["minutes"]
-        return out
-
-    def patch_venue(self, vid, changes, token=None):
-        return self.req("PATCH", venue_path(vid), changes,
-                        token=self.org if token is None else token)
-
-    def delete_venue(self, vid, token=None):
-        return self.req("DELETE", venue_path(vid),
-                        token=self.org if token is None else token)
 
     def participant(self):
         m = self.agenda_meeting()
@@ -166,7 +128,7 @@ class AccessTest(VenueTestCase):
         return [("POST", VENUES, {"name": "Cita zāle"}),
                 ("PATCH", venue_path(a), {"capacity": 5}),
                 ("DELETE", venue_path(b), None),
-                ("PUT", "%s/%d/travel/%d" % (VENUES, a, b), {"minutes": 5})]
+                ("PUT", travel_path(a, b), {"minutes": 5})]
 
     def assertUnchanged(self):
         self.assertEqual(sorted(v["name"] for v in self.list_venues()),
@@ -391,12 +353,12 @@ class TravelTest(VenueTestCase):
         self.assertEqual(self.travel_of(self.a), {self.b: 0, self.c: 1440})
 
     def test_missing_minutes(self):
-        r = self.req("PUT", "%s/%d/travel/%d" % (VENUES, self.a, self.b), {},
+        r = self.req("PUT", travel_path(self.a, self.b), {},
                      token=self.org)
         self.assertError(r, 422, "missing_field", "minutes")
 
     def test_unknown_field(self):
-        r = self.req("PUT", "%s/%d/travel/%d" % (VENUES, self.a, self.b),
+        r = self.req("PUT", travel_path(self.a, self.b),
                      {"minutes": 5, "by": "bus"}, token=self.org)
         self.assertError(r, 422, "unknown_field", "by")
 
