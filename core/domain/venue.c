@@ -300,6 +300,24 @@ int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
     return ra < 0 ? err_set(e, ERR_INTERNAL, NULL, "storage error") : 0;
 }
 
+json_t *venue_travel_put(struct db *db, long long a, long long b, json_t *in, long long now,
+                         const char *actor, struct err *e)
+{
+    static const char *const fields[] = {"minutes", NULL};
+    long long minutes;
+
+    if (!json_is_object(in)) {
+        err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
+        return NULL;
+    }
+    if (jf_check_keys(in, fields, NULL, e) < 0 ||
+        jf_int(in, "minutes", JF_REQUIRED, 0, 1440, &minutes, e) < 0 ||
+        venue_set_travel(db, a, b, minutes, now, actor, e) < 0)
+        return NULL;
+    return json_pack("{s:I, s:I, s:I}", "from", (json_int_t)a, "to", (json_int_t)b,
+                     "minutes", (json_int_t)minutes);
+}
+
 int venue_travel_minutes(struct db *db, long long a, long long b)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT minutes FROM venue_travel"

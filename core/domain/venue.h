@@ -23,6 +23,11 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
 int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
                      long long now, const char *actor, struct err *e);
 
+/* PUT .../travel/{b}: the body {"minutes": 0..1440} applied with
+ * venue_set_travel; returns {"from", "to", "minutes"}, or NULL with *e set. */
+json_t *venue_travel_put(struct db *db, long long a, long long b, json_t *in, long long now,
+                         const char *actor, struct err *e);
+
 /* Travel minutes from a to b: >= 0, or -1 when unknown. */
 int venue_travel_minutes(struct db *db, long long a, long long b);
 

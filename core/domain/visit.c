@@ -588,6 +588,25 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
     return rc;
 }
 
+int visit_pin_apply(struct db *db, long long meeting_id, long long slot_id, json_t *in,
+                    long long now, const char *actor, struct err *e)
+{
+    static const char *const fields[] = {"registration_id", "option_id", NULL};
+    long long reg = 0, option = 0;
+    int rc;
+
+    if (!json_is_object(in))
+        return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
+    if (jf_check_keys(in, fields, NULL, e) < 0 ||
+        jf_int(in, "registration_id", JF_REQUIRED, 1, (long long)1 << 53, &reg, e) < 0 ||
+        (rc = jf_int(in, "option_id", JF_NULLABLE, 1, (long long)1 << 53, &option, e)) < 0)
+        return -1;
+    if (rc == JF_ABSENT)
+        return err_set(e, ERR_MISSING_FIELD, "option_id",
+                       "option_id: an option of the slot, or null to remove the pin");
+    return visit_pin(db, meeting_id, slot_id, reg, rc == JF_NULL ? 0 : option, now, actor, e);
+}
+
 /* ---- vehicles ------------------------------------------------------------------- */
 
 int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long now,

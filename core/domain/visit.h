@@ -61,6 +61,10 @@ json_t *visit_prefs_json(struct db *db, long long registration_id);
 int visit_pin(struct db *db, long long meeting_id, long long slot_id,
               long long registration_id, long long option_id, long long now,
               const char *actor, struct err *e);
+/* The same from a request body {"registration_id", "option_id" (null
+ * removes the pin)}. */
+int visit_pin_apply(struct db *db, long long meeting_id, long long slot_id, json_t *in,
+                    long long now, const char *actor, struct err *e);
 
 /* Vehicles of a meeting: {"name", "seats"}. */
 int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long now,

@@ -19,7 +19,7 @@ static char *make_agenda(struct http_ctx *c, struct err *e)
     return http_json_text(agenda_json(c->app->rdb, c->id, 0, e), e);
 }
 
-void api_agenda_get(struct http_ctx *c)
+static void api_agenda_get(struct http_ctx *c)
 {
     char key[48];
 
@@ -27,7 +27,7 @@ void api_agenda_get(struct http_ctx *c)
     http_reply_cached(c, key, "application/json", make_agenda);
 }
 
-void api_agenda_item_get(struct http_ctx *c)
+static void api_agenda_item_get(struct http_ctx *c)
 {
     struct err e;
 
@@ -44,7 +44,7 @@ static char *make_problems(struct http_ctx *c, struct err *e)
                 : NULL;
 }
 
-void api_agenda_problems(struct http_ctx *c)
+static void api_agenda_problems(struct http_ctx *c)
 {
     char key[48];
 
@@ -65,7 +65,7 @@ static int run_item_create(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_agenda_create(struct http_ctx *c)
+static void api_agenda_create(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
@@ -83,7 +83,7 @@ static int run_item_patch(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_agenda_item_patch(struct http_ctx *c)
+static void api_agenda_item_patch(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
@@ -101,7 +101,7 @@ static int run_item_delete(struct db *db, struct wjob *job)
     return 0;
 }
 
-void api_agenda_item_delete(struct http_ctx *c)
+static void api_agenda_item_delete(struct http_ctx *c)
 {
     if (!http_require_organizer(c))
         return;
@@ -141,7 +141,7 @@ static void script_evaluated(void *arg, json_t *declared, const char *message, i
     http_submit(c, run_script_sync);
 }
 
-void api_agenda_script(struct http_ctx *c)
+static void api_agenda_script(struct http_ctx *c)
 {
     struct evbuffer *body = evhttp_request_get_input_buffer(c->req);
     size_t len = evbuffer_get_length(body);
@@ -194,3 +194,14 @@ void api_agenda_script(struct http_ctx *c)
     }
     json_decref(code);
 }
+
+const struct route api_agenda_routes[] = {
+    {"/api/v1/meetings/{id}/agenda", ROUTE_GET, api_agenda_get},
+    {"/api/v1/meetings/{id}/agenda", ROUTE_POST, api_agenda_create},
+    {"/api/v1/meetings/{id}/agenda/problems", ROUTE_GET, api_agenda_problems},
+    {"/api/v1/meetings/{id}/agenda/scripts", ROUTE_POST, api_agenda_script},
+    {"/api/v1/meetings/{id}/agenda/{id}", ROUTE_GET, api_agenda_item_get},
+    {"/api/v1/meetings/{id}/agenda/{id}", ROUTE_PATCH, api_agenda_item_patch},
+    {"/api/v1/meetings/{id}/agenda/{id}", ROUTE_DELETE, api_agenda_item_delete},
+    {NULL, 0, NULL},
+};

@@ -18,7 +18,7 @@ static json_t *meeting_json_by_id(struct db *db, long long id, struct err *e)
     return o;
 }
 
-void api_meetings_list(struct http_ctx *c)
+static void api_meetings_list(struct http_ctx *c)
 {
     json_t *list = meeting_list_json(c->app->rdb);
 
@@ -34,7 +34,7 @@ static char *make_meeting(struct http_ctx *c, struct err *e)
     return http_json_text(meeting_json_by_id(c->app->rdb, c->id, e), e);
 }
 
-void api_meeting_get(struct http_ctx *c)
+static void api_meeting_get(struct http_ctx *c)
 {
     char key[48];
 
@@ -54,7 +54,7 @@ static int run_meeting_create(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_meetings_create(struct http_ctx *c)
+static void api_meetings_create(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
@@ -72,9 +72,17 @@ static int run_meeting_patch(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_meeting_patch(struct http_ctx *c)
+static void api_meeting_patch(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
     http_submit(c, run_meeting_patch);
 }
+
+const struct route api_meetings_routes[] = {
+    {"/api/v1/meetings", ROUTE_GET, api_meetings_list},
+    {"/api/v1/meetings", ROUTE_POST, api_meetings_create},
+    {"/api/v1/meetings/{id}", ROUTE_GET, api_meeting_get},
+    {"/api/v1/meetings/{id}", ROUTE_PATCH, api_meeting_patch},
+    {NULL, 0, NULL},
+};

@@ -5,7 +5,7 @@
 #include "directory.h"
 #include "http.h"
 
-void api_health(struct http_ctx *c)
+static void api_health(struct http_ctx *c)
 {
     http_reply_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }
@@ -37,7 +37,7 @@ static int sort_by_name(struct http_ctx *c, json_t *list)
     return 0;
 }
 
-void api_organisations_list(struct http_ctx *c)
+static void api_organisations_list(struct http_ctx *c)
 {
     json_t *list = dir_org_list(c->app->rdb);
 
@@ -65,14 +65,14 @@ static int run_org_create(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_organisations_create(struct http_ctx *c)
+static void api_organisations_create(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
     http_submit(c, run_org_create);
 }
 
-void api_networks_list(struct http_ctx *c)
+static void api_networks_list(struct http_ctx *c)
 {
     json_t *list = dir_network_list(c->app->rdb);
 
@@ -83,7 +83,7 @@ void api_networks_list(struct http_ctx *c)
     http_reply_json(c, 200, json_pack("{s:o}", "networks", list));
 }
 
-void api_audit_list(struct http_ctx *c)
+static void api_audit_list(struct http_ctx *c)
 {
     const char *before = http_query(c, "before");
     long long b = 0;
@@ -106,3 +106,12 @@ void api_audit_list(struct http_ctx *c)
     }
     http_reply_json(c, 200, json_pack("{s:o}", "entries", list));
 }
+
+const struct route api_misc_routes[] = {
+    {"/api/v1/health", ROUTE_GET, api_health},
+    {"/api/v1/organisations", ROUTE_GET, api_organisations_list},
+    {"/api/v1/organisations", ROUTE_POST, api_organisations_create},
+    {"/api/v1/networks", ROUTE_GET, api_networks_list},
+    {"/api/v1/audit", ROUTE_GET, api_audit_list},
+    {NULL, 0, NULL},
+};

@@ -58,7 +58,7 @@ static int run_reg_create(struct db *db, struct wjob *job)
     return 0;
 }
 
-void api_registrations_create(struct http_ctx *c)
+static void api_registrations_create(struct http_ctx *c)
 {
     if (!http_body_json(c))
         return;
@@ -80,7 +80,7 @@ static int may_manage(struct http_ctx *c)
     return 0;
 }
 
-void api_registration_get(struct http_ctx *c)
+static void api_registration_get(struct http_ctx *c)
 {
     struct err e;
 
@@ -106,7 +106,7 @@ static int run_reg_patch(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_registration_patch(struct http_ctx *c)
+static void api_registration_patch(struct http_ctx *c)
 {
     if (!may_manage(c) || !http_body_json(c))
         return;
@@ -124,7 +124,7 @@ static int run_reg_cancel(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_registration_delete(struct http_ctx *c)
+static void api_registration_delete(struct http_ctx *c)
 {
     if (!may_manage(c))
         return;
@@ -200,7 +200,7 @@ static void reply_csv(struct http_ctx *c, json_t *sorted, json_t *form)
     buf_free(&b);
 }
 
-void api_registrations_list(struct http_ctx *c)
+static void api_registrations_list(struct http_ctx *c)
 {
     const char *status = http_query(c, "status"), *format = http_query(c, "format");
     struct collate_item *items = NULL;
@@ -254,3 +254,12 @@ out:
     json_decref(list);
     meeting_clear(&m);
 }
+
+const struct route api_registrations_routes[] = {
+    {"/api/v1/meetings/{id}/registrations", ROUTE_GET, api_registrations_list},
+    {"/api/v1/meetings/{id}/registrations", ROUTE_POST, api_registrations_create},
+    {"/api/v1/registrations/{id}", ROUTE_GET, api_registration_get},
+    {"/api/v1/registrations/{id}", ROUTE_PATCH, api_registration_patch},
+    {"/api/v1/registrations/{id}", ROUTE_DELETE, api_registration_delete},
+    {NULL, 0, NULL},
+};

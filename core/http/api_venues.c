@@ -1,10 +1,9 @@
 /* api_venues.c - /api/v1/venues: list, create, read, change, delete, and
  * travel times between venues. */
 #include "http.h"
-#include "jfield.h"
 #include "venue.h"
 
-void api_venues_list(struct http_ctx *c)
+static void api_venues_list(struct http_ctx *c)
 {
     json_t *list = venue_list_json(c->app->rdb);
 
@@ -15,7 +14,7 @@ void api_venues_list(struct http_ctx *c)
     http_reply_json(c, 200, json_pack("{s:o}", "venues", list));
 }
 
-void api_venue_get(struct http_ctx *c)
+static void api_venue_get(struct http_ctx *c)
 {
     struct err e;
 
@@ -35,7 +34,7 @@ static int run_venue_create(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_venues_create(struct http_ctx *c)
+static void api_venues_create(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
@@ -53,7 +52,7 @@ static int run_venue_patch(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_venue_patch(struct http_ctx *c)
+static void api_venue_patch(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
@@ -71,7 +70,7 @@ static int run_venue_delete(struct db *db, struct wjob *job)
     return 0;
 }
 
-void api_venue_delete(struct http_ctx *c)
+static void api_venue_delete(struct http_ctx *c)
 {
     if (!http_require_organizer(c))
         return;
@@ -80,23 +79,26 @@ void api_venue_delete(struct http_ctx *c)
 
 static int run_venue_travel(struct db *db, struct wjob *job)
 {
-    static const char *const allowed[] = {"minutes", NULL};
     struct http_ctx *c = http_ctx_of(job);
-    long long minutes;
 
-    if (jf_check_keys(c->in, allowed, NULL, &job->err) < 0 ||
-        jf_int(c->in, "minutes", JF_REQUIRED, 0, 1440, &minutes, &job->err) < 0 ||
-        venue_set_travel(db, c->id, c->id2, minutes, job->now, c->who.actor, &job->err) < 0)
-        return -1;
-    c->out = json_pack("{s:I, s:I, s:I}", "from", (json_int_t)c->id, "to",
-                       (json_int_t)c->id2, "minutes", (json_int_t)minutes);
+    c->out = venue_travel_put(db, c->id, c->id2, c->in, job->now, c->who.actor, &job->err);
     c->status = 200;
-    return 0;
+    return c->out ? 0 : -1;
 }
 
-void api_venue_travel(struct http_ctx *c)
+static void api_venue_travel(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
     http_submit(c, run_venue_travel);
 }
+
+const struct route api_venues_routes[] = {
+    {"/api/v1/venues", ROUTE_GET, api_venues_list},
+    {"/api/v1/venues", ROUTE_POST, api_venues_create},
+    {"/api/v1/venues/{id}", ROUTE_GET, api_venue_get},
+    {"/api/v1/venues/{id}", ROUTE_PATCH, api_venue_patch},
+    {"/api/v1/venues/{id}", ROUTE_DELETE, api_venue_delete},
+    {"/api/v1/venues/{id}/travel/{id}", ROUTE_PUT, api_venue_travel},
+    {NULL, 0, NULL},
+};

@@ -202,7 +202,7 @@ static void reply_html(struct http_ctx *c, json_t *lists, json_t *form)
     buf_free(&b);
 }
 
-void api_visit_host_lists(struct http_ctx *c)
+static void api_visit_host_lists(struct http_ctx *c)
 {
     const char *format = http_query(c, "format"), *opt = http_query(c, "option");
     long long option = 0;
@@ -247,3 +247,8 @@ void api_visit_host_lists(struct http_ctx *c)
     json_decref(lists);
     meeting_clear(&m);
 }
+
+const struct route api_visit_lists_routes[] = {
+    {"/api/v1/meetings/{id}/site-visits/{id}/host-lists", ROUTE_GET, api_visit_host_lists},
+    {NULL, 0, NULL},
+};

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "http.h"
-#include "jfield.h"
 #include "meeting.h"
 #include "visit.h"
 #include "visit_allocation.h"
@@ -24,7 +23,7 @@ static int meeting_found(struct http_ctx *c)
     return 1;
 }
 
-void api_visits_list(struct http_ctx *c)
+static void api_visits_list(struct http_ctx *c)
 {
     struct err e;
 
@@ -34,7 +33,7 @@ void api_visits_list(struct http_ctx *c)
     http_reply_result(c, visit_slots_json(c->app->rdb, c->id, &e), &e);
 }
 
-void api_visit_get(struct http_ctx *c)
+static void api_visit_get(struct http_ctx *c)
 {
     struct err e;
 
@@ -58,7 +57,7 @@ static int run_visit_create(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_visits_create(struct http_ctx *c)
+static void api_visits_create(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
@@ -76,7 +75,7 @@ static int run_allocate(struct db *db, struct wjob *job)
     return 0;
 }
 
-void api_visit_allocate(struct http_ctx *c)
+static void api_visit_allocate(struct http_ctx *c)
 {
     const char *dry = http_query(c, "dry_run");
 
@@ -95,7 +94,7 @@ void api_visit_allocate(struct http_ctx *c)
 }
 
 /* The allocation names people: organizers only. */
-void api_visit_allocation(struct http_ctx *c)
+static void api_visit_allocation(struct http_ctx *c)
 {
     struct err e;
 
@@ -107,29 +106,16 @@ void api_visit_allocation(struct http_ctx *c)
 
 static int run_pin(struct db *db, struct wjob *job)
 {
-    static const char *const fields[] = {"registration_id", "option_id", NULL};
     struct http_ctx *c = http_ctx_of(job);
-    long long reg = 0, option = 0;
-    int rc;
 
-    if (jf_check_keys(c->in, fields, NULL, &job->err) < 0 ||
-        jf_int(c->in, "registration_id", JF_REQUIRED, 1, (long long)1 << 53, &reg,
-               &job->err) < 0 ||
-        (rc = jf_int(c->in, "option_id", JF_NULLABLE, 1, (long long)1 << 53, &option,
-                     &job->err)) < 0)
-        return -1;
-    if (rc == JF_ABSENT)
-        return err_set(&job->err, ERR_MISSING_FIELD, "option_id",
-                       "option_id: an option of the slot, or null to remove the pin");
-    if (visit_pin(db, c->id, c->id2, reg, rc == JF_NULL ? 0 : option, job->now, c->who.actor,
-                  &job->err) < 0)
+    if (visit_pin_apply(db, c->id, c->id2, c->in, job->now, c->who.actor, &job->err) < 0)
         return -1;
     c->out = visit_slot_json(db, c->id, c->id2, &job->err);
     c->status = 200;
     return c->out ? 0 : -1;
 }
 
-void api_visit_pin(struct http_ctx *c)
+static void api_visit_pin(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
@@ -153,14 +139,14 @@ static int run_vehicle_create(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_vehicles_create(struct http_ctx *c)
+static void api_vehicles_create(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
     http_submit(c, run_vehicle_create);
 }
 
-void api_vehicles_list(struct http_ctx *c)
+static void api_vehicles_list(struct http_ctx *c)
 {
     struct err e;
 
@@ -171,7 +157,7 @@ void api_vehicles_list(struct http_ctx *c)
 }
 
 /* The plan names people (escort lists): organizers only. */
-void api_transport_plan(struct http_ctx *c)
+static void api_transport_plan(struct http_ctx *c)
 {
     struct err e;
 
@@ -192,7 +178,7 @@ static int run_visit_patch(struct db *db, struct wjob *job)
     return c->out ? 0 : -1;
 }
 
-void api_visit_patch(struct http_ctx *c)
+static void api_visit_patch(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
@@ -217,7 +203,7 @@ static int run_vehicle_patch(struct db *db, struct wjob *job)
     return c->out ? 0 : err_set(&job->err, ERR_INTERNAL, NULL, "storage error");
 }
 
-void api_vehicle_patch(struct http_ctx *c)
+static void api_vehicle_patch(struct http_ctx *c)
 {
     if (!http_require_organizer(c) || !http_body_json(c))
         return;
@@ -235,9 +221,25 @@ static int run_vehicle_delete(struct db *db, struct wjob *job)
     return 0;
 }
 
-void api_vehicle_delete(struct http_ctx *c)
+static void api_vehicle_delete(struct http_ctx *c)
 {
     if (!http_require_organizer(c))
         return;
     http_submit(c, run_vehicle_delete);
 }
+
+const struct route api_visits_routes[] = {
+    {"/api/v1/meetings/{id}/site-visits", ROUTE_GET, api_visits_list},
+    {"/api/v1/meetings/{id}/site-visits", ROUTE_POST, api_visits_create},
+    {"/api/v1/meetings/{id}/site-visits/{id}", ROUTE_GET, api_visit_get},
+    {"/api/v1/meetings/{id}/site-visits/{id}", ROUTE_PATCH, api_visit_patch},
+    {"/api/v1/meetings/{id}/site-visits/{id}/allocate", ROUTE_POST, api_visit_allocate},
+    {"/api/v1/meetings/{id}/site-visits/{id}/allocation", ROUTE_GET, api_visit_allocation},
+    {"/api/v1/meetings/{id}/site-visits/{id}/pins", ROUTE_POST, api_visit_pin},
+    {"/api/v1/meetings/{id}/vehicles", ROUTE_GET, api_vehicles_list},
+    {"/api/v1/meetings/{id}/transport-plan", ROUTE_GET, api_transport_plan},
+    {"/api/v1/meetings/{id}/vehicles", ROUTE_POST, api_vehicles_create},
+    {"/api/v1/meetings/{id}/vehicles/{id}", ROUTE_PATCH, api_vehicle_patch},
+    {"/api/v1/meetings/{id}/vehicles/{id}", ROUTE_DELETE, api_vehicle_delete},
+    {NULL, 0, NULL},
+};

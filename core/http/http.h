@@ -18,6 +18,7 @@
 #include "db.h"
 #include "errors.h"
 #include "respcache.h"
+#include "router.h"
 #include "writer.h"
 
 #define HTTP_JSON_BODY_MAX (64 * 1024)
@@ -49,6 +50,7 @@ struct app {
     struct event *sigint, *sigterm;
     struct event *logtick;  /* flushes the request log */
     struct respcache *cache;
+    struct router *router;  /* the routes of the core (and later of plugins) */
     long long boot;         /* start time: part of every ETag */
     struct conn_guard *guards;
     int connections;
@@ -72,7 +74,6 @@ struct http_ctx {
     int status;             /* HTTP status for out */
 };
 
-typedef void (*http_handler)(struct http_ctx *c);
 
 /* --- answering (http_reply.c); each frees the context ------------------- */
 void http_reply_json(struct http_ctx *c, int status, json_t *body); /* steals body */
@@ -113,49 +114,17 @@ struct http_ctx *http_ctx_of(struct wjob *job);
 /* --- server (http_server.c) --------------------------------------------- */
 int http_serve(const struct http_options *opt);
 
-/* --- routes (api_*.c) --------------------------------------------------- */
-void api_health(struct http_ctx *c);
-void api_organisations_list(struct http_ctx *c);
-void api_organisations_create(struct http_ctx *c);
-void api_networks_list(struct http_ctx *c);
-void api_audit_list(struct http_ctx *c);
-void api_meetings_list(struct http_ctx *c);
-void api_meetings_create(struct http_ctx *c);
-void api_meeting_get(struct http_ctx *c);
-void api_meeting_patch(struct http_ctx *c);
-void api_registrations_create(struct http_ctx *c);
-void api_registrations_list(struct http_ctx *c);
-void api_registration_get(struct http_ctx *c);
-void api_registration_patch(struct http_ctx *c);
-void api_registration_delete(struct http_ctx *c);
-void api_registration_ics(struct http_ctx *c);
-void api_visits_list(struct http_ctx *c);
-void api_visits_create(struct http_ctx *c);
-void api_visit_get(struct http_ctx *c);
-void api_visit_allocate(struct http_ctx *c);
-void api_visit_allocation(struct http_ctx *c);
-void api_visit_pin(struct http_ctx *c);
-void api_visit_host_lists(struct http_ctx *c);
-void api_vehicles_list(struct http_ctx *c);
-void api_vehicles_create(struct http_ctx *c);
-void api_visit_patch(struct http_ctx *c);
-void api_vehicle_patch(struct http_ctx *c);
-void api_vehicle_delete(struct http_ctx *c);
-void api_transport_plan(struct http_ctx *c);
-void api_venues_list(struct http_ctx *c);
-void api_venues_create(struct http_ctx *c);
-void api_venue_get(struct http_ctx *c);
-void api_venue_patch(struct http_ctx *c);
-void api_venue_delete(struct http_ctx *c);
-void api_venue_travel(struct http_ctx *c);
-void api_agenda_get(struct http_ctx *c);
-void api_agenda_create(struct http_ctx *c);
-void api_agenda_problems(struct http_ctx *c);
-void api_agenda_script(struct http_ctx *c);
-void api_agenda_item_get(struct http_ctx *c);
-void api_agenda_item_patch(struct http_ctx *c);
-void api_agenda_item_delete(struct http_ctx *c);
-void api_agenda_ics(struct http_ctx *c);
-void page_agenda(struct http_ctx *c);
+/* --- routes: each feature's table (api_*.c), installed by http_routes.c -- */
+extern const struct route api_misc_routes[];
+extern const struct route api_meetings_routes[];
+extern const struct route api_registrations_routes[];
+extern const struct route api_venues_routes[];
+extern const struct route api_agenda_routes[];
+extern const struct route api_agenda_export_routes[];
+extern const struct route api_visits_routes[];
+extern const struct route api_visit_lists_routes[];
+
+/* Adds every core route to r: 0, or -1 when one is refused. */
+int http_routes_install(struct router *r);
 
 #endif

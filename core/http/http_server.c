@@ -27,115 +27,17 @@
 #include "log.h"
 #include "timeutil.h"
 
-/* ---- routes ------------------------------------------------------------ */
-
-#define M_GET (1u << 0)
-#define M_POST (1u << 1)
-#define M_PATCH (1u << 2)
-#define M_DELETE (1u << 3)
-#define M_PUT (1u << 4)
-
-struct route {
-    const char *pattern; /* "{id}" matches one positive integer segment */
-    unsigned method;
-    http_handler handler;
-};
-
-static const struct route routes[] = {
-    {"/api/v1/health", M_GET, api_health},
-    {"/api/v1/organisations", M_GET, api_organisations_list},
-    {"/api/v1/organisations", M_POST, api_organisations_create},
-    {"/api/v1/networks", M_GET, api_networks_list},
-    {"/api/v1/audit", M_GET, api_audit_list},
-    {"/api/v1/meetings", M_GET, api_meetings_list},
-    {"/api/v1/meetings", M_POST, api_meetings_create},
-    {"/api/v1/meetings/{id}", M_GET, api_meeting_get},
-    {"/api/v1/meetings/{id}", M_PATCH, api_meeting_patch},
-    {"/api/v1/meetings/{id}/registrations", M_GET, api_registrations_list},
-    {"/api/v1/meetings/{id}/registrations", M_POST, api_registrations_create},
-    {"/api/v1/registrations/{id}", M_GET, api_registration_get},
-    {"/api/v1/registrations/{id}", M_PATCH, api_registration_patch},
-    {"/api/v1/registrations/{id}", M_DELETE, api_registration_delete},
-    {"/api/v1/registrations/{id}/agenda.ics", M_GET, api_registration_ics},
-    {"/api/v1/venues", M_GET, api_venues_list},
-    {"/api/v1/venues", M_POST, api_venues_create},
-    {"/api/v1/venues/{id}", M_GET, api_venue_get},
-    {"/api/v1/venues/{id}", M_PATCH, api_venue_patch},
-    {"/api/v1/venues/{id}", M_DELETE, api_venue_delete},
-    {"/api/v1/venues/{id}/travel/{id}", M_PUT, api_venue_travel},
-    {"/api/v1/meetings/{id}/agenda", M_GET, api_agenda_get},
-    {"/api/v1/meetings/{id}/agenda", M_POST, api_agenda_create},
-    {"/api/v1/meetings/{id}/agenda/problems", M_GET, api_agenda_problems},
-    {"/api/v1/meetings/{id}/agenda/scripts", M_POST, api_agenda_script},
-    {"/api/v1/meetings/{id}/agenda/{id}", M_GET, api_agenda_item_get},
-    {"/api/v1/meetings/{id}/agenda/{id}", M_PATCH, api_agenda_item_patch},
-    {"/api/v1/meetings/{id}/agenda/{id}", M_DELETE, api_agenda_item_delete},
-    {"/api/v1/meetings/{id}/agenda.ics", M_GET, api_agenda_ics},
-    {"/api/v1/meetings/{id}/site-visits", M_GET, api_visits_list},
-    {"/api/v1/meetings/{id}/site-visits", M_POST, api_visits_create},
-    {"/api/v1/meetings/{id}/site-visits/{id}", M_GET, api_visit_get},
-    {"/api/v1/meetings/{id}/site-visits/{id}", M_PATCH, api_visit_patch},
-    {"/api/v1/meetings/{id}/site-visits/{id}/allocate", M_POST, api_visit_allocate},
-    {"/api/v1/meetings/{id}/site-visits/{id}/allocation", M_GET, api_visit_allocation},
-    {"/api/v1/meetings/{id}/site-visits/{id}/pins", M_POST, api_visit_pin},
-    {"/api/v1/meetings/{id}/site-visits/{id}/host-lists", M_GET, api_visit_host_lists},
-    {"/api/v1/meetings/{id}/vehicles", M_GET, api_vehicles_list},
-    {"/api/v1/meetings/{id}/transport-plan", M_GET, api_transport_plan},
-    {"/api/v1/meetings/{id}/vehicles", M_POST, api_vehicles_create},
-    {"/api/v1/meetings/{id}/vehicles/{id}", M_PATCH, api_vehicle_patch},
-    {"/api/v1/meetings/{id}/vehicles/{id}", M_DELETE, api_vehicle_delete},
-    {"/meetings/{id}/agenda", M_GET, page_agenda},
-    {NULL, 0, NULL},
-};
-
 static unsigned method_bit(enum evhttp_cmd_type m)
 {
     switch (m) {
     case EVHTTP_REQ_GET:
-    case EVHTTP_REQ_HEAD: return M_GET;
-    case EVHTTP_REQ_POST: return M_POST;
-    case EVHTTP_REQ_PATCH: return M_PATCH;
-    case EVHTTP_REQ_DELETE: return M_DELETE;
-    case EVHTTP_REQ_PUT: return M_PUT;
+    case EVHTTP_REQ_HEAD: return ROUTE_GET;
+    case EVHTTP_REQ_POST: return ROUTE_POST;
+    case EVHTTP_REQ_PATCH: return ROUTE_PATCH;
+    case EVHTTP_REQ_DELETE: return ROUTE_DELETE;
+    case EVHTTP_REQ_PUT: return ROUTE_PUT;
     default: return 0;
     }
-}
-
-/* Matches path against pattern, filling ids[] from its "{id}" segments.
- * Returns 1 on a match, 0 when not, -1 when the shape matches but an {id}
- * is not a positive integer. */
-static int route_match(const char *pattern, const char *path, long long ids[2])
-{
-    const char *p = pattern, *s = path;
-    int n = 0, bad = 0;
-
-    while (*p && *s) {
-        if (strncmp(p, "{id}", 4) == 0) {
-            long long v = 0;
-            int digits = 0;
-            while (*s && *s != '/' && *s != '.') {
-                if (*s < '0' || *s > '9' || digits >= 15)
-                    bad = 1;
-                else
-                    v = v * 10 + (*s - '0');
-                digits++;
-                s++;
-            }
-            if (digits == 0 || v == 0)
-                bad = 1;
-            if (n < 2)
-                ids[n++] = v;
-            p += 4;
-            continue;
-        }
-        if (*p != *s)
-            return 0;
-        p++;
-        s++;
-    }
-    if (*p != '\0' || *s != '\0')
-        return 0;
-    return bad ? -1 : 1;
 }
 
 static void dispatch(struct evhttp_request *req, void *arg)
@@ -144,12 +46,9 @@ static void dispatch(struct evhttp_request *req, void *arg)
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
     const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
-    unsigned want = method_bit(evhttp_request_get_command(req)), allowed = 0;
-    const struct route *hit = NULL;
+    struct route_match m;
     struct http_ctx *c;
     struct err e;
-    long long id[2] = {0, 0};
-    int bad_id = 0;
     size_t plen;
 
     c = calloc(1, sizeof *c);
@@ -169,42 +68,22 @@ static void dispatch(struct evhttp_request *req, void *arg)
         http_reply_code(c, ERR_NOT_FOUND, "no such resource (no trailing slash)");
         return;
     }
-    for (const struct route *r = routes; r->pattern; r++) {
-        long long rid[2] = {0, 0};
-        int m = route_match(r->pattern, path, rid);
-        if (m < 0)
-            bad_id = 1;
-        if (m <= 0)
-            continue;
-        allowed |= r->method;
-        if (r->method & want) {
-            hit = r;
-            id[0] = rid[0];
-            id[1] = rid[1];
-        }
-    }
-    if (hit == NULL) {
-        if (allowed) {
-            struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-            char allow[64] = "";
-            static const char *const names[] = {"GET", "POST", "PATCH", "DELETE", "PUT"};
-            for (int i = 0; i < 5; i++)
-                if (allowed & (1u << i)) {
-                    if (allow[0])
-                        strcat(allow, ", ");
-                    strcat(allow, names[i]);
-                }
-            evhttp_add_header(h, "Allow", allow);
+    if (!router_find(app->router, method_bit(c->method), path, &m)) {
+        if (m.allowed) {
+            char allow[64];
+
+            router_allow_text(m.allowed, allow, sizeof allow);
+            evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
             http_reply_code(c, ERR_METHOD_NOT_ALLOWED, "allowed methods: %s", allow);
-        } else if (bad_id) {
+        } else if (m.bad_id) {
             http_reply_code(c, ERR_BAD_REQUEST, "an id in the path must be a positive integer");
         } else {
             http_reply_code(c, ERR_NOT_FOUND, "no such resource: %s", path);
         }
         return;
     }
-    c->id = id[0];
-    c->id2 = id[1];
+    c->id = m.ids[0];
+    c->id2 = m.ids[1];
     if (q && evhttp_parse_query_str(q, &c->query) < 0) {
         http_reply_code(c, ERR_BAD_REQUEST, "malformed query string");
         return;
@@ -216,7 +95,7 @@ static void dispatch(struct evhttp_request *req, void *arg)
         http_reply_err(c, &e);
         return;
     }
-    hit->handler(c);
+    m.route->handler(c);
 }
 
 /* ---- connection guards ------------------------------------------------- */
@@ -486,10 +365,15 @@ int http_serve(const struct http_options *opt)
     app.sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
     app.logtick = event_new(app.base, -1, EV_PERSIST, log_tick, &app);
     app.cache = respcache_new(256);
+    app.router = router_new();
     app.boot = tu_now();
     if (!app.wake || !app.sweep || !app.sigint || !app.sigterm || !app.logtick ||
-        !app.cache) {
+        !app.cache || !app.router) {
         log_error("cannot set up libevent events");
+        goto out;
+    }
+    if (http_routes_install(app.router) < 0) {
+        log_error("a route table is malformed or too long");
         goto out;
     }
     evhttp_set_allowed_methods(app.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
@@ -548,6 +432,7 @@ out:
     if (app.logtick)
         event_free(app.logtick);
     respcache_free(app.cache);
+    router_free(app.router);
     if (app.sigint)
         event_free(app.sigint);
     if (app.sigterm)

@@ -39,6 +39,12 @@ SYSTEM_RULES = [
      "jansson"),
 ]
 
+# What the HTTP and web layers must not do themselves: SQL and transactions
+# belong to the domain and the store (handlers parse and answer).
+NO_SQL_LAYERS = {"http", "web"}
+SQL_USE = re.compile(r"\b(sqlite3_\w+|db_stmt|db_exec|db_run|db_begin\w*|db_commit|"
+                     r"db_rollback|db_savepoint\w*)\s*\(")
+
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]', re.M)
 
 
@@ -52,9 +58,13 @@ def sources(core):
                 yield layer, name, os.path.join(d, name)
 
 
-def includes(path):
+def read(path):
     with open(path, encoding="utf-8") as f:
-        return INCLUDE.findall(f.read())
+        return f.read()
+
+
+def includes(path):
+    return INCLUDE.findall(read(path))
 
 
 def module_of(stem, headers, first_include):
@@ -106,6 +116,10 @@ def check(core):
     graphs = {}  # layer -> module -> modules it includes
     for layer, name, path in files:
         headers = {h[:-2] for h, lay in where.items() if lay == layer}
+        if layer in NO_SQL_LAYERS:
+            for use in sorted(set(SQL_USE.findall(read(path)))):
+                errors.append(f"{layer}/{name}: calls {use}(): SQL and transactions belong "
+                              f"to the domain")
         incs = includes(path)
         first = next((inc for kind, inc in incs
                       if kind == '"' and where.get(os.path.basename(inc)) == layer), None)
@@ -143,6 +157,7 @@ def self_test():
     cases = {
         "up": {"domain/a.c": '#include "http.h"\n', "http/http.h": ""},
         "libevent": {"domain/a.c": "#include <event2/event.h>\n"},
+        "sql in a handler": {"http/api_x.c": 'void f(void) { db_stmt(db, "SELECT 1"); }\n'},
         "cycle": {"domain/a.h": "", "domain/a.c": '#include "a.h"\n#include "b.h"\n',
                   "domain/b.h": "", "domain/b.c": '#include "b.h"\n#include "a.h"\n'},
         "cycle via a helper file": {
