@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "directory.h"
 #include "meeting.h"
 #include "testdb.h"
@@ -870,7 +871,7 @@ START_TEST(test_long_case_fold)
 }
 END_TEST
 
-static Suite *registration_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("registration");
     TCase *tc = tcase_create("rules"), *tf;
@@ -903,15 +904,4 @@ static Suite *registration_suite(void)
     tcase_add_test(tf, test_long_case_fold);
     suite_add_tcase(s, tf);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(registration_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
