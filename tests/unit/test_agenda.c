@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "meeting.h"
 #include "testdb.h"
 #include "timeutil.h"
@@ -481,7 +482,7 @@ START_TEST(test_venue_in_use_and_travel_mirror)
 }
 END_TEST
 
-static Suite *agenda_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("agenda");
     TCase *tc = tcase_create("agenda");
@@ -503,15 +504,4 @@ static Suite *agenda_suite(void)
     tcase_add_test(tc, test_venue_in_use_and_travel_mirror);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(agenda_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

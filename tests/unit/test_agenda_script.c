@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 /* scripts/daugavpils-2015.lua, compiled into saiets_core. */
 extern const char demo_agenda_script[];
 
@@ -747,7 +749,7 @@ START_TEST(test_many_runs)
 }
 END_TEST
 
-static Suite *ascript_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("agenda_script");
     TCase *tl = tcase_create("language");
@@ -772,15 +774,4 @@ static Suite *ascript_suite(void)
     tcase_add_test(td, test_many_runs);
     suite_add_tcase(s, td);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(ascript_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 static struct collate *lv;
 
 static void setup(void)
@@ -289,7 +291,7 @@ START_TEST(test_many_and_long)
 }
 END_TEST
 
-static Suite *collate_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("collate");
     TCase *tc = tcase_create("lv");
@@ -306,15 +308,4 @@ static Suite *collate_suite(void)
     tcase_add_test(tc, test_many_and_long);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(collate_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 /* The text of one cell written as the first of its row. */
 static void check_cell(const char *in, const char *want)
 {
@@ -149,7 +151,7 @@ START_TEST(test_long_cell)
 }
 END_TEST
 
-static Suite *csv_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("csv");
     TCase *tc = tcase_create("writer");
@@ -164,15 +166,4 @@ static Suite *csv_suite(void)
     tcase_add_test(tc, test_long_cell);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(csv_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 /* docs/api.md, "Errors". */
 static const struct {
     enum err_code code;
@@ -156,7 +158,7 @@ START_TEST(test_err_clear)
 }
 END_TEST
 
-static Suite *errors_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("errors");
     TCase *tc = tcase_create("codes");
@@ -171,15 +173,4 @@ static Suite *errors_suite(void)
     tcase_add_test(tc, test_err_clear);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(errors_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 static struct err e;
 
 static void setup(void) { err_clear(&e); }
@@ -472,7 +474,7 @@ START_TEST(test_answers_empty_form)
 }
 END_TEST
 
-static Suite *form_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("form");
     TCase *tc = tcase_create("definitions");
@@ -505,15 +507,4 @@ static Suite *form_suite(void)
     tcase_add_test(ta, test_answers_empty_form);
     suite_add_tcase(s, ta);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(form_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "check_main.h"
+
 /* Inflates a gzip member; the result is malloc'd. */
 static char *gunzip(const char *in, size_t len, size_t cap, size_t *outlen)
 {
@@ -79,19 +81,13 @@ START_TEST(test_accept_encoding)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("gzip");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_accept_encoding);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

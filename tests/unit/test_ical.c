@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 #define RIGA "Europe/Riga"
 #define STAMP 1446681600LL /* 2015-11-05T00:00:00Z */
 #define LATVIAN "Āā Čč Ēē Ģģ Īī Ķķ Ļļ Ņņ Šš Ūū Žž"
@@ -650,7 +652,7 @@ START_TEST(test_deterministic)
 }
 END_TEST
 
-static Suite *ical_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("ical");
     TCase *tc = tcase_create("calendar");
@@ -673,16 +675,4 @@ static Suite *ical_suite(void)
     tcase_add_test(tc, test_deterministic);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(ical_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    ical_release();
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

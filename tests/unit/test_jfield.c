@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 static json_t *obj;
 static struct err e;
 
@@ -478,7 +480,7 @@ START_TEST(test_keys)
 }
 END_TEST
 
-static Suite *jfield_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("jfield");
     TCase *tc = tcase_create("readers"), *tf;
@@ -509,15 +511,4 @@ static Suite *jfield_suite(void)
     tcase_add_test(tf, test_text_c1_controls);
     suite_add_tcase(s, tf);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(jfield_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

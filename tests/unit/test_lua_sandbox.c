@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_main.h"
+
 static char err[512];
 
 static double now_ms(void)
@@ -583,7 +585,7 @@ START_TEST(test_to_json)
 }
 END_TEST
 
-static Suite *lsb_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("lua_sandbox");
     TCase *tc = tcase_create("sandbox");
@@ -606,15 +608,4 @@ static Suite *lsb_suite(void)
     tcase_add_test(tc, test_to_json);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(lsb_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

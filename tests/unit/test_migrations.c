@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "testdb.h"
 
 static struct testdb t;
@@ -314,7 +315,7 @@ START_TEST(test_stmt_cache)
 }
 END_TEST
 
-static Suite *migrations_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("migrations");
     TCase *tc = tcase_create("db");
@@ -335,15 +336,4 @@ static Suite *migrations_suite(void)
     tcase_add_test(tc, test_stmt_cache);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(migrations_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "directory.h"
 #include "meeting.h"
 #include "testdb.h"
@@ -835,16 +836,41 @@ START_TEST(test_manage_token)
     /* Still valid after cancelling (it can read its registration). */
     ck_assert_int_eq(try_cancel(id), 0);
     ck_assert_int_eq(reg_token_matches(db, id, hash), 1);
-    /* The token appears in no listing. */
+    /* The listing holds both rows (the cancelled one too), and neither
+     * token's secret nor its hash appears in it. */
     {
         json_t *list = reg_list_json(db, mid, NULL), *r;
+        const char *secret = tok + strlen(tok) - TOKEN_SECRET_LEN;
+        const char *secret2 = tok2 + strlen(tok2) - TOKEN_SECRET_LEN;
+        int seen = 0, seen2 = 0;
         size_t i;
+
+        ck_assert_ptr_nonnull(list);
+        ck_assert(json_is_array(list));
+        ck_assert_uint_eq(json_array_size(list), 2);
         json_array_foreach(list, i, r) {
+            long long rid = json_integer_value(json_object_get(r, "id"));
+            const char *status = json_string_value(json_object_get(r, "status"));
             char *text = json_dumps(r, 0);
-            ck_assert_ptr_null(strstr(text, tok + 6));
+
+            ck_assert_ptr_nonnull(text);
+            ck_assert_ptr_nonnull(status);
+            if (rid == id) {
+                seen++;
+                ck_assert_str_eq(status, "cancelled");
+            } else {
+                ck_assert_int_eq(rid, id2);
+                seen2++;
+                ck_assert_str_eq(status, "confirmed");
+            }
+            ck_assert_ptr_null(strstr(text, secret));
+            ck_assert_ptr_null(strstr(text, secret2));
             ck_assert_ptr_null(json_object_get(r, "manage_token"));
+            ck_assert_ptr_null(json_object_get(r, "token_hash"));
             free(text);
         }
+        ck_assert_int_eq(seen, 1);
+        ck_assert_int_eq(seen2, 1);
         json_decref(list);
     }
 }
@@ -870,7 +896,7 @@ START_TEST(test_long_case_fold)
 }
 END_TEST
 
-static Suite *registration_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("registration");
     TCase *tc = tcase_create("rules"), *tf;
@@ -903,15 +929,4 @@ static Suite *registration_suite(void)
     tcase_add_test(tf, test_long_case_fold);
     suite_add_tcase(s, tf);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(registration_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

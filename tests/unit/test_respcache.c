@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 START_TEST(test_generation_and_key)
 {
     struct respcache *rc = respcache_new(8);
@@ -72,20 +74,14 @@ START_TEST(test_gzip_form_lives_with_its_body)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("respcache");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_generation_and_key);
     tcase_add_test(tc, test_held_body_outlives_its_slot);
     tcase_add_test(tc, test_gzip_form_lives_with_its_body);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

@@ -1,8 +1,8 @@
 /* test_router.c - route tables and path matching (core/http/router.c). */
 #include <check.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "router.h"
 
 static void h_list(struct http_ctx *c) { (void)c; }
@@ -139,7 +139,7 @@ START_TEST(test_full_router_refuses_more)
 }
 END_TEST
 
-static Suite *router_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("router");
     TCase *tc = tcase_create("match");
@@ -154,15 +154,4 @@ static Suite *router_suite(void)
     tcase_add_test(tc, test_full_router_refuses_more);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(router_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

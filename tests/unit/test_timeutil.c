@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 START_TEST(test_rfc3339_invalid)
 {
     static const char *const bad[] = {
@@ -164,7 +166,7 @@ START_TEST(test_clocks)
 }
 END_TEST
 
-static Suite *timeutil_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("timeutil");
     TCase *tc = tcase_create("time");
@@ -178,15 +180,4 @@ static Suite *timeutil_suite(void)
     tcase_add_test(tc, test_clocks);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(timeutil_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 static void setup(void) { ck_assert_int_eq(token_init(), 0); }
 
 static int b64url_char(char c)
@@ -234,7 +236,7 @@ START_TEST(test_hash_equal)
 }
 END_TEST
 
-static Suite *token_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("token");
     TCase *tc = tcase_create("tokens");
@@ -251,15 +253,4 @@ static Suite *token_suite(void)
     tcase_add_test(tc, test_hash_equal);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(token_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_main.h"
+
 #define HALL 1
 #define START 1446715800LL  /* 2015-11-05 09:30 UTC */
 #define END (START + 150 * 60)
@@ -1679,7 +1681,7 @@ START_TEST(test_message_utf8)
 }
 END_TEST
 
-static Suite *transport_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("transport");
     TCase *tc = tcase_create("plan");
@@ -1704,15 +1706,4 @@ static Suite *transport_suite(void)
     tcase_add_test(tc, test_message_utf8);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(transport_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

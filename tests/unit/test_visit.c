@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "agenda.h"
+#include "check_main.h"
 #include "meeting.h"
 #include "registration.h"
 #include "testdb.h"
@@ -371,12 +372,10 @@ START_TEST(test_patch_options_moves_the_waiting_list)
 }
 END_TEST
 
-int main(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("visit");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_unchecked_fixture(tc, testdb_base_setup, testdb_base_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -387,9 +386,5 @@ int main(void)
     tcase_add_test(tc, test_small_group_is_flagged);
     tcase_add_test(tc, test_patch_options_moves_the_waiting_list);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return s;
 }

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
+
 #define MAXP 400
 #define MAXK 32
 
@@ -706,7 +708,7 @@ START_TEST(test_explain)
 }
 END_TEST
 
-static Suite *visit_alloc_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("visit_alloc");
     TCase *tc = tcase_create("alloc");
@@ -724,15 +726,4 @@ static Suite *visit_alloc_suite(void)
     tcase_add_test(tc, test_explain);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(visit_alloc_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

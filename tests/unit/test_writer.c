@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "directory.h"
 #include "testdb.h"
 
@@ -440,7 +441,7 @@ START_TEST(test_stop_idle)
 }
 END_TEST
 
-static Suite *writer_suite(void)
+Suite *test_suite(void)
 {
     Suite *s = suite_create("writer");
     TCase *tc = tcase_create("group commit"), *tf;
@@ -464,15 +465,4 @@ static Suite *writer_suite(void)
     tcase_add_test(tf, test_failure_that_ends_the_transaction);
     suite_add_tcase(s, tf);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(writer_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
