@@ -2,11 +2,14 @@
  *
  * One lsb_pcall runs a C driver that loads the prelude (a host chunk, so its
  * errors point at the script's lines), loads and runs the script, calls the
- * prelude's finish() and converts its result: a single budget for the lot. */
+ * prelude's finish() and converts its result (lua_json.h): a single budget
+ * for the lot. */
 #include "agenda_script.h"
 
 #include <lauxlib.h>
 #include <string.h>
+
+#include "lua_json.h"
 
 /* core/lua/agenda_prelude.lua, compiled in (embed_text in CMakeLists.txt). */
 extern const char ascript_prelude[];
@@ -16,7 +19,7 @@ struct ascript_run {
     const char *code;
     size_t len;
     const char *name;
-    json_t *root; /* the result, owned here as it grows */
+    json_t *root; /* the result, once converted */
 };
 
 /* (short source, line) of the innermost script frame; the prelude's `where`. */
@@ -30,23 +33,6 @@ static int ascript_where(lua_State *L)
     return 2;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
-static size_t ascript_utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
-                 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
-
-    if (len == 0 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) || /* overlong, surrogate */
-        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
-        return 0;
-    return len;
-}
-
 /* e = ERR_SCRIPT with msg made fit for a JSON answer: invalid bytes become
  * '?', control characters spaces, and a cut falls between characters. */
 static void ascript_fail(struct err *e, const char *msg)
@@ -56,7 +42,7 @@ static void ascript_fail(struct err *e, const char *msg)
 
     err_set(e, ERR_SCRIPT, "code", "%s", "");
     while (n > 0) {
-        size_t len = ascript_utf8_len(p, n);
+        size_t len = lj_utf8_len((const char *)p, n);
 
         if (o + (len ? len : 1) >= sizeof e->message)
             break;
@@ -78,8 +64,8 @@ static void ascript_fail(struct err *e, const char *msg)
 /* Runs in lsb_pcall.  stack: run */
 static int ascript_drive(lua_State *L)
 {
-    static const struct lsb_json_limits lim = {ASCRIPT_JSON_DEPTH, ASCRIPT_JSON_VALUES,
-                                               ASCRIPT_JSON_STRING};
+    static const struct lj_limits lim = {ASCRIPT_JSON_DEPTH, ASCRIPT_JSON_VALUES,
+                                         ASCRIPT_JSON_STRING, ASCRIPT_JSON_TEXT};
     struct ascript_run *r = lua_touserdata(L, 1);
     char err[512];
 
@@ -101,7 +87,11 @@ static int ascript_drive(lua_State *L)
     /* stack: run, finish */
     lua_call(L, 0, 1);
     /* stack: run, result */
-    lsb_to_json(L, 2, &lim, &r->root);
+    r->root = lj_to_json(L, 2, &lim, err, sizeof err);
+    if (r->root == NULL) {
+        lua_pushstring(L, err);
+        return lua_error(L);
+    }
     return 0;
 }
 

@@ -39,6 +39,7 @@
 #define ASCRIPT_JSON_DEPTH 8
 #define ASCRIPT_JSON_VALUES 200000
 #define ASCRIPT_JSON_STRING 16384
+#define ASCRIPT_JSON_TEXT ((size_t)8 << 20) /* bytes of text in all */
 
 /* Runs code; returns a new reference to {"venues":[...],"travel":[...],
  * "items":[...]} or NULL with e set (ERR_SCRIPT, message "NAME:LINE: ..."

@@ -6,8 +6,9 @@
  * budgets on every lsb_pcall: memory (a counting allocator), VM instructions
  * and wall-clock time (a count hook).  Code is loaded as text only, never as
  * bytecode; what a script hands back leaves as JSON only if it is plain data
- * (lsb_to_json).  Depends on Lua 5.4 and jansson; never lets a script reach
- * the file system, the process, the registry or the debug library.
+ * (lua_json.h converts, both ways).  Depends on Lua 5.4 only; never lets a
+ * script reach the file system, the process, the registry or the debug
+ * library.
  *
  * What the budgets cannot bound: a single call into the C string library
  * runs to completion, so a pathological pattern (string.find with many
@@ -21,7 +22,6 @@
 #ifndef SAIETS_LUA_SANDBOX_H
 #define SAIETS_LUA_SANDBOX_H
 
-#include <jansson.h>
 #include <lua.h>
 #include <stddef.h>
 
@@ -49,7 +49,8 @@ struct lsb *lsb_new(const struct lsb_limits *lim, char *err, size_t errsz);
 
 /* For host code that adds functions.  Host code must touch the state only
  * inside lsb_pcall (push a C function and call it), because an error
- * raised outside a protected call aborts the process. */
+ * raised outside a protected call aborts the process; lua_json.h's
+ * conversions are the exception, they protect themselves. */
 lua_State *lsb_state(struct lsb *sb);
 
 /* Pushes the sandbox's global table (also the registry's globals). */
@@ -87,23 +88,6 @@ int lsb_pcall(struct lsb *sb, int nargs, int nresults, char *err, size_t errsz);
 /* For a C function called by the script: the innermost script (not host)
  * frame's short source name into src and its current line (0 if none). */
 int lsb_script_where(lua_State *L, char *src, size_t srcsz);
-
-/* Bounds for lsb_to_json. */
-struct lsb_json_limits {
-    int depth;           /* tables inside tables */
-    size_t values;       /* values in all */
-    size_t string_bytes; /* bytes in one text */
-};
-
-/* Converts the value at idx to JSON, for plain data only: booleans, finite
- * numbers (integers stay integers), UTF-8 text, and tables that are lists
- * (keys 1..n; an empty table is []) or objects (text keys).  Raw access, so
- * no metamethod runs.  Anything else (a function, a cycle past the depth, a
- * list with holes...) raises a Lua error "not plain data: items[3].venue is
- * a function", so call it inside lsb_pcall.  *out receives the root as soon
- * as it exists and holds all that was built when an error is raised: the
- * caller json_decref()s it after a failure. */
-void lsb_to_json(lua_State *L, int idx, const struct lsb_json_limits *lim, json_t **out);
 
 /* Bytes the state holds now. */
 size_t lsb_mem_used(struct lsb *sb);

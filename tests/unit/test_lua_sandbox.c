@@ -501,90 +501,6 @@ START_TEST(test_many_runs_do_not_leak)
 }
 END_TEST
 
-/* --- Lua to JSON ---------------------------------------------------------- */
-
-/* Runs in lsb_pcall.  stack: out, value */
-static int convert(lua_State *L)
-{
-    static const struct lsb_json_limits lim = {4, 1000, 64};
-
-    lsb_to_json(L, 2, &lim, lua_touserdata(L, 1));
-    return 0;
-}
-
-/* Converts the value of expr; 0 with *out set, or -1 with err set (and *out
- * released). */
-static int to_json(struct lsb *sb, const char *expr, json_t **out)
-{
-    lua_State *L = lsb_state(sb);
-    char code[256];
-    int rc;
-
-    snprintf(code, sizeof code, "return %s", expr);
-    lua_pushcfunction(L, convert);
-    lua_pushlightuserdata(L, out);
-    ck_assert_int_eq(lsb_load(sb, code, strlen(code), "t", err, sizeof err), 0);
-    ck_assert_msg(lsb_pcall(sb, 0, 1, err, sizeof err) == 0, "%s", err);
-    /* stack: convert, out, value */
-    rc = lsb_pcall(sb, 2, 0, err, sizeof err);
-    if (rc < 0) {
-        json_decref(*out); /* what was built before the error */
-        *out = NULL;
-    }
-    return rc;
-}
-
-static void json_refused(struct lsb *sb, const char *expr, const char *want)
-{
-    json_t *out = NULL;
-
-    ck_assert_msg(to_json(sb, expr, &out) == -1, "converted %s", expr);
-    ck_assert_msg(strcmp(err, want) == 0, "%s\n-> \"%s\", want \"%s\"", expr, err, want);
-}
-
-START_TEST(test_to_json)
-{
-    struct lsb *sb = mk(0, 0, 0);
-    json_t *out = NULL, *want;
-    json_error_t je;
-
-    ck_assert_int_eq(to_json(sb, "{a = 1, b = {true, 2.5, 'Rēzekne'}, c = {}, d = {x = false}}",
-                             &out), 0);
-    want = json_loads("{\"a\": 1, \"b\": [true, 2.5, \"Rēzekne\"], \"c\": [], \"d\": {\"x\": false}}",
-                      0, &je);
-    ck_assert_msg(json_equal(out, want), "%s", json_dumps(out, JSON_SORT_KEYS));
-    ck_assert(json_is_integer(json_object_get(out, "a")));
-    json_decref(want);
-    json_decref(out);
-    ck_assert_int_eq(to_json(sb, "'top'", &out), 0);
-    ck_assert_str_eq(json_string_value(out), "top");
-    json_decref(out);
-    /* Metamethods are not consulted: the raw contents are the data. */
-    ck_assert_int_eq(to_json(sb, "setmetatable({}, {__index = function() error('no') end,"
-                                 " __len = function() return 5 end})",
-                             &out),
-                     0);
-    ck_assert(json_is_array(out) && json_array_size(out) == 0);
-    json_decref(out);
-
-    json_refused(sb, "{a = {1, 2, print}}", "not plain data: a[3] is a function");
-    json_refused(sb, "{1, 2, nil, 4}", "not plain data: the value is a list with holes");
-    json_refused(sb, "{1, a = 2}", "not plain data: the value mixes a list with named fields");
-    json_refused(sb, "{[true] = 1}",
-                 "not plain data: the value has a key that is neither text nor a list index");
-    json_refused(sb, "{[0] = 1}", "not plain data: the value has a list index below 1");
-    json_refused(sb, "{x = 0/0}", "not plain data: x is a number that is not finite");
-    json_refused(sb, "{x = {y = math.huge}}", "not plain data: x.y is a number that is not finite");
-    json_refused(sb, "{'ok', '\\xff'}", "not plain data: [2] is a text that is not valid UTF-8");
-    json_refused(sb, "string.rep('x', 65)", "not plain data: the value is a text that is too long");
-    json_refused(sb, "(function() local t = {} t.t = t return t end)()",
-                 "not plain data: t.t.t.t is nested too deeply");
-    json_refused(sb, "(function() local t = {} for i = 1, 1001 do t[i] = i end return t end)()",
-                 "not plain data: [1000] holds too many values");
-    lsb_free(sb);
-}
-END_TEST
-
 Suite *test_suite(void)
 {
     Suite *s = suite_create("lua_sandbox");
@@ -605,7 +521,6 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_c_loops_are_charged);
     tcase_add_test(tc, test_memory_cap);
     tcase_add_test(tc, test_many_runs_do_not_leak);
-    tcase_add_test(tc, test_to_json);
     suite_add_tcase(s, tc);
     return s;
 }
