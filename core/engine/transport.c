@@ -44,6 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_msg.h"
+
 #define SEAT_BITS 21
 #define VEH_BITS 8
 #define KEY(unseated, nveh, seats) \
@@ -55,20 +57,6 @@ _Static_assert(TP_MAX_VEHICLES < 1 << VEH_BITS, "a plan's vehicles fit their key
 _Static_assert((long long)TP_MAX_PEOPLE << (SEAT_BITS + VEH_BITS) < LLONG_MAX / 2,
                "a plan's key does not overflow");
 _Static_assert(TP_MAX_TIME + TP_MAX_TRAVEL * 60LL < LLONG_MAX, "times do not overflow");
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errsz == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- input ------------------------------------------------------------ */
 
@@ -90,82 +78,52 @@ static int check_input(const struct tp_slot *s, const struct tp_group *g, int ng
     long long *ids = NULL;
     int n = 0, rc = -1;
 
-    if (s == NULL || g == NULL) {
-        seterr(err, errsz, "no slot or no groups given");
-        goto out;
-    }
-    if (ng < 1 || ng > TP_MAX_GROUPS) {
-        seterr(err, errsz, "%d groups: a slot has 1 to %d", ng, TP_MAX_GROUPS);
-        goto out;
-    }
-    if (nv < 0 || nv > TP_MAX_VEHICLES || (nv > 0 && v == NULL)) {
-        seterr(err, errsz, "%d vehicles: a plan takes 0 to %d", nv, TP_MAX_VEHICLES);
-        goto out;
-    }
+    if (s == NULL || g == NULL)
+        return eng_msgf(err, errsz, "no slot or no groups given");
+    if (ng < 1 || ng > TP_MAX_GROUPS)
+        return eng_msgf(err, errsz, "%d groups: a slot has 1 to %d", ng, TP_MAX_GROUPS);
+    if (nv < 0 || nv > TP_MAX_VEHICLES || (nv > 0 && v == NULL))
+        return eng_msgf(err, errsz, "%d vehicles: a plan takes 0 to %d", nv, TP_MAX_VEHICLES);
     if (bad_time(s->starts_at) || bad_time(s->ends_at) || bad_time(s->prev_ends_at) ||
-        bad_time(s->next_starts_at)) {
-        seterr(err, errsz, "a time is out of range (0 to %lld seconds)", TP_MAX_TIME);
-        goto out;
-    }
-    if (s->ends_at < s->starts_at) {
-        seterr(err, errsz, "the visit ends before it starts");
-        goto out;
-    }
-    if (s->prev_venue_id < 0 || s->next_venue_id < 0) {
-        seterr(err, errsz, "a venue id is negative");
-        goto out;
-    }
+        bad_time(s->next_starts_at))
+        return eng_msgf(err, errsz, "a time is out of range (0 to %lld seconds)", TP_MAX_TIME);
+    if (s->ends_at < s->starts_at)
+        return eng_msgf(err, errsz, "the visit ends before it starts");
+    if (s->prev_venue_id < 0 || s->next_venue_id < 0)
+        return eng_msgf(err, errsz, "a venue id is negative");
     for (int j = 0; j < nv; j++) {
-        if (v[j].id <= 0) {
-            seterr(err, errsz, "vehicle %d: the id must be positive", j + 1);
-            goto out;
-        }
-        if (v[j].seats < 1 || v[j].seats > TP_MAX_SEATS) {
-            seterr(err, errsz, "vehicle %lld: %d seats (1 to %d)", v[j].id, v[j].seats,
-                   TP_MAX_SEATS);
-            goto out;
-        }
+        if (v[j].id <= 0)
+            return eng_msgf(err, errsz, "vehicle %d: the id must be positive", j + 1);
+        if (v[j].seats < 1 || v[j].seats > TP_MAX_SEATS)
+            return eng_msgf(err, errsz, "vehicle %lld: %d seats (1 to %d)", v[j].id, v[j].seats,
+                            TP_MAX_SEATS);
         for (int k = 0; k < j; k++)
-            if (v[k].id == v[j].id) {
-                seterr(err, errsz, "vehicle %lld is listed twice", v[j].id);
-                goto out;
-            }
+            if (v[k].id == v[j].id)
+                return eng_msgf(err, errsz, "vehicle %lld is listed twice", v[j].id);
     }
     for (int i = 0; i < ng; i++) {
-        if (g[i].option_id <= 0 || g[i].venue_id <= 0) {
-            seterr(err, errsz, "group %d: option and venue ids must be positive", i + 1);
-            goto out;
-        }
+        if (g[i].option_id <= 0 || g[i].venue_id <= 0)
+            return eng_msgf(err, errsz, "group %d: option and venue ids must be positive", i + 1);
         for (int k = 0; k < i; k++)
-            if (g[k].option_id == g[i].option_id) {
-                seterr(err, errsz, "option %lld is listed twice", g[i].option_id);
-                goto out;
-            }
+            if (g[k].option_id == g[i].option_id)
+                return eng_msgf(err, errsz, "option %lld is listed twice", g[i].option_id);
         for (int k = 0; g[i].travel_to != NULL && k < ng; k++)
-            if (k != i && bad_travel(g[i].travel_to[k])) {
-                seterr(err, errsz, "option %lld: the travel time to option %lld must be -1 "
-                       "(unknown) or 0 to %d minutes", g[i].option_id, g[k].option_id,
-                       TP_MAX_TRAVEL);
-                goto out;
-            }
-        if (bad_travel(g[i].travel_out) || bad_travel(g[i].travel_back)) {
-            seterr(err, errsz, "option %lld: a travel time must be -1 (unknown) or 0 to %d "
-                   "minutes", g[i].option_id, TP_MAX_TRAVEL);
-            goto out;
-        }
+            if (k != i && bad_travel(g[i].travel_to[k]))
+                return eng_msgf(err, errsz, "option %lld: the travel time to option %lld must "
+                                "be -1 (unknown) or 0 to %d minutes", g[i].option_id,
+                                g[k].option_id, TP_MAX_TRAVEL);
+        if (bad_travel(g[i].travel_out) || bad_travel(g[i].travel_back))
+            return eng_msgf(err, errsz, "option %lld: a travel time must be -1 (unknown) or 0 "
+                            "to %d minutes", g[i].option_id, TP_MAX_TRAVEL);
         if (g[i].npeople < 0 || g[i].npeople > TP_MAX_PEOPLE - n ||
-            (g[i].npeople > 0 && g[i].people == NULL)) {
-            seterr(err, errsz, "option %lld: bad list of people (at most %d in a slot)",
-                   g[i].option_id, TP_MAX_PEOPLE);
-            goto out;
-        }
+            (g[i].npeople > 0 && g[i].people == NULL))
+            return eng_msgf(err, errsz, "option %lld: bad list of people (at most %d in a slot)",
+                            g[i].option_id, TP_MAX_PEOPLE);
         n += g[i].npeople;
     }
     /* Nobody in two groups: a person is on one vehicle each way. */
-    if (n > 0 && (ids = malloc((size_t)n * sizeof *ids)) == NULL) {
-        seterr(err, errsz, "out of memory");
-        goto out;
-    }
+    if (n > 0 && (ids = malloc((size_t)n * sizeof *ids)) == NULL)
+        return eng_msgf(err, errsz, "out of memory");
     for (int i = 0, k = 0; i < ng; i++)
         for (int p = 0; p < g[i].npeople; p++)
             ids[k++] = g[i].people[p];
@@ -173,11 +131,11 @@ static int check_input(const struct tp_slot *s, const struct tp_group *g, int ng
         qsort(ids, (size_t)n, sizeof *ids, cmp_ll);
     for (int k = 0; k < n; k++) {
         if (ids[k] <= 0) {
-            seterr(err, errsz, "registration ids must be positive");
+            eng_msgf(err, errsz, "registration ids must be positive");
             goto out;
         }
         if (k > 0 && ids[k] == ids[k - 1]) {
-            seterr(err, errsz, "registration %lld is listed twice", ids[k]);
+            eng_msgf(err, errsz, "registration %lld is listed twice", ids[k]);
             goto out;
         }
     }
@@ -1118,7 +1076,7 @@ int tp_plan_slot(const struct tp_slot *slot, const struct tp_group *g, int ng,
     int total = 0, exact, groups_riding = 0, nloaded = 0, short_single = 0, rc = -1;
 
     if (out == NULL) {
-        seterr(err, errsz, "no place for the plan");
+        eng_msgf(err, errsz, "no place for the plan");
         return -1;
     }
     *out = NULL;
@@ -1139,7 +1097,7 @@ int tp_plan_slot(const struct tp_slot *slot, const struct tp_group *g, int ng,
         fleet_seats += v[j].seats;
     if ((vr = calloc((size_t)(nv > 0 ? nv : 1), sizeof *vr)) == NULL ||
         (exact = assign_exact(c.riders, ng, v, nv, owner)) < 0) {
-        seterr(err, errsz, "out of memory");
+        eng_msgf(err, errsz, "out of memory");
         goto out;
     }
     if (exact == 0)
@@ -1153,7 +1111,7 @@ int tp_plan_slot(const struct tp_slot *slot, const struct tp_group *g, int ng,
 
         if (r < 0) {
             free(alt);
-            seterr(err, errsz, "out of memory");
+            eng_msgf(err, errsz, "out of memory");
             goto out;
         }
         if (r == 1) {  /* one group per vehicle stays unless routes seat more */
@@ -1187,7 +1145,7 @@ int tp_plan_slot(const struct tp_slot *slot, const struct tp_group *g, int ng,
     /* the people by vehicle, then the back legs' people by pick-up */
     size = off_people + (size_t)(2 * total) * sizeof *people;
     if ((p = calloc(1, size)) == NULL) {
-        seterr(err, errsz, "out of memory");
+        eng_msgf(err, errsz, "out of memory");
         goto out;
     }
     p->legs = (struct tp_leg *)((char *)p + off_legs);

@@ -58,11 +58,12 @@
 #include "visit_alloc.h"
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine_msg.h"
 
 #define NOWHERE (-1)
 #define W_INF INT_MAX
@@ -99,17 +100,6 @@ struct va {
     int nmuni;
     int *nmo;             /* nmo[m*k+o]: seated people of m at o (owned) */
 };
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errsz == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- heaps ------------------------------------------------------------ */
 
@@ -674,56 +664,39 @@ static int validate(const int *capacity, int nopts, const struct va_person *peop
     int pins[VA_MAX_OPTIONS] = {0};
     int i, j;
 
-    if (nopts < 1 || nopts > VA_MAX_OPTIONS) {
-        seterr(err, errsz, "a slot has 1 to %d options, not %d", VA_MAX_OPTIONS, nopts);
-        return -1;
-    }
-    if (n < 0 || n > VA_MAX_PEOPLE) {
-        seterr(err, errsz, "0 to %d people can be allocated, not %d", VA_MAX_PEOPLE, n);
-        return -1;
-    }
-    if (capacity == NULL || (n > 0 && (people == NULL || out == NULL))) {
-        seterr(err, errsz, "missing capacity, people or result array");
-        return -1;
-    }
+    if (nopts < 1 || nopts > VA_MAX_OPTIONS)
+        return eng_msgf(err, errsz, "a slot has 1 to %d options, not %d", VA_MAX_OPTIONS, nopts);
+    if (n < 0 || n > VA_MAX_PEOPLE)
+        return eng_msgf(err, errsz, "0 to %d people can be allocated, not %d", VA_MAX_PEOPLE, n);
+    if (capacity == NULL || (n > 0 && (people == NULL || out == NULL)))
+        return eng_msgf(err, errsz, "missing capacity, people or result array");
     for (i = 0; i < nopts; i++)
-        if (capacity[i] < 0) {
-            seterr(err, errsz, "option %d: negative capacity %d", i, capacity[i]);
-            return -1;
-        }
+        if (capacity[i] < 0)
+            return eng_msgf(err, errsz, "option %d: negative capacity %d", i, capacity[i]);
     for (i = 0; i < n; i++) {
         const struct va_person *p = &people[i];
         uint64_t seen = 0;
 
-        if (p->municipality < -1) {
-            seterr(err, errsz, "person %d (id %lld): municipality %d", i, p->id, p->municipality);
-            return -1;
-        }
-        if (p->nprefs < 0 || p->nprefs > nopts || (p->nprefs > 0 && p->prefs == NULL)) {
-            seterr(err, errsz, "person %d (id %lld): %d preferences for %d options", i, p->id,
-                   p->nprefs, nopts);
-            return -1;
-        }
+        if (p->municipality < -1)
+            return eng_msgf(err, errsz, "person %d (id %lld): municipality %d", i, p->id,
+                            p->municipality);
+        if (p->nprefs < 0 || p->nprefs > nopts || (p->nprefs > 0 && p->prefs == NULL))
+            return eng_msgf(err, errsz, "person %d (id %lld): %d preferences for %d options", i,
+                            p->id, p->nprefs, nopts);
         for (j = 0; j < p->nprefs; j++) {
             int o = p->prefs[j];
 
-            if (o < 0 || o >= nopts || (seen >> o & 1)) {
-                seterr(err, errsz, "person %d (id %lld): preference %d is %s", i, p->id, j + 1,
-                       o < 0 || o >= nopts ? "not an option" : "repeated");
-                return -1;
-            }
+            if (o < 0 || o >= nopts || (seen >> o & 1))
+                return eng_msgf(err, errsz, "person %d (id %lld): preference %d is %s", i, p->id,
+                                j + 1, o < 0 || o >= nopts ? "not an option" : "repeated");
             seen |= UINT64_C(1) << o;
         }
-        if (p->pinned < -1 || p->pinned >= nopts) {
-            seterr(err, errsz, "person %d (id %lld): pinned to option %d of %d", i, p->id,
-                   p->pinned, nopts);
-            return -1;
-        }
-        if (p->pinned >= 0 && ++pins[p->pinned] > capacity[p->pinned]) {
-            seterr(err, errsz, "option %d: more people pinned than its %d seats", p->pinned,
-                   capacity[p->pinned]);
-            return -1;
-        }
+        if (p->pinned < -1 || p->pinned >= nopts)
+            return eng_msgf(err, errsz, "person %d (id %lld): pinned to option %d of %d", i,
+                            p->id, p->pinned, nopts);
+        if (p->pinned >= 0 && ++pins[p->pinned] > capacity[p->pinned])
+            return eng_msgf(err, errsz, "option %d: more people pinned than its %d seats",
+                            p->pinned, capacity[p->pinned]);
     }
     return 0;
 }
@@ -869,7 +842,7 @@ int va_allocate(const int *capacity, int nopts, const struct va_person *people, 
         if (r == -1)
             goto oom;
         if (r < 0) {
-            seterr(err, errsz, "internal error: no free seat for person %d", order[i]);
+            eng_msgf(err, errsz, "internal error: no free seat for person %d", order[i]);
             goto out;
         }
     }
@@ -907,7 +880,7 @@ int va_allocate(const int *capacity, int nopts, const struct va_person *people, 
     rc = 0;
     goto out;
 oom:
-    seterr(err, errsz, "out of memory");
+    eng_msgf(err, errsz, "out of memory");
 out:
     if (s != NULL) {
         if (s->h != NULL)
