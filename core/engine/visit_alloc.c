@@ -575,6 +575,75 @@ static int cycles_exact(struct va *s, const int *flex, int nflex, const uint64_t
     return applied;
 }
 
+/* Rule 4's cheap round, step 1: the best rank-neutral mover for every option
+ * pair a -> b, w[a*k+b] being the change of the pair count it brings and
+ * mv[a*k+b] the person (W_INF and -1 when nobody can move that way). */
+static void best_movers(const struct va *s, const int *flex, int nflex, const uint64_t *tight,
+                        int *w, int *mv)
+{
+    int k = s->k, i;
+
+    for (i = 0; i < k * k; i++)
+        w[i] = W_INF, mv[i] = -1;
+    for (i = 0; i < nflex; i++) {
+        int q = flex[i], m = s->muni[q], a = s->loc[q];
+        uint64_t bits;
+
+        for (bits = tight[q] & ~(UINT64_C(1) << a); bits; bits &= bits - 1) {
+            int b = __builtin_ctzll(bits), gain;
+
+            gain = m < 0 ? 0 : s->nmo[m * k + b] - s->nmo[m * k + a] + 1;
+            if (gain < w[a * k + b])
+                w[a * k + b] = gain, mv[a * k + b] = q;
+        }
+    }
+}
+
+/* Rule 4's cheap round, step 2: moves into free seats that lower the pair
+ * count (b loses one, a gains one: t -> b -> a -> t), on options no other
+ * exchange of the round touched, as the weights hold only for those.
+ * Returns how many. */
+static int free_seat_moves(struct va *s, const int *w, const int *mv, unsigned char *used)
+{
+    int k = s->k, a, b, improved = 0;
+
+    for (b = 0; b < k; b++)
+        for (a = 0; a < k && s->pi[b] == 0 && !used[b]; a++)
+            if (a != b && !used[a] && s->room[a] > 0 && s->pi[a] == 0 && w[b * k + a] < 0) {
+                pmove(s, mv[b * k + a], a);
+                used[a] = used[b] = 1;
+                improved++;
+            }
+    return improved;
+}
+
+/* Rule 4's cheap round, step 3: swaps of two people between two options
+ * that lower the pair count, on options the round has not touched yet.
+ * Returns how many. */
+static int swaps(struct va *s, const int *w, const int *mv, unsigned char *used)
+{
+    int k = s->k, a, b, improved = 0;
+
+    for (a = 0; a < k; a++)
+        for (b = a + 1; b < k && !used[a]; b++) {
+            int q = mv[a * k + b], r = mv[b * k + a];
+            long long delta;
+
+            if (used[b] || q < 0 || r < 0 || w[a * k + b] + w[b * k + a] >= 0)
+                continue;
+            delta = pmove(s, q, b);
+            delta += pmove(s, r, a);
+            if (delta < 0) {
+                used[a] = used[b] = 1;
+                improved++;
+            } else { /* cannot happen (the sum over-estimates); undo anyway */
+                pmove(s, r, b);
+                pmove(s, q, a);
+            }
+        }
+    return improved;
+}
+
 /* Applies rule 4: cheap rounds of free-seat moves and swaps between
  * options, then the exact cycle search, until it finds nothing.
  * *exchanges counts the improvements kept. */
@@ -597,51 +666,13 @@ static int spread(struct va *s, const int *flex, int nflex, const uint64_t *tigh
         goto out;
     for (;;) {
         unsigned char used[VA_MAX_OPTIONS] = {0};
-        int a, b, improved = 0;
+        int improved;
 
-        /* the best mover for every edge a -> b */
-        for (i = 0; i < k * k; i++)
-            w[i] = W_INF, mv[i] = -1;
-        for (i = 0; i < nflex; i++) {
-            int q = flex[i], m = s->muni[q];
-            uint64_t bits;
-
-            a = s->loc[q];
-            for (bits = tight[q] & ~(UINT64_C(1) << a); bits; bits &= bits - 1) {
-                int gain;
-
-                b = __builtin_ctzll(bits);
-                gain = m < 0 ? 0 : s->nmo[m * k + b] - s->nmo[m * k + a] + 1;
-                if (gain < w[a * k + b])
-                    w[a * k + b] = gain, mv[a * k + b] = q;
-            }
-        }
         /* Disjoint improvements, each from fresh weights: an exchange only
          * changes the counts of the options it touches. */
-        for (b = 0; b < k; b++) /* b loses one, a gains one: t -> b -> a -> t */
-            for (a = 0; a < k && s->pi[b] == 0 && !used[b]; a++)
-                if (a != b && !used[a] && s->room[a] > 0 && s->pi[a] == 0 && w[b * k + a] < 0) {
-                    pmove(s, mv[b * k + a], a);
-                    used[a] = used[b] = 1;
-                    improved++;
-                }
-        for (a = 0; a < k; a++)
-            for (b = a + 1; b < k && !used[a]; b++) {
-                int q = mv[a * k + b], r = mv[b * k + a];
-                long long delta;
-
-                if (used[b] || q < 0 || r < 0 || w[a * k + b] + w[b * k + a] >= 0)
-                    continue;
-                delta = pmove(s, q, b);
-                delta += pmove(s, r, a);
-                if (delta < 0) {
-                    used[a] = used[b] = 1;
-                    improved++;
-                } else { /* cannot happen (the sum over-estimates); undo anyway */
-                    pmove(s, r, b);
-                    pmove(s, q, a);
-                }
-            }
+        best_movers(s, flex, nflex, tight, w, mv);
+        improved = free_seat_moves(s, w, mv, used);
+        improved += swaps(s, w, mv, used);
         if (!improved)
             improved = cycles_exact(s, flex, nflex, tight, &g);
         if (!improved)
@@ -770,36 +801,58 @@ static void report(const struct va *s, const int *capacity, struct va_result *ou
     }
 }
 
-int va_allocate(const int *capacity, int nopts, const struct va_person *people, int n,
-                struct va_result *out, struct va_summary *sum, char *err, size_t errsz)
+static void free_heaps(struct va *s)
 {
-    struct va *s = NULL;
-    struct va_summary local;
-    int *order = NULL, *flex = NULL;
-    uint64_t *tight = NULL;
-    long long seats = 0;
-    int k = nopts, q, o, i, norder = 0, nflex = 0, rc = -1;
+    if (s->h != NULL)
+        for (int i = 0; i < s->k * s->k; i++)
+            free(s->h[i].e);
+    free(s->h);
+    s->h = NULL;
+}
 
-    if (validate(capacity, nopts, people, n, out, err, errsz) < 0)
-        return -1;
-    if (sum == NULL)
-        sum = &local;
-    memset(sum, 0, sizeof *sum);
-    s = calloc(1, sizeof *s);
+static void state_free(struct va *s)
+{
     if (s == NULL)
-        goto oom;
+        return;
+    free_heaps(s);
+    free(s->nmo);
+    free(s->muni);
+    free(s->stamp);
+    free(s->loc);
+    free(s->cost);
+    free(s);
+}
+
+/* The state for n people over k options with what phase 1 needs; NULL when
+ * memory runs out. */
+static struct va *state_new(const struct va_person *people, int n, int k)
+{
+    struct va *s = calloc(1, sizeof *s);
+
+    if (s == NULL)
+        return NULL;
     s->k = k, s->n = n, s->pp = people;
     s->cost = malloc((size_t)n * k + 1);
     s->loc = malloc(((size_t)n + 1) * sizeof *s->loc);
     s->stamp = calloc((size_t)n + 1, sizeof *s->stamp);
     s->muni = malloc(((size_t)n + 1) * sizeof *s->muni);
     s->h = calloc((size_t)k * k, sizeof *s->h);
-    order = malloc(((size_t)n + 1) * sizeof *order);
-    if (!s->cost || !s->loc || !s->stamp || !s->muni || !s->h || !order)
-        goto oom;
+    if (!s->cost || !s->loc || !s->stamp || !s->muni || !s->h) {
+        state_free(s);
+        return NULL;
+    }
+    return s;
+}
 
-    for (q = 0; q < n; q++) {
-        const struct va_person *p = &people[q];
+/* Rule 3's costs: the rank of o in q's prefs, nopts + 1 where q did not rank
+ * o, 0 everywhere without prefs; every option starts with all its seats free
+ * and no mover. */
+static void init_costs(struct va *s, const int *capacity)
+{
+    int k = s->k, q, o, i;
+
+    for (q = 0; q < s->n; q++) {
+        const struct va_person *p = &s->pp[q];
         unsigned char *c = &s->cost[(size_t)q * k];
 
         memset(c, p->nprefs > 0 ? k + 1 : 0, (size_t)k);
@@ -808,13 +861,24 @@ int va_allocate(const int *capacity, int nopts, const struct va_person *people, 
     }
     for (o = 0; o < k; o++) {
         s->room[o] = capacity[o];
-        seats += capacity[o];
         for (i = 0; i < k; i++)
             s->w[o * k + i] = W_INF;
     }
+}
 
-    /* Rule 2: pins first, then registration order. */
-    for (q = 0; q < n; q++) {
+/* Rule 2: the pinned sit at their pins, the seats left go to the unpinned in
+ * registration order.  order[] gets the unpinned who have a seat in the order
+ * rule 3 places them: those with preferences first, so that those without
+ * take what is left, registration order within each.  Returns how many. */
+static int choose_seated(struct va *s, const int *capacity, int *order)
+{
+    const struct va_person *people = s->pp;
+    long long seats = 0;
+    int q, o, i, norder = 0;
+
+    for (o = 0; o < s->k; o++)
+        seats += capacity[o];
+    for (q = 0; q < s->n; q++) {
         s->loc[q] = NOWHERE;
         if (people[q].pinned >= 0) {
             s->loc[q] = people[q].pinned;
@@ -823,79 +887,120 @@ int va_allocate(const int *capacity, int nopts, const struct va_person *people, 
         }
     }
     /* -2 marks the unpinned people who get one of the seats left. */
-    for (q = 0; q < n && seats > 0; q++)
+    for (q = 0; q < s->n && seats > 0; q++)
         if (people[q].pinned < 0)
             s->loc[q] = -2, seats--;
-    /* Rule 3: people with preferences first, so that those without take
-     * what is left; registration order within each group. */
-    for (q = 0; q < n; q++)
+    for (q = 0; q < s->n; q++)
         if (s->loc[q] == -2 && people[q].nprefs > 0)
             order[norder++] = q;
-    for (q = 0; q < n; q++)
+    for (q = 0; q < s->n; q++)
         if (s->loc[q] == -2 && people[q].nprefs == 0)
             order[norder++] = q;
     for (i = 0; i < norder; i++)
         s->loc[order[i]] = NOWHERE;
-    for (i = 0; i < norder; i++) {
+    return norder;
+}
+
+/* Rule 3: adds order[] one by one along shortest paths, which keeps the rank
+ * sum minimal after each (see the top comment).  Returns 0, -1 when memory
+ * runs out, -2 with a message when a person finds no free seat (a bug). */
+static int place_all(struct va *s, const int *order, int norder, char *err, size_t errsz)
+{
+    for (int i = 0; i < norder; i++) {
         int r = augment(s, order[i]);
 
         if (r == -1)
-            goto oom;
+            return -1;
         if (r < 0) {
             eng_msgf(err, errsz, "internal error: no free seat for person %d", order[i]);
-            goto out;
+            return -2;
         }
     }
-    for (i = 0; i < k * k; i++)
-        free(s->h[i].e);
-    free(s->h);
-    s->h = NULL;
+    return 0;
+}
 
-    /* Rule 4. */
-    if (number_municipalities(s) < 0)
-        goto oom;
-    sum->pairs_before_spread = pairs(s);
-    tight = calloc((size_t)n + 1, sizeof *tight);
-    flex = malloc(((size_t)norder + 1) * sizeof *flex);
-    if (tight == NULL || flex == NULL)
-        goto oom;
-    for (q = 0; q < n; q++) {
+/* Rule 4 may move a seated, unpinned person only among the options where
+ * their reduced cost, cost - pi, is minimal: anywhere else would raise the
+ * rank sum (the potentials are an optimal dual).  tight[q] gets that set,
+ * flex[] the people with two options or more in it.  Returns how many. */
+static int tight_sets(const struct va *s, uint64_t *tight, int *flex)
+{
+    int q, o, nflex = 0;
+
+    for (q = 0; q < s->n; q++) {
         long long base;
         uint64_t mask = 0;
 
-        if (s->loc[q] == NOWHERE || people[q].pinned >= 0)
+        if (s->loc[q] == NOWHERE || s->pp[q].pinned >= 0)
             continue;
         base = cost(s, q, s->loc[q]) - s->pi[s->loc[q]];
-        for (o = 0; o < k; o++)
+        for (o = 0; o < s->k; o++)
             if (cost(s, q, o) - s->pi[o] == base)
                 mask |= UINT64_C(1) << o;
         if (mask & (mask - 1)) /* two options or more */
             tight[q] = mask, flex[nflex++] = q;
     }
-    if (spread(s, flex, nflex, tight, &sum->spread_exchanges) < 0)
-        goto oom;
-    sum->same_municipality_pairs = pairs(s);
+    return nflex;
+}
 
+/* Rule 4 and its counts in sum: the fewest same-municipality pairs that the
+ * rank sum allows; only the nplaced people rule 3 placed can move.  Returns
+ * -1 when memory runs out. */
+static int spread_municipalities(struct va *s, int nplaced, struct va_summary *sum)
+{
+    uint64_t *tight = NULL;
+    int *flex = NULL, nflex, rc = -1;
+
+    if (number_municipalities(s) < 0)
+        return -1;
+    sum->pairs_before_spread = pairs(s);
+    tight = calloc((size_t)s->n + 1, sizeof *tight);
+    flex = malloc(((size_t)nplaced + 1) * sizeof *flex);
+    if (tight == NULL || flex == NULL)
+        goto out;
+    nflex = tight_sets(s, tight, flex);
+    if (spread(s, flex, nflex, tight, &sum->spread_exchanges) < 0)
+        goto out;
+    sum->same_municipality_pairs = pairs(s);
+    rc = 0;
+out:
+    free(flex);
+    free(tight);
+    return rc;
+}
+
+int va_allocate(const int *capacity, int nopts, const struct va_person *people, int n,
+                struct va_result *out, struct va_summary *sum, char *err, size_t errsz)
+{
+    struct va *s = NULL;
+    struct va_summary local;
+    int *order = NULL, norder, r, rc = -1;
+
+    if (validate(capacity, nopts, people, n, out, err, errsz) < 0)
+        return -1;
+    if (sum == NULL)
+        sum = &local;
+    memset(sum, 0, sizeof *sum);
+    if ((s = state_new(people, n, nopts)) == NULL ||
+        (order = malloc(((size_t)n + 1) * sizeof *order)) == NULL)
+        goto oom;
+    init_costs(s, capacity);
+    norder = choose_seated(s, capacity, order);
+    r = place_all(s, order, norder, err, errsz);
+    if (r == -1)
+        goto oom;
+    if (r < 0)
+        goto out;
+    free_heaps(s); /* phase 1 only */
+    if (spread_municipalities(s, norder, sum) < 0)
+        goto oom;
     report(s, capacity, out, sum);
     rc = 0;
     goto out;
 oom:
     eng_msgf(err, errsz, "out of memory");
 out:
-    if (s != NULL) {
-        if (s->h != NULL)
-            for (i = 0; i < k * k; i++)
-                free(s->h[i].e);
-        free(s->h);
-        free(s->nmo);
-        free(s->muni);
-        free(s->stamp);
-        free(s->loc);
-        free(s->cost);
-    }
-    free(s);
-    free(flex);
-    free(tight);
+    state_free(s);
     free(order);
     return rc;
 }
