@@ -1,4 +1,4 @@
-/* visit_alloc.c - the site-visit allocation engine; see visit_alloc.h for
+/* seat_alloc.c - the site-visit seat allocation engine; see seat_alloc.h for
  * the rules.  Depends on libc only.
  *
  * Rank sum (exact): successive shortest paths over option nodes.
@@ -55,7 +55,7 @@
  *
  * Must never: exceed a capacity, move a pinned person, make the rank sum
  * worse in the spreading phase, or depend on anything but the input. */
-#include "visit_alloc.h"
+#include "seat_alloc.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -68,13 +68,13 @@
 #define NOWHERE (-1)
 #define W_INF INT_MAX
 #define D_INF LLONG_MAX
-#define DOFF (VA_MAX_OPTIONS + 2) /* cost differences + DOFF are > 0 */
+#define DOFF (SA_MAX_OPTIONS + 2) /* cost differences + DOFF are > 0 */
 #define IDX_BITS 20                /* the person field of a heap entry */
 #define IDX_MASK ((1u << IDX_BITS) - 1)
 
-_Static_assert(VA_MAX_PEOPLE <= (1 << IDX_BITS), "heap entries hold a person index");
+_Static_assert(SA_MAX_PEOPLE <= (1 << IDX_BITS), "heap entries hold a person index");
 _Static_assert(2 * DOFF < (1 << 12), "heap entries hold a cost difference");
-_Static_assert(VA_MAX_OPTIONS <= 64, "tight sets are 64-bit masks");
+_Static_assert(SA_MAX_OPTIONS <= 64, "tight sets are 64-bit masks");
 
 /* Min-heap of entries (difference + DOFF) << 52 | (IDX_MASK - person) << 32 |
  * stamp: the smallest difference first, then the latest registration. */
@@ -83,18 +83,18 @@ struct heap {
     int n, cap;
 };
 
-struct va {
+struct sa {
     int k, n;
-    const struct va_person *pp;
+    const struct sa_person *pp;
     unsigned char *cost;  /* cost[q*k+o], rule 3 (owned) */
     int *loc;             /* option of a seated person, NOWHERE if none (owned) */
     uint32_t *stamp;      /* bumped whenever a person moves (owned) */
     struct heap *h;       /* h[a*k+b], h[a*k+a]: see arrive(); phase 1 only (owned) */
-    int room[VA_MAX_OPTIONS];    /* free seats */
-    int movable[VA_MAX_OPTIONS]; /* seated, unpinned people there */
-    long long pi[VA_MAX_OPTIONS + 1]; /* potentials; pi[k] is t's and stays 0 */
-    int w[VA_MAX_OPTIONS * VA_MAX_OPTIONS]; /* tops of h, W_INF when empty */
-    unsigned char dirty[VA_MAX_OPTIONS];    /* row a of w may hold dead tops */
+    int room[SA_MAX_OPTIONS];    /* free seats */
+    int movable[SA_MAX_OPTIONS]; /* seated, unpinned people there */
+    long long pi[SA_MAX_OPTIONS + 1]; /* potentials; pi[k] is t's and stays 0 */
+    int w[SA_MAX_OPTIONS * SA_MAX_OPTIONS]; /* tops of h, W_INF when empty */
+    unsigned char dirty[SA_MAX_OPTIONS];    /* row a of w may hold dead tops */
     /* spreading */
     int *muni;            /* dense municipality of a seated person, -1 (owned) */
     int nmuni;
@@ -147,14 +147,14 @@ static void heap_pop(struct heap *h)
 static int entry_person(uint64_t e) { return (int)(IDX_MASK - ((e >> 32) & IDX_MASK)); }
 static int entry_delta(uint64_t e) { return (int)(e >> 52) - DOFF; }
 
-static int entry_live(const struct va *s, uint64_t e)
+static int entry_live(const struct sa *s, uint64_t e)
 {
     return s->stamp[entry_person(e)] == (uint32_t)e;
 }
 
 /* Drops the dead entries of h when they outnumber the live ones, so that
  * memory stays O(people x options) however often people move. */
-static void heap_compact(const struct va *s, struct heap *h, int live)
+static void heap_compact(const struct sa *s, struct heap *h, int live)
 {
     int i, j;
 
@@ -170,7 +170,7 @@ static void heap_compact(const struct va *s, struct heap *h, int live)
 
 /* The live top of h[a*k+b], or 0 when it has none (a live entry is never 0:
  * its difference field is positive). */
-static uint64_t heap_top(const struct va *s, struct heap *h)
+static uint64_t heap_top(const struct sa *s, struct heap *h)
 {
     while (h->n > 0 && !entry_live(s, h->e[0]))
         heap_pop(h);
@@ -179,10 +179,10 @@ static uint64_t heap_top(const struct va *s, struct heap *h)
 
 /* ---- phase 1: exact rank sum --------------------------------------------- */
 
-static int cost(const struct va *s, int q, int o) { return s->cost[(size_t)q * s->k + o]; }
+static int cost(const struct sa *s, int q, int o) { return s->cost[(size_t)q * s->k + o]; }
 
 /* Pushes q's entry with difference d into h and keeps h small. */
-static int push_entry(struct va *s, struct heap *h, int q, int d, int live)
+static int push_entry(struct sa *s, struct heap *h, int q, int d, int live)
 {
     if (heap_push(h, (uint64_t)(d + DOFF) << 52 | (uint64_t)(IDX_MASK - (unsigned)q) << 32 |
                          s->stamp[q]) < 0)
@@ -194,9 +194,9 @@ static int push_entry(struct va *s, struct heap *h, int q, int d, int live)
 /* q takes a seat at a.  Its difference to every option it did not rank is
  * the same, so it goes into a's general heap h[a*k+a] once, and into the
  * heap h[a*k+b] of each option b it ranked. */
-static int arrive(struct va *s, int q, int a)
+static int arrive(struct sa *s, int q, int a)
 {
-    const struct va_person *p = &s->pp[q];
+    const struct sa_person *p = &s->pp[q];
     int k = s->k, i, b, g;
 
     s->loc[q] = a;
@@ -224,7 +224,7 @@ static int arrive(struct va *s, int q, int a)
 }
 
 /* q leaves its seat; its heap entries die with the stamp. */
-static void leave(struct va *s, int q)
+static void leave(struct sa *s, int q)
 {
     int a = s->loc[q];
 
@@ -239,14 +239,14 @@ static void leave(struct va *s, int q)
  * of the general heap h[a*k+a], or 0.  When the general one wins, its
  * person did not rank b: had they, their entry in h[a*k+b] would be
  * smaller. */
-static uint64_t best_mover(const struct va *s, int a, int b)
+static uint64_t best_mover(const struct sa *s, int a, int b)
 {
     uint64_t x = heap_top(s, &s->h[a * s->k + b]), y = heap_top(s, &s->h[a * s->k + a]);
 
     return x == 0 ? y : y == 0 ? x : x < y ? x : y;
 }
 
-static void refresh_row(struct va *s, int a)
+static void refresh_row(struct sa *s, int a)
 {
     int k = s->k, b;
 
@@ -259,11 +259,11 @@ static void refresh_row(struct va *s, int a)
 }
 
 /* Adds person p along a shortest path (see the top comment). */
-static int augment(struct va *s, int p)
+static int augment(struct sa *s, int p)
 {
-    long long d[VA_MAX_OPTIONS + 1];
-    int pred[VA_MAX_OPTIONS + 1];
-    unsigned char done[VA_MAX_OPTIONS + 1];
+    long long d[SA_MAX_OPTIONS + 1];
+    int pred[SA_MAX_OPTIONS + 1];
+    unsigned char done[SA_MAX_OPTIONS + 1];
     int k = s->k, t = k, u, v;
 
     for (v = 0; v < k; v++)
@@ -309,7 +309,7 @@ static int augment(struct va *s, int p)
 
 /* ---- phase 2: spreading municipalities --------------------------------- */
 
-static long long pairs(const struct va *s)
+static long long pairs(const struct sa *s)
 {
     long long sum = 0;
     int i;
@@ -320,7 +320,7 @@ static long long pairs(const struct va *s)
 }
 
 /* Moves seated q to option to; returns the change of the pair count. */
-static long long pmove(struct va *s, int q, int to)
+static long long pmove(struct sa *s, int q, int to)
 {
     int from = s->loc[q], m = s->muni[q], k = s->k;
     long long delta = 0;
@@ -345,7 +345,7 @@ static int cmp_int(const void *a, const void *b)
 
 /* Numbers the municipalities with two seated people or more 0..nmuni-1
  * (only they can form pairs) and counts them per option. */
-static int number_municipalities(struct va *s)
+static int number_municipalities(struct sa *s)
 {
     int *vals = NULL, nv = 0, i, j, rc = -1;
 
@@ -452,9 +452,9 @@ static int rgraph_alloc(struct rgraph *g, int k, int nmuni, long long sumt)
     return 0;
 }
 
-static int rgraph_opt(const struct va *s, int v) { return v < s->k ? v : (v - s->k - 1) % s->k; }
+static int rgraph_opt(const struct sa *s, int v) { return v < s->k ? v : (v - s->k - 1) % s->k; }
 
-static void rgraph_build(const struct va *s, const int *flex, int nflex, const uint64_t *tight,
+static void rgraph_build(const struct sa *s, const int *flex, int nflex, const uint64_t *tight,
                          struct rgraph *g)
 {
     int k = s->k, t = k, i, o, ne = 0;
@@ -510,7 +510,7 @@ static void rgraph_build(const struct va *s, const int *flex, int nflex, const u
 
 /* Moves the people on the predecessor cycle through v; keeps the moves
  * when they lower the pair count (they always should) and returns 1. */
-static int apply_cycle(struct va *s, struct rgraph *g, int v)
+static int apply_cycle(struct sa *s, struct rgraph *g, int v)
 {
     long long delta = 0;
     int nm = 0, u = v;
@@ -536,7 +536,7 @@ static int apply_cycle(struct va *s, struct rgraph *g, int v)
  * (a cycle there is always negative).  The predecessor cycles are
  * node-disjoint, so each changes counts only the others do not read: all
  * of them are applied.  Returns how many; 0 means rule 4's optimum. */
-static int cycles_exact(struct va *s, const int *flex, int nflex, const uint64_t *tight,
+static int cycles_exact(struct sa *s, const int *flex, int nflex, const uint64_t *tight,
                         struct rgraph *g)
 {
     int nv = g->nv, v, head = 0, count = nv, found = 0, applied = 0;
@@ -578,7 +578,7 @@ static int cycles_exact(struct va *s, const int *flex, int nflex, const uint64_t
 /* Rule 4's cheap round, step 1: the best rank-neutral mover for every option
  * pair a -> b, w[a*k+b] being the change of the pair count it brings and
  * mv[a*k+b] the person (W_INF and -1 when nobody can move that way). */
-static void best_movers(const struct va *s, const int *flex, int nflex, const uint64_t *tight,
+static void best_movers(const struct sa *s, const int *flex, int nflex, const uint64_t *tight,
                         int *w, int *mv)
 {
     int k = s->k, i;
@@ -603,7 +603,7 @@ static void best_movers(const struct va *s, const int *flex, int nflex, const ui
  * count (b loses one, a gains one: t -> b -> a -> t), on options no other
  * exchange of the round touched, as the weights hold only for those.
  * Returns how many. */
-static int free_seat_moves(struct va *s, const int *w, const int *mv, unsigned char *used)
+static int free_seat_moves(struct sa *s, const int *w, const int *mv, unsigned char *used)
 {
     int k = s->k, a, b, improved = 0;
 
@@ -620,7 +620,7 @@ static int free_seat_moves(struct va *s, const int *w, const int *mv, unsigned c
 /* Rule 4's cheap round, step 3: swaps of two people between two options
  * that lower the pair count, on options the round has not touched yet.
  * Returns how many. */
-static int swaps(struct va *s, const int *w, const int *mv, unsigned char *used)
+static int swaps(struct sa *s, const int *w, const int *mv, unsigned char *used)
 {
     int k = s->k, a, b, improved = 0;
 
@@ -647,7 +647,7 @@ static int swaps(struct va *s, const int *w, const int *mv, unsigned char *used)
 /* Applies rule 4: cheap rounds of free-seat moves and swaps between
  * options, then the exact cycle search, until it finds nothing.
  * *exchanges counts the improvements kept. */
-static int spread(struct va *s, const int *flex, int nflex, const uint64_t *tight,
+static int spread(struct sa *s, const int *flex, int nflex, const uint64_t *tight,
                   int *exchanges)
 {
     struct rgraph g = {0};
@@ -665,7 +665,7 @@ static int spread(struct va *s, const int *flex, int nflex, const uint64_t *tigh
     if (w == NULL || mv == NULL || rgraph_alloc(&g, k, s->nmuni, sumt) < 0)
         goto out;
     for (;;) {
-        unsigned char used[VA_MAX_OPTIONS] = {0};
+        unsigned char used[SA_MAX_OPTIONS] = {0};
         int improved;
 
         /* Disjoint improvements, each from fresh weights: an exchange only
@@ -689,23 +689,23 @@ out:
 
 /* ---- the whole ---------------------------------------------------------- */
 
-static int validate(const int *capacity, int nopts, const struct va_person *people, int n,
-                    const struct va_result *out, char *err, size_t errsz)
+static int validate(const int *capacity, int nopts, const struct sa_person *people, int n,
+                    const struct sa_result *out, char *err, size_t errsz)
 {
-    int pins[VA_MAX_OPTIONS] = {0};
+    int pins[SA_MAX_OPTIONS] = {0};
     int i, j;
 
-    if (nopts < 1 || nopts > VA_MAX_OPTIONS)
-        return eng_msgf(err, errsz, "a slot has 1 to %d options, not %d", VA_MAX_OPTIONS, nopts);
-    if (n < 0 || n > VA_MAX_PEOPLE)
-        return eng_msgf(err, errsz, "0 to %d people can be allocated, not %d", VA_MAX_PEOPLE, n);
+    if (nopts < 1 || nopts > SA_MAX_OPTIONS)
+        return eng_msgf(err, errsz, "a slot has 1 to %d options, not %d", SA_MAX_OPTIONS, nopts);
+    if (n < 0 || n > SA_MAX_PEOPLE)
+        return eng_msgf(err, errsz, "0 to %d people can be allocated, not %d", SA_MAX_PEOPLE, n);
     if (capacity == NULL || (n > 0 && (people == NULL || out == NULL)))
         return eng_msgf(err, errsz, "missing capacity, people or result array");
     for (i = 0; i < nopts; i++)
         if (capacity[i] < 0)
             return eng_msgf(err, errsz, "option %d: negative capacity %d", i, capacity[i]);
     for (i = 0; i < n; i++) {
-        const struct va_person *p = &people[i];
+        const struct sa_person *p = &people[i];
         uint64_t seen = 0;
 
         if (p->municipality < -1)
@@ -733,10 +733,10 @@ static int validate(const int *capacity, int nopts, const struct va_person *peop
 }
 
 /* Fills out[] and sum from the final assignment (rule 6). */
-static void report(const struct va *s, const int *capacity, struct va_result *out,
-                   struct va_summary *sum)
+static void report(const struct sa *s, const int *capacity, struct sa_result *out,
+                   struct sa_summary *sum)
 {
-    int count[VA_MAX_OPTIONS] = {0}, maxc[VA_MAX_OPTIONS] = {0};
+    int count[SA_MAX_OPTIONS] = {0}, maxc[SA_MAX_OPTIONS] = {0};
     int q, i, waiting = 0;
 
     for (q = 0; q < s->n; q++)
@@ -746,14 +746,14 @@ static void report(const struct va *s, const int *capacity, struct va_result *ou
                 maxc[s->loc[q]] = cost(s, q, s->loc[q]);
         }
     for (q = 0; q < s->n; q++) {
-        const struct va_person *p = &s->pp[q];
-        struct va_result *r = &out[q];
+        const struct sa_person *p = &s->pp[q];
+        struct sa_result *r = &out[q];
         int o = s->loc[q], c, limit, ok = 1;
 
         r->option = o, r->rank = 0, r->waiting_pos = 0;
         r->full_option = -1, r->full_rank = 0;
         if (o == NOWHERE) {
-            r->why = VA_WHY_WAITING;
+            r->why = SA_WHY_WAITING;
             r->waiting_pos = ++waiting;
             sum->waiting++;
             continue;
@@ -763,19 +763,19 @@ static void report(const struct va *s, const int *capacity, struct va_result *ou
             if (p->prefs[i] == o)
                 r->rank = i + 1;
         if (p->pinned >= 0) {
-            r->why = VA_WHY_PINNED;
+            r->why = SA_WHY_PINNED;
             sum->pinned++;
             continue;
         }
         if (p->nprefs == 0) {
-            r->why = VA_WHY_NO_PREFS;
+            r->why = SA_WHY_NO_PREFS;
             sum->no_prefs++;
             continue;
         }
         c = cost(s, q, o);
         sum->rank_sum += c;
         if (c == 1) {
-            r->why = VA_WHY_FIRST;
+            r->why = SA_WHY_FIRST;
             sum->by_rank[0]++;
             continue;
         }
@@ -792,16 +792,16 @@ static void report(const struct va *s, const int *capacity, struct va_result *ou
                 ok = 0;
         }
         if (c > p->nprefs) {
-            r->why = VA_WHY_UNRANKED;
+            r->why = SA_WHY_UNRANKED;
             sum->unranked++;
         } else {
-            r->why = ok ? VA_WHY_LOWER_FULL : VA_WHY_LOWER_COSTLIER;
+            r->why = ok ? SA_WHY_LOWER_FULL : SA_WHY_LOWER_COSTLIER;
             sum->by_rank[c - 1]++;
         }
     }
 }
 
-static void free_heaps(struct va *s)
+static void free_heaps(struct sa *s)
 {
     if (s->h != NULL)
         for (int i = 0; i < s->k * s->k; i++)
@@ -810,7 +810,7 @@ static void free_heaps(struct va *s)
     s->h = NULL;
 }
 
-static void state_free(struct va *s)
+static void state_free(struct sa *s)
 {
     if (s == NULL)
         return;
@@ -825,9 +825,9 @@ static void state_free(struct va *s)
 
 /* The state for n people over k options with what phase 1 needs; NULL when
  * memory runs out. */
-static struct va *state_new(const struct va_person *people, int n, int k)
+static struct sa *state_new(const struct sa_person *people, int n, int k)
 {
-    struct va *s = calloc(1, sizeof *s);
+    struct sa *s = calloc(1, sizeof *s);
 
     if (s == NULL)
         return NULL;
@@ -847,12 +847,12 @@ static struct va *state_new(const struct va_person *people, int n, int k)
 /* Rule 3's costs: the rank of o in q's prefs, nopts + 1 where q did not rank
  * o, 0 everywhere without prefs; every option starts with all its seats free
  * and no mover. */
-static void init_costs(struct va *s, const int *capacity)
+static void init_costs(struct sa *s, const int *capacity)
 {
     int k = s->k, q, o, i;
 
     for (q = 0; q < s->n; q++) {
-        const struct va_person *p = &s->pp[q];
+        const struct sa_person *p = &s->pp[q];
         unsigned char *c = &s->cost[(size_t)q * k];
 
         memset(c, p->nprefs > 0 ? k + 1 : 0, (size_t)k);
@@ -870,9 +870,9 @@ static void init_costs(struct va *s, const int *capacity)
  * registration order.  order[] gets the unpinned who have a seat in the order
  * rule 3 places them: those with preferences first, so that those without
  * take what is left, registration order within each.  Returns how many. */
-static int choose_seated(struct va *s, const int *capacity, int *order)
+static int choose_seated(struct sa *s, const int *capacity, int *order)
 {
-    const struct va_person *people = s->pp;
+    const struct sa_person *people = s->pp;
     long long seats = 0;
     int q, o, i, norder = 0;
 
@@ -904,7 +904,7 @@ static int choose_seated(struct va *s, const int *capacity, int *order)
 /* Rule 3: adds order[] one by one along shortest paths, which keeps the rank
  * sum minimal after each (see the top comment).  Returns 0, -1 when memory
  * runs out, -2 with a message when a person finds no free seat (a bug). */
-static int place_all(struct va *s, const int *order, int norder, char *err, size_t errsz)
+static int place_all(struct sa *s, const int *order, int norder, char *err, size_t errsz)
 {
     for (int i = 0; i < norder; i++) {
         int r = augment(s, order[i]);
@@ -923,7 +923,7 @@ static int place_all(struct va *s, const int *order, int norder, char *err, size
  * their reduced cost, cost - pi, is minimal: anywhere else would raise the
  * rank sum (the potentials are an optimal dual).  tight[q] gets that set,
  * flex[] the people with two options or more in it.  Returns how many. */
-static int tight_sets(const struct va *s, uint64_t *tight, int *flex)
+static int tight_sets(const struct sa *s, uint64_t *tight, int *flex)
 {
     int q, o, nflex = 0;
 
@@ -946,7 +946,7 @@ static int tight_sets(const struct va *s, uint64_t *tight, int *flex)
 /* Rule 4 and its counts in sum: the fewest same-municipality pairs that the
  * rank sum allows; only the nplaced people rule 3 placed can move.  Returns
  * -1 when memory runs out. */
-static int spread_municipalities(struct va *s, int nplaced, struct va_summary *sum)
+static int spread_municipalities(struct sa *s, int nplaced, struct sa_summary *sum)
 {
     uint64_t *tight = NULL;
     int *flex = NULL, nflex, rc = -1;
@@ -969,11 +969,11 @@ out:
     return rc;
 }
 
-int va_allocate(const int *capacity, int nopts, const struct va_person *people, int n,
-                struct va_result *out, struct va_summary *sum, char *err, size_t errsz)
+int sa_allocate(const int *capacity, int nopts, const struct sa_person *people, int n,
+                struct sa_result *out, struct sa_summary *sum, char *err, size_t errsz)
 {
-    struct va *s = NULL;
-    struct va_summary local;
+    struct sa *s = NULL;
+    struct sa_summary local;
     int *order = NULL, norder, r, rc = -1;
 
     if (validate(capacity, nopts, people, n, out, err, errsz) < 0)
@@ -1019,21 +1019,21 @@ static const char *ordinal_suffix(int n)
     }
 }
 
-const char *va_why_name(enum va_why why)
+const char *sa_why_name(enum sa_why why)
 {
     switch (why) {
-    case VA_WHY_FIRST: return "first choice";
-    case VA_WHY_LOWER_FULL: return "lower choice, better ones full";
-    case VA_WHY_LOWER_COSTLIER: return "lower choice, better ones would cost others more";
-    case VA_WHY_UNRANKED: return "unranked option";
-    case VA_WHY_NO_PREFS: return "no preferences";
-    case VA_WHY_PINNED: return "pinned";
-    case VA_WHY_WAITING: return "waiting list";
+    case SA_WHY_FIRST: return "first choice";
+    case SA_WHY_LOWER_FULL: return "lower choice, better ones full";
+    case SA_WHY_LOWER_COSTLIER: return "lower choice, better ones would cost others more";
+    case SA_WHY_UNRANKED: return "unranked option";
+    case SA_WHY_NO_PREFS: return "no preferences";
+    case SA_WHY_PINNED: return "pinned";
+    case SA_WHY_WAITING: return "waiting list";
     }
     return "unknown";
 }
 
-int va_explain(const struct va_result *r, const char *const *option_names, char *buf,
+int sa_explain(const struct sa_result *r, const char *const *option_names, char *buf,
                size_t bufsz)
 {
     char num[32];
@@ -1051,9 +1051,9 @@ int va_explain(const struct va_result *r, const char *const *option_names, char 
         }
     }
     switch (r->why) {
-    case VA_WHY_FIRST:
+    case SA_WHY_FIRST:
         return snprintf(buf, bufsz, "1st choice");
-    case VA_WHY_LOWER_FULL:
+    case SA_WHY_LOWER_FULL:
         if (name == NULL)
             break;
         if (r->rank == 2)
@@ -1064,7 +1064,7 @@ int va_explain(const struct va_result *r, const char *const *option_names, char 
                         "people who ranked them higher",
                         r->rank, ordinal_suffix(r->rank), name, r->full_rank,
                         ordinal_suffix(r->full_rank));
-    case VA_WHY_LOWER_COSTLIER:
+    case SA_WHY_LOWER_COSTLIER:
         if (name == NULL)
             break;
         return snprintf(buf, bufsz,
@@ -1072,18 +1072,18 @@ int va_explain(const struct va_result *r, const char *const *option_names, char 
                         "than it gains you",
                         r->rank, ordinal_suffix(r->rank), name, r->full_rank,
                         ordinal_suffix(r->full_rank));
-    case VA_WHY_UNRANKED:
+    case SA_WHY_UNRANKED:
         if (name == NULL)
             break;
         return snprintf(buf, bufsz, "none of your choices: they are full, %s (%d%s) first",
                         name, r->full_rank, ordinal_suffix(r->full_rank));
-    case VA_WHY_NO_PREFS:
+    case SA_WHY_NO_PREFS:
         return snprintf(buf, bufsz, "no preferences given: placed where seats were left");
-    case VA_WHY_PINNED:
+    case SA_WHY_PINNED:
         return snprintf(buf, bufsz, "placed by the organizers");
-    case VA_WHY_WAITING:
+    case SA_WHY_WAITING:
         return snprintf(buf, bufsz, "waiting list, position %d: all seats are taken",
                         r->waiting_pos);
     }
-    return snprintf(buf, bufsz, "%s", va_why_name(r->why));
+    return snprintf(buf, bufsz, "%s", sa_why_name(r->why));
 }
