@@ -1033,6 +1033,15 @@ const char *sa_why_name(enum sa_why why)
     return "unknown";
 }
 
+/* The line of a lower choice: "<rank> choice: <name> (<its rank>)", then why
+ * the better one was not given. */
+static int lower_choice(const struct sa_result *r, const char *name, const char *why, char *buf,
+                        size_t bufsz)
+{
+    return snprintf(buf, bufsz, "%d%s choice: %s (%d%s) %s", r->rank, ordinal_suffix(r->rank),
+                    name, r->full_rank, ordinal_suffix(r->full_rank), why);
+}
+
 int sa_explain(const struct sa_result *r, const char *const *option_names, char *buf,
                size_t bufsz)
 {
@@ -1059,19 +1068,13 @@ int sa_explain(const struct sa_result *r, const char *const *option_names, char 
         if (r->rank == 2)
             return snprintf(buf, bufsz, "2nd choice: %s (1st) is full with people who ranked it higher",
                             name);
-        return snprintf(buf, bufsz,
-                        "%d%s choice: %s (%d%s) and your other better choices are full with "
-                        "people who ranked them higher",
-                        r->rank, ordinal_suffix(r->rank), name, r->full_rank,
-                        ordinal_suffix(r->full_rank));
+        return lower_choice(r, name, "and your other better choices are full with people "
+                            "who ranked them higher", buf, bufsz);
     case SA_WHY_LOWER_COSTLIER:
         if (name == NULL)
             break;
-        return snprintf(buf, bufsz,
-                        "%d%s choice: %s (%d%s) is full; a seat there would cost others more "
-                        "than it gains you",
-                        r->rank, ordinal_suffix(r->rank), name, r->full_rank,
-                        ordinal_suffix(r->full_rank));
+        return lower_choice(r, name, "is full; a seat there would cost others more than it "
+                            "gains you", buf, bufsz);
     case SA_WHY_UNRANKED:
         if (name == NULL)
             break;
