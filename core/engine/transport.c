@@ -170,6 +170,28 @@ static long long group_key(int riders, int seats, long long vkey)
     return KEY(riders > seats ? riders - seats : 0, 0, 0) + vkey;
 }
 
+/* The seats and the vehicle part of the key (rule 4) of every vector of
+ * counts up to cnt[] (nt seat counts of size[] seats), by mixed-radix index:
+ * what each group's step of the exact search adds. */
+static void vector_keys(const int *size, const int *cnt, int nt, long long nstates, int *seats,
+                        long long *vkey)
+{
+    int s[TP_MAX_VEHICLES] = {0}, sum = 0, veh = 0;
+
+    for (long long idx = 0; idx < nstates; idx++) {
+        seats[idx] = sum;
+        vkey[idx] = KEY(0, veh, sum);
+        for (int t = 0; t < nt; t++) {  /* s = the vector of idx + 1 */
+            if (s[t] < cnt[t]) {
+                s[t]++, veh++, sum += size[t];
+                break;
+            }
+            veh -= s[t], sum -= s[t] * size[t];
+            s[t] = 0;
+        }
+    }
+}
+
 /* The exact search (see the top of the file).  owner[j] gets the group of
  * vehicle j or -1.  Returns 1 when done, 0 when the search would be too
  * large (rule 4), -1 when memory runs out. */
@@ -216,25 +238,7 @@ static int assign_exact(const int *riders, int ng, const struct tp_vehicle *v, i
     if (best == NULL || vkey == NULL || seats == NULL)
         goto out;
 
-    /* Seats and vehicle key of every vector, counting up. */
-    {
-        int sum = 0, veh = 0;
-
-        memset(s, 0, sizeof s);
-        for (long long idx = 0; idx < nstates; idx++) {
-            seats[idx] = sum;
-            vkey[idx] = KEY(0, veh, sum);
-            for (int t = 0; t < nt; t++) {
-                if (s[t] < cnt[t]) {
-                    s[t]++, veh++, sum += size[t];
-                    break;
-                }
-                veh -= s[t], sum -= s[t] * size[t];
-                s[t] = 0;
-            }
-        }
-    }
-
+    vector_keys(size, cnt, nt, nstates, seats, vkey);
     memset(best + (size_t)nr * (size_t)nstates, 0, (size_t)nstates * sizeof *best);
     for (int i = nr - 1; i >= 0; i--) {
         long long *cur = best + (size_t)i * (size_t)nstates;
@@ -424,108 +428,118 @@ static int orders(int n, int perms[6][TP_MAX_STOPS])
     return np;
 }
 
-/* Times the route of the n >= 2 groups set[] (ascending) per rule 3: out
- * to those that ride out, back from those that ride back.  Returns 0 when
- * they cannot share a route. */
-static int route_multi(const struct ctx *c, const int *set, int n, struct route *r)
+/* Rule 3, the way out of a shared route: the order of the stops o[0..no-1]
+ * that takes the fewest minutes, the first on ties, into order[].  Returns
+ * those minutes, or -1 when no order has known travel all the way. */
+static int route_order_out(const struct ctx *c, const int *o, int no, int *order)
+{
+    const struct tp_group *g = c->g;
+    int perms[6][TP_MAX_STOPS], np = orders(no, perms), best = -1, best_min = INT_MAX;
+
+    for (int p = 0; p < np; p++) {
+        const int *q = perms[p];
+        int t = g[o[q[0]]].travel_out, ok = t > 0;
+
+        for (int k = 1; ok && k < no; k++) {
+            int b = between(g, o[q[k - 1]], o[q[k]]);
+
+            ok = b >= 0;
+            t += b;
+        }
+        if (ok && t < best_min)
+            best = p, best_min = t;
+    }
+    if (best < 0)
+        return -1;
+    for (int k = 0; k < no; k++)
+        order[k] = o[perms[best][k]];
+    return best_min;
+}
+
+/* Rule 3, the way out timed: it leaves so that its last stop is reached by
+ * starts_at (minutes before), never before prev_ends_at; the earlier stops
+ * on the way. */
+static void route_time_out(const struct ctx *c, struct route *r, int minutes)
 {
     const struct tp_slot *s = c->s;
     const struct tp_group *g = c->g;
-    int perms[6][TP_MAX_STOPS], np, o[TP_MAX_STOPS], no = 0, best = 0, best_min = 0;
-    long long best_arr = LLONG_MAX;
+    long long at = r->depart = later(s->starts_at - minutes * 60LL, s->prev_ends_at);
 
-    memset(r, 0, sizeof *r);
-    r->n = n;
-    for (int k = 0; k < n; k++)
-        if (c->out[set[k]])
-            o[no++] = set[k];
-    if (no > 0) {  /* the shortest order out, the first on ties */
-        np = orders(no, perms);
-        best = -1;
-        best_min = INT_MAX;
-        for (int p = 0; p < np; p++) {
-            const int *q = perms[p];
-            int t = g[o[q[0]]].travel_out, ok = t > 0;
+    r->arrive[0] = at += g[r->grp[0]].travel_out * 60LL;
+    for (int k = 1; k < r->nout; k++)
+        r->arrive[k] = at += between(g, r->grp[k - 1], r->grp[k]) * 60LL;
+    r->minutes += minutes;
+}
 
-            for (int k = 1; ok && k < no; k++) {
-                int b = between(g, o[q[k - 1]], o[q[k]]);
+/* Rule 3, the way back of a shared route: of the orders of the pick-ups
+ * (the reverse of the way out first, then every order), the one that
+ * reaches the next venue soonest, then the shortest; its first pick-up is
+ * at ends_at, or when the vehicle can be there from its last stop out.
+ * Returns 0 when no order has known travel all the way. */
+static int route_back(const struct ctx *c, struct route *r)
+{
+    const struct tp_slot *s = c->s;
+    const struct tp_group *g = c->g;
+    int perms[6][TP_MAX_STOPS], np, no = r->nout, best_min = INT_MAX;
+    int bpos[TP_MAX_STOPS], nb = 0, cand[7][TP_MAX_STOPS] = {{0}}, nc = 1, found = -1;
+    long long first_at = 0, best_arr = LLONG_MAX;
 
-                ok = b >= 0;
-                t += b;
-            }
-            if (ok && t < best_min)
-                best = p, best_min = t;
-        }
-        if (best < 0)
-            return 0;
-    }
-    /* grp: the stops out in their order, then the groups that ride back only */
-    for (int k = 0; k < no; k++)
-        r->grp[r->nout++] = o[perms[best][k]];
-    for (int k = 0, m = no; k < n; k++)
-        if (!c->out[set[k]])
-            r->grp[m++] = set[k];
-    if (no > 0) {
-        long long at = r->depart = later(s->starts_at - best_min * 60LL, s->prev_ends_at);
-
-        r->arrive[0] = at += g[r->grp[0]].travel_out * 60LL;
-        for (int k = 1; k < no; k++)
-            r->arrive[k] = at += between(g, r->grp[k - 1], r->grp[k]) * 60LL;
-        r->minutes += best_min;
-    }
-    {
-        int bpos[TP_MAX_STOPS], nb = 0, cand[7][TP_MAX_STOPS] = {{0}}, nc = 1, found = -1;
-        long long first_at = 0;
-
-        for (int k = 0; k < n; k++)
-            if (c->back[r->grp[k]])
-                bpos[nb++] = k;
-        /* candidates: the reverse of the way out first, then every order */
+    for (int k = 0; k < r->n; k++)
+        if (c->back[r->grp[k]])
+            bpos[nb++] = k;
+    if (nb == 0)
+        return 1;
+    for (int k = 0; k < nb; k++)
+        cand[0][k] = bpos[nb - 1 - k];
+    np = orders(nb, perms);
+    for (int p = 0; p < np; p++, nc++)
         for (int k = 0; k < nb; k++)
-            cand[0][k] = bpos[nb - 1 - k];
-        np = nb > 0 ? orders(nb, perms) : 0;
-        for (int p = 0; p < np; p++, nc++)
-            for (int k = 0; k < nb; k++)
-                cand[nc][k] = bpos[perms[p][k]];
-        best_min = INT_MAX;
-        for (int k = 0; nb > 0 && k < nc; k++) {
-            const int *q = cand[k];
-            int t = g[r->grp[q[nb - 1]]].travel_back, ok = t > 0;
-            long long first = s->ends_at, arr;
+            cand[nc][k] = bpos[perms[p][k]];
+    for (int k = 0; k < nc; k++) {
+        const int *q = cand[k];
+        int t = g[r->grp[q[nb - 1]]].travel_back, ok = t > 0;
+        long long first = s->ends_at, arr;
 
-            for (int m = 1; ok && m < nb; m++) {
-                int b = between(g, r->grp[q[m - 1]], r->grp[q[m]]);
+        for (int m = 1; ok && m < nb; m++) {
+            int b = between(g, r->grp[q[m - 1]], r->grp[q[m]]);
 
-                ok = b >= 0;
-                t += b;
-            }
-            if (ok && no > 0) {  /* from its last stop out to its first pick-up */
-                int b = between(g, r->grp[no - 1], r->grp[q[0]]);
-
-                ok = b >= 0;
-                if (ok)
-                    first = later(first, r->arrive[no - 1] + b * 60LL);
-            }
-            if (!ok)
-                continue;
-            arr = first + t * 60LL;
-            if (arr < best_arr || (arr == best_arr && t < best_min))
-                found = k, best_arr = arr, best_min = t, first_at = first;
+            ok = b >= 0;
+            t += b;
         }
-        if (nb > 0 && found < 0)
-            return 0;
-        if (nb > 0) {
-            r->nback = nb;
-            memcpy(r->bk, cand[found], sizeof r->bk);
-            r->pickup[r->bk[0]] = first_at;
-            for (int m = 1; m < nb; m++)
-                r->pickup[r->bk[m]] = r->pickup[r->bk[m - 1]] +
-                                      between(g, r->grp[r->bk[m - 1]], r->grp[r->bk[m]]) * 60LL;
-            r->back_arrive = best_arr;
-            r->minutes += best_min;
+        if (ok && no > 0) {  /* from its last stop out to its first pick-up */
+            int b = between(g, r->grp[no - 1], r->grp[q[0]]);
+
+            ok = b >= 0;
+            if (ok)
+                first = later(first, r->arrive[no - 1] + b * 60LL);
         }
+        if (!ok)
+            continue;
+        arr = first + t * 60LL;
+        if (arr < best_arr || (arr == best_arr && t < best_min))
+            found = k, best_arr = arr, best_min = t, first_at = first;
     }
-    for (int k = 0; k < n; k++) {  /* lateness beyond the direct ride's */
+    if (found < 0)
+        return 0;
+    r->nback = nb;
+    memcpy(r->bk, cand[found], sizeof r->bk);
+    r->pickup[r->bk[0]] = first_at;
+    for (int m = 1; m < nb; m++)
+        r->pickup[r->bk[m]] = r->pickup[r->bk[m - 1]] +
+                              between(g, r->grp[r->bk[m - 1]], r->grp[r->bk[m]]) * 60LL;
+    r->back_arrive = best_arr;
+    r->minutes += best_min;
+    return 1;
+}
+
+/* Rule 4 (2): the minutes each stop's people arrive later, out and back,
+ * than their own group's direct ride would bring them (or than due, if
+ * that is later still). */
+static void route_lateness(const struct ctx *c, struct route *r)
+{
+    const struct tp_slot *s = c->s;
+
+    for (int k = 0; k < r->n; k++) {
         struct route d;
         long long x = 0;
 
@@ -536,6 +550,32 @@ static int route_multi(const struct ctx *c, const int *set, int n, struct route 
             x += late_minutes(later(d.back_arrive, s->next_starts_at), r->back_arrive);
         r->extra[k] = x;
     }
+}
+
+/* Times the route of the n >= 2 groups set[] (ascending) per rule 3: out
+ * to those that ride out, back from those that ride back.  Returns 0 when
+ * they cannot share a route. */
+static int route_multi(const struct ctx *c, const int *set, int n, struct route *r)
+{
+    int o[TP_MAX_STOPS], no = 0, minutes = 0;
+
+    memset(r, 0, sizeof *r);
+    r->n = n;
+    for (int k = 0; k < n; k++)
+        if (c->out[set[k]])
+            o[no++] = set[k];
+    /* grp: the stops out in their order, then the groups that ride back only */
+    if (no > 0 && (minutes = route_order_out(c, o, no, r->grp)) < 0)
+        return 0;
+    r->nout = no;
+    for (int k = 0, m = no; k < n; k++)
+        if (!c->out[set[k]])
+            r->grp[m++] = set[k];
+    if (no > 0)
+        route_time_out(c, r, minutes);
+    if (!route_back(c, r))
+        return 0;
+    route_lateness(c, r);
     return 1;
 }
 
