@@ -1,4 +1,4 @@
-/* alloc_bench.c - times the site-visit allocation engine (core/visit_alloc)
+/* alloc_bench.c - times the site-visit allocation engine (core/engine/seat_alloc)
  * on seeded random slots of 1,000 and 10,000 people: 30 options, 5 ranked
  * choices each with Zipf-like popularity, capacities summing to about 105%
  * of the people, 40 municipalities, a few pins.
@@ -8,7 +8,7 @@
  * sum and the pair count.  Exits 0 unless an allocation fails; it asserts
  * no timing, it reports. */
 #define _POSIX_C_SOURCE 200809L
-#include "visit_alloc.h"
+#include "seat_alloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -47,8 +47,8 @@ static int cmp_double(const void *a, const void *b)
 struct slot {
     int n, cap[NOPTS];
     int *prefs;
-    struct va_person *people;
-    struct va_result *out;
+    struct sa_person *people;
+    struct sa_result *out;
 };
 
 /* Draws an option by Zipf weight 1/(i+1) (cumulative table cum). */
@@ -84,7 +84,7 @@ static int make_slot(struct slot *s, int n)
         else if (s->cap[o] > 0)
             s->cap[o]--, seats--;
     for (int i = 0; i < n; i++) {
-        struct va_person *p = &s->people[i];
+        struct sa_person *p = &s->people[i];
         int *pr = &s->prefs[(size_t)i * NPREFS];
 
         for (int j = 0; j < NPREFS; j++) {
@@ -121,7 +121,7 @@ static void free_slot(struct slot *s)
 }
 
 /* Times RUNS allocations; *best and *median in seconds. */
-static int bench(struct slot *s, double *best, double *median, struct va_summary *sum)
+static int bench(struct slot *s, double *best, double *median, struct sa_summary *sum)
 {
     double t[RUNS];
     char err[200];
@@ -129,7 +129,7 @@ static int bench(struct slot *s, double *best, double *median, struct va_summary
     for (int r = 0; r < RUNS; r++) {
         double t0 = now();
 
-        if (va_allocate(s->cap, NOPTS, s->people, s->n, s->out, sum, err, sizeof err) < 0) {
+        if (sa_allocate(s->cap, NOPTS, s->people, s->n, s->out, sum, err, sizeof err) < 0) {
             fprintf(stderr, "alloc_bench: %s\n", err);
             return -1;
         }
@@ -150,7 +150,7 @@ int main(void)
            NOPTS, NPREFS, NMUNI, RUNS);
     for (int i = 0; i < 2; i++) {
         struct slot s = {0};
-        struct va_summary sum;
+        struct sa_summary sum;
 
         if (make_slot(&s, sizes[i]) < 0 || bench(&s, &best[i], &median[i], &sum) < 0) {
             free_slot(&s);

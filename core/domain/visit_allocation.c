@@ -1,6 +1,6 @@
 /* visit_allocation.c - allocation runs and their stored results (with the
  * hosts' lists and a registration's places); see visit_allocation.h.  The
- * optimisation itself is visit_alloc.c; what later events change is
+ * optimisation itself is seat_alloc.c; what later events change is
  * visit_changes.c.  This file loads the engine's input from the database,
  * stores its output, and keeps assigned_count in step with the rows. */
 #include "visit_allocation.h"
@@ -13,20 +13,20 @@
 #include "events.h"
 #include "timeutil.h"
 #include "visit.h"
-#include "visit_alloc.h"
+#include "seat_alloc.h"
 
 static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
 
 /* ---- the allocation run ----------------------------------------------------- */
 
-/* What va_allocate needs, loaded from the database.  Owns every array. */
+/* What sa_allocate needs, loaded from the database.  Owns every array. */
 struct run_input {
     int nopts;
-    long long option_id[VA_MAX_OPTIONS];
-    int capacity[VA_MAX_OPTIONS];
-    char *name[VA_MAX_OPTIONS];   /* the option's venue name, for explanations */
+    long long option_id[SA_MAX_OPTIONS];
+    int capacity[SA_MAX_OPTIONS];
+    char *name[SA_MAX_OPTIONS];   /* the option's venue name, for explanations */
     int n;
-    struct va_person *people;     /* by registration id */
+    struct sa_person *people;     /* by registration id */
     int *prefs;                   /* nopts per person */
 };
 
@@ -72,7 +72,7 @@ static int load_options(struct db *db, long long slot_id, struct run_input *in)
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, slot_id);
-    while (in->nopts < VA_MAX_OPTIONS && sqlite3_step(st) == SQLITE_ROW) {
+    while (in->nopts < SA_MAX_OPTIONS && sqlite3_step(st) == SQLITE_ROW) {
         in->option_id[in->nopts] = sqlite3_column_int64(st, 0);
         in->capacity[in->nopts] = sqlite3_column_int(st, 1);
         in->name[in->nopts] = strdup(db_text(st, 2));
@@ -99,11 +99,11 @@ static int load_people(struct db *db, long long meeting_id, struct run_input *in
     }
     sqlite3_bind_int64(st, 1, meeting_id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct va_person *p;
+        struct sa_person *p;
         char key[24];
 
         if (in->n == cap) {
-            struct va_person *g = realloc(in->people, (size_t)(cap = cap ? 2 * cap : 64) *
+            struct sa_person *g = realloc(in->people, (size_t)(cap = cap ? 2 * cap : 64) *
                                                           sizeof *g);
             if (g == NULL)
                 break;
@@ -167,10 +167,10 @@ static int load_prefs_and_pins(struct db *db, long long slot_id, struct run_inpu
 }
 
 static int store(struct db *db, long long slot_id, const struct run_input *in,
-                 const struct va_result *res, long long now)
+                 const struct sa_result *res, long long now)
 {
     sqlite3_stmt *ins, *st;
-    const char *names[VA_MAX_OPTIONS];
+    const char *names[SA_MAX_OPTIONS];
     char line[300];
     int waiting = 0;
 
@@ -188,9 +188,9 @@ static int store(struct db *db, long long slot_id, const struct run_input *in,
     if (ins == NULL)
         return -1;
     for (int i = 0; i < in->n; i++) {
-        const struct va_result *r = &res[i];
+        const struct sa_result *r = &res[i];
 
-        va_explain(r, names, line, sizeof line);
+        sa_explain(r, names, line, sizeof line);
         sqlite3_bind_int64(ins, 1, in->people[i].id);
         sqlite3_bind_int64(ins, 2, slot_id);
         if (r->option >= 0)
@@ -207,7 +207,7 @@ static int store(struct db *db, long long slot_id, const struct run_input *in,
             sqlite3_bind_int(ins, 5, r->rank);
         else
             sqlite3_bind_null(ins, 5);
-        sqlite3_bind_text(ins, 6, va_why_name(r->why), -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 6, sa_why_name(r->why), -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 7, line, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(ins, 8, now);
         if (db_step_done(ins) < 0)
@@ -235,7 +235,7 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
                    long long now, const char *actor, json_t **out, struct err *e)
 {
     struct run_input in;
-    struct va_result *res = NULL;
+    struct sa_result *res = NULL;
     char msg[200];
     int rc = -1;
 
@@ -249,7 +249,7 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
         storage(e);
         goto out;
     }
-    if (va_allocate(in.capacity, in.nopts, in.people, in.n, res, NULL, msg, sizeof msg) < 0) {
+    if (sa_allocate(in.capacity, in.nopts, in.people, in.n, res, NULL, msg, sizeof msg) < 0) {
         /* Only pins can make valid stored data unallocatable. */
         err_set(e, ERR_IN_USE, NULL, "cannot allocate: %s", msg);
         goto out;

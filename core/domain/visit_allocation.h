@@ -1,5 +1,5 @@
 /* visit_allocation.h - who goes to which option of a site-visit slot: the
- * organizer's allocation run (the engine is visit_alloc.h), its stored
+ * organizer's allocation run (the engine is seat_alloc.h), its stored
  * result, and the small changes later events make to it.
  *
  * After an allocation, nobody who has a seat is moved except by an

@@ -44,6 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_msg.h"
+
 #define SEAT_BITS 21
 #define VEH_BITS 8
 #define KEY(unseated, nveh, seats) \
@@ -55,20 +57,6 @@ _Static_assert(TP_MAX_VEHICLES < 1 << VEH_BITS, "a plan's vehicles fit their key
 _Static_assert((long long)TP_MAX_PEOPLE << (SEAT_BITS + VEH_BITS) < LLONG_MAX / 2,
                "a plan's key does not overflow");
 _Static_assert(TP_MAX_TIME + TP_MAX_TRAVEL * 60LL < LLONG_MAX, "times do not overflow");
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errsz == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- input ------------------------------------------------------------ */
 
@@ -90,82 +78,52 @@ static int check_input(const struct tp_slot *s, const struct tp_group *g, int ng
     long long *ids = NULL;
     int n = 0, rc = -1;
 
-    if (s == NULL || g == NULL) {
-        seterr(err, errsz, "no slot or no groups given");
-        goto out;
-    }
-    if (ng < 1 || ng > TP_MAX_GROUPS) {
-        seterr(err, errsz, "%d groups: a slot has 1 to %d", ng, TP_MAX_GROUPS);
-        goto out;
-    }
-    if (nv < 0 || nv > TP_MAX_VEHICLES || (nv > 0 && v == NULL)) {
-        seterr(err, errsz, "%d vehicles: a plan takes 0 to %d", nv, TP_MAX_VEHICLES);
-        goto out;
-    }
+    if (s == NULL || g == NULL)
+        return eng_msgf(err, errsz, "no slot or no groups given");
+    if (ng < 1 || ng > TP_MAX_GROUPS)
+        return eng_msgf(err, errsz, "%d groups: a slot has 1 to %d", ng, TP_MAX_GROUPS);
+    if (nv < 0 || nv > TP_MAX_VEHICLES || (nv > 0 && v == NULL))
+        return eng_msgf(err, errsz, "%d vehicles: a plan takes 0 to %d", nv, TP_MAX_VEHICLES);
     if (bad_time(s->starts_at) || bad_time(s->ends_at) || bad_time(s->prev_ends_at) ||
-        bad_time(s->next_starts_at)) {
-        seterr(err, errsz, "a time is out of range (0 to %lld seconds)", TP_MAX_TIME);
-        goto out;
-    }
-    if (s->ends_at < s->starts_at) {
-        seterr(err, errsz, "the visit ends before it starts");
-        goto out;
-    }
-    if (s->prev_venue_id < 0 || s->next_venue_id < 0) {
-        seterr(err, errsz, "a venue id is negative");
-        goto out;
-    }
+        bad_time(s->next_starts_at))
+        return eng_msgf(err, errsz, "a time is out of range (0 to %lld seconds)", TP_MAX_TIME);
+    if (s->ends_at < s->starts_at)
+        return eng_msgf(err, errsz, "the visit ends before it starts");
+    if (s->prev_venue_id < 0 || s->next_venue_id < 0)
+        return eng_msgf(err, errsz, "a venue id is negative");
     for (int j = 0; j < nv; j++) {
-        if (v[j].id <= 0) {
-            seterr(err, errsz, "vehicle %d: the id must be positive", j + 1);
-            goto out;
-        }
-        if (v[j].seats < 1 || v[j].seats > TP_MAX_SEATS) {
-            seterr(err, errsz, "vehicle %lld: %d seats (1 to %d)", v[j].id, v[j].seats,
-                   TP_MAX_SEATS);
-            goto out;
-        }
+        if (v[j].id <= 0)
+            return eng_msgf(err, errsz, "vehicle %d: the id must be positive", j + 1);
+        if (v[j].seats < 1 || v[j].seats > TP_MAX_SEATS)
+            return eng_msgf(err, errsz, "vehicle %lld: %d seats (1 to %d)", v[j].id, v[j].seats,
+                            TP_MAX_SEATS);
         for (int k = 0; k < j; k++)
-            if (v[k].id == v[j].id) {
-                seterr(err, errsz, "vehicle %lld is listed twice", v[j].id);
-                goto out;
-            }
+            if (v[k].id == v[j].id)
+                return eng_msgf(err, errsz, "vehicle %lld is listed twice", v[j].id);
     }
     for (int i = 0; i < ng; i++) {
-        if (g[i].option_id <= 0 || g[i].venue_id <= 0) {
-            seterr(err, errsz, "group %d: option and venue ids must be positive", i + 1);
-            goto out;
-        }
+        if (g[i].option_id <= 0 || g[i].venue_id <= 0)
+            return eng_msgf(err, errsz, "group %d: option and venue ids must be positive", i + 1);
         for (int k = 0; k < i; k++)
-            if (g[k].option_id == g[i].option_id) {
-                seterr(err, errsz, "option %lld is listed twice", g[i].option_id);
-                goto out;
-            }
+            if (g[k].option_id == g[i].option_id)
+                return eng_msgf(err, errsz, "option %lld is listed twice", g[i].option_id);
         for (int k = 0; g[i].travel_to != NULL && k < ng; k++)
-            if (k != i && bad_travel(g[i].travel_to[k])) {
-                seterr(err, errsz, "option %lld: the travel time to option %lld must be -1 "
-                       "(unknown) or 0 to %d minutes", g[i].option_id, g[k].option_id,
-                       TP_MAX_TRAVEL);
-                goto out;
-            }
-        if (bad_travel(g[i].travel_out) || bad_travel(g[i].travel_back)) {
-            seterr(err, errsz, "option %lld: a travel time must be -1 (unknown) or 0 to %d "
-                   "minutes", g[i].option_id, TP_MAX_TRAVEL);
-            goto out;
-        }
+            if (k != i && bad_travel(g[i].travel_to[k]))
+                return eng_msgf(err, errsz, "option %lld: the travel time to option %lld must "
+                                "be -1 (unknown) or 0 to %d minutes", g[i].option_id,
+                                g[k].option_id, TP_MAX_TRAVEL);
+        if (bad_travel(g[i].travel_out) || bad_travel(g[i].travel_back))
+            return eng_msgf(err, errsz, "option %lld: a travel time must be -1 (unknown) or 0 "
+                            "to %d minutes", g[i].option_id, TP_MAX_TRAVEL);
         if (g[i].npeople < 0 || g[i].npeople > TP_MAX_PEOPLE - n ||
-            (g[i].npeople > 0 && g[i].people == NULL)) {
-            seterr(err, errsz, "option %lld: bad list of people (at most %d in a slot)",
-                   g[i].option_id, TP_MAX_PEOPLE);
-            goto out;
-        }
+            (g[i].npeople > 0 && g[i].people == NULL))
+            return eng_msgf(err, errsz, "option %lld: bad list of people (at most %d in a slot)",
+                            g[i].option_id, TP_MAX_PEOPLE);
         n += g[i].npeople;
     }
     /* Nobody in two groups: a person is on one vehicle each way. */
-    if (n > 0 && (ids = malloc((size_t)n * sizeof *ids)) == NULL) {
-        seterr(err, errsz, "out of memory");
-        goto out;
-    }
+    if (n > 0 && (ids = malloc((size_t)n * sizeof *ids)) == NULL)
+        return eng_msgf(err, errsz, "out of memory");
     for (int i = 0, k = 0; i < ng; i++)
         for (int p = 0; p < g[i].npeople; p++)
             ids[k++] = g[i].people[p];
@@ -173,11 +131,11 @@ static int check_input(const struct tp_slot *s, const struct tp_group *g, int ng
         qsort(ids, (size_t)n, sizeof *ids, cmp_ll);
     for (int k = 0; k < n; k++) {
         if (ids[k] <= 0) {
-            seterr(err, errsz, "registration ids must be positive");
+            eng_msgf(err, errsz, "registration ids must be positive");
             goto out;
         }
         if (k > 0 && ids[k] == ids[k - 1]) {
-            seterr(err, errsz, "registration %lld is listed twice", ids[k]);
+            eng_msgf(err, errsz, "registration %lld is listed twice", ids[k]);
             goto out;
         }
     }
@@ -210,6 +168,28 @@ static int prev_vector(int *s, const int *m, const long long *w, int nt, long lo
 static long long group_key(int riders, int seats, long long vkey)
 {
     return KEY(riders > seats ? riders - seats : 0, 0, 0) + vkey;
+}
+
+/* The seats and the vehicle part of the key (rule 4) of every vector of
+ * counts up to cnt[] (nt seat counts of size[] seats), by mixed-radix index:
+ * what each group's step of the exact search adds. */
+static void vector_keys(const int *size, const int *cnt, int nt, long long nstates, int *seats,
+                        long long *vkey)
+{
+    int s[TP_MAX_VEHICLES] = {0}, sum = 0, veh = 0;
+
+    for (long long idx = 0; idx < nstates; idx++) {
+        seats[idx] = sum;
+        vkey[idx] = KEY(0, veh, sum);
+        for (int t = 0; t < nt; t++) {  /* s = the vector of idx + 1 */
+            if (s[t] < cnt[t]) {
+                s[t]++, veh++, sum += size[t];
+                break;
+            }
+            veh -= s[t], sum -= s[t] * size[t];
+            s[t] = 0;
+        }
+    }
 }
 
 /* The exact search (see the top of the file).  owner[j] gets the group of
@@ -258,25 +238,7 @@ static int assign_exact(const int *riders, int ng, const struct tp_vehicle *v, i
     if (best == NULL || vkey == NULL || seats == NULL)
         goto out;
 
-    /* Seats and vehicle key of every vector, counting up. */
-    {
-        int sum = 0, veh = 0;
-
-        memset(s, 0, sizeof s);
-        for (long long idx = 0; idx < nstates; idx++) {
-            seats[idx] = sum;
-            vkey[idx] = KEY(0, veh, sum);
-            for (int t = 0; t < nt; t++) {
-                if (s[t] < cnt[t]) {
-                    s[t]++, veh++, sum += size[t];
-                    break;
-                }
-                veh -= s[t], sum -= s[t] * size[t];
-                s[t] = 0;
-            }
-        }
-    }
-
+    vector_keys(size, cnt, nt, nstates, seats, vkey);
     memset(best + (size_t)nr * (size_t)nstates, 0, (size_t)nstates * sizeof *best);
     for (int i = nr - 1; i >= 0; i--) {
         long long *cur = best + (size_t)i * (size_t)nstates;
@@ -466,108 +428,118 @@ static int orders(int n, int perms[6][TP_MAX_STOPS])
     return np;
 }
 
-/* Times the route of the n >= 2 groups set[] (ascending) per rule 3: out
- * to those that ride out, back from those that ride back.  Returns 0 when
- * they cannot share a route. */
-static int route_multi(const struct ctx *c, const int *set, int n, struct route *r)
+/* Rule 3, the way out of a shared route: the order of the stops o[0..no-1]
+ * that takes the fewest minutes, the first on ties, into order[].  Returns
+ * those minutes, or -1 when no order has known travel all the way. */
+static int route_order_out(const struct ctx *c, const int *o, int no, int *order)
+{
+    const struct tp_group *g = c->g;
+    int perms[6][TP_MAX_STOPS], np = orders(no, perms), best = -1, best_min = INT_MAX;
+
+    for (int p = 0; p < np; p++) {
+        const int *q = perms[p];
+        int t = g[o[q[0]]].travel_out, ok = t > 0;
+
+        for (int k = 1; ok && k < no; k++) {
+            int b = between(g, o[q[k - 1]], o[q[k]]);
+
+            ok = b >= 0;
+            t += b;
+        }
+        if (ok && t < best_min)
+            best = p, best_min = t;
+    }
+    if (best < 0)
+        return -1;
+    for (int k = 0; k < no; k++)
+        order[k] = o[perms[best][k]];
+    return best_min;
+}
+
+/* Rule 3, the way out timed: it leaves so that its last stop is reached by
+ * starts_at (minutes before), never before prev_ends_at; the earlier stops
+ * on the way. */
+static void route_time_out(const struct ctx *c, struct route *r, int minutes)
 {
     const struct tp_slot *s = c->s;
     const struct tp_group *g = c->g;
-    int perms[6][TP_MAX_STOPS], np, o[TP_MAX_STOPS], no = 0, best = 0, best_min = 0;
-    long long best_arr = LLONG_MAX;
+    long long at = r->depart = later(s->starts_at - minutes * 60LL, s->prev_ends_at);
 
-    memset(r, 0, sizeof *r);
-    r->n = n;
-    for (int k = 0; k < n; k++)
-        if (c->out[set[k]])
-            o[no++] = set[k];
-    if (no > 0) {  /* the shortest order out, the first on ties */
-        np = orders(no, perms);
-        best = -1;
-        best_min = INT_MAX;
-        for (int p = 0; p < np; p++) {
-            const int *q = perms[p];
-            int t = g[o[q[0]]].travel_out, ok = t > 0;
+    r->arrive[0] = at += g[r->grp[0]].travel_out * 60LL;
+    for (int k = 1; k < r->nout; k++)
+        r->arrive[k] = at += between(g, r->grp[k - 1], r->grp[k]) * 60LL;
+    r->minutes += minutes;
+}
 
-            for (int k = 1; ok && k < no; k++) {
-                int b = between(g, o[q[k - 1]], o[q[k]]);
+/* Rule 3, the way back of a shared route: of the orders of the pick-ups
+ * (the reverse of the way out first, then every order), the one that
+ * reaches the next venue soonest, then the shortest; its first pick-up is
+ * at ends_at, or when the vehicle can be there from its last stop out.
+ * Returns 0 when no order has known travel all the way. */
+static int route_back(const struct ctx *c, struct route *r)
+{
+    const struct tp_slot *s = c->s;
+    const struct tp_group *g = c->g;
+    int perms[6][TP_MAX_STOPS], np, no = r->nout, best_min = INT_MAX;
+    int bpos[TP_MAX_STOPS], nb = 0, cand[7][TP_MAX_STOPS] = {{0}}, nc = 1, found = -1;
+    long long first_at = 0, best_arr = LLONG_MAX;
 
-                ok = b >= 0;
-                t += b;
-            }
-            if (ok && t < best_min)
-                best = p, best_min = t;
-        }
-        if (best < 0)
-            return 0;
-    }
-    /* grp: the stops out in their order, then the groups that ride back only */
-    for (int k = 0; k < no; k++)
-        r->grp[r->nout++] = o[perms[best][k]];
-    for (int k = 0, m = no; k < n; k++)
-        if (!c->out[set[k]])
-            r->grp[m++] = set[k];
-    if (no > 0) {
-        long long at = r->depart = later(s->starts_at - best_min * 60LL, s->prev_ends_at);
-
-        r->arrive[0] = at += g[r->grp[0]].travel_out * 60LL;
-        for (int k = 1; k < no; k++)
-            r->arrive[k] = at += between(g, r->grp[k - 1], r->grp[k]) * 60LL;
-        r->minutes += best_min;
-    }
-    {
-        int bpos[TP_MAX_STOPS], nb = 0, cand[7][TP_MAX_STOPS] = {{0}}, nc = 1, found = -1;
-        long long first_at = 0;
-
-        for (int k = 0; k < n; k++)
-            if (c->back[r->grp[k]])
-                bpos[nb++] = k;
-        /* candidates: the reverse of the way out first, then every order */
+    for (int k = 0; k < r->n; k++)
+        if (c->back[r->grp[k]])
+            bpos[nb++] = k;
+    if (nb == 0)
+        return 1;
+    for (int k = 0; k < nb; k++)
+        cand[0][k] = bpos[nb - 1 - k];
+    np = orders(nb, perms);
+    for (int p = 0; p < np; p++, nc++)
         for (int k = 0; k < nb; k++)
-            cand[0][k] = bpos[nb - 1 - k];
-        np = nb > 0 ? orders(nb, perms) : 0;
-        for (int p = 0; p < np; p++, nc++)
-            for (int k = 0; k < nb; k++)
-                cand[nc][k] = bpos[perms[p][k]];
-        best_min = INT_MAX;
-        for (int k = 0; nb > 0 && k < nc; k++) {
-            const int *q = cand[k];
-            int t = g[r->grp[q[nb - 1]]].travel_back, ok = t > 0;
-            long long first = s->ends_at, arr;
+            cand[nc][k] = bpos[perms[p][k]];
+    for (int k = 0; k < nc; k++) {
+        const int *q = cand[k];
+        int t = g[r->grp[q[nb - 1]]].travel_back, ok = t > 0;
+        long long first = s->ends_at, arr;
 
-            for (int m = 1; ok && m < nb; m++) {
-                int b = between(g, r->grp[q[m - 1]], r->grp[q[m]]);
+        for (int m = 1; ok && m < nb; m++) {
+            int b = between(g, r->grp[q[m - 1]], r->grp[q[m]]);
 
-                ok = b >= 0;
-                t += b;
-            }
-            if (ok && no > 0) {  /* from its last stop out to its first pick-up */
-                int b = between(g, r->grp[no - 1], r->grp[q[0]]);
-
-                ok = b >= 0;
-                if (ok)
-                    first = later(first, r->arrive[no - 1] + b * 60LL);
-            }
-            if (!ok)
-                continue;
-            arr = first + t * 60LL;
-            if (arr < best_arr || (arr == best_arr && t < best_min))
-                found = k, best_arr = arr, best_min = t, first_at = first;
+            ok = b >= 0;
+            t += b;
         }
-        if (nb > 0 && found < 0)
-            return 0;
-        if (nb > 0) {
-            r->nback = nb;
-            memcpy(r->bk, cand[found], sizeof r->bk);
-            r->pickup[r->bk[0]] = first_at;
-            for (int m = 1; m < nb; m++)
-                r->pickup[r->bk[m]] = r->pickup[r->bk[m - 1]] +
-                                      between(g, r->grp[r->bk[m - 1]], r->grp[r->bk[m]]) * 60LL;
-            r->back_arrive = best_arr;
-            r->minutes += best_min;
+        if (ok && no > 0) {  /* from its last stop out to its first pick-up */
+            int b = between(g, r->grp[no - 1], r->grp[q[0]]);
+
+            ok = b >= 0;
+            if (ok)
+                first = later(first, r->arrive[no - 1] + b * 60LL);
         }
+        if (!ok)
+            continue;
+        arr = first + t * 60LL;
+        if (arr < best_arr || (arr == best_arr && t < best_min))
+            found = k, best_arr = arr, best_min = t, first_at = first;
     }
-    for (int k = 0; k < n; k++) {  /* lateness beyond the direct ride's */
+    if (found < 0)
+        return 0;
+    r->nback = nb;
+    memcpy(r->bk, cand[found], sizeof r->bk);
+    r->pickup[r->bk[0]] = first_at;
+    for (int m = 1; m < nb; m++)
+        r->pickup[r->bk[m]] = r->pickup[r->bk[m - 1]] +
+                              between(g, r->grp[r->bk[m - 1]], r->grp[r->bk[m]]) * 60LL;
+    r->back_arrive = best_arr;
+    r->minutes += best_min;
+    return 1;
+}
+
+/* Rule 4 (2): the minutes each stop's people arrive later, out and back,
+ * than their own group's direct ride would bring them (or than due, if
+ * that is later still). */
+static void route_lateness(const struct ctx *c, struct route *r)
+{
+    const struct tp_slot *s = c->s;
+
+    for (int k = 0; k < r->n; k++) {
         struct route d;
         long long x = 0;
 
@@ -578,6 +550,32 @@ static int route_multi(const struct ctx *c, const int *set, int n, struct route 
             x += late_minutes(later(d.back_arrive, s->next_starts_at), r->back_arrive);
         r->extra[k] = x;
     }
+}
+
+/* Times the route of the n >= 2 groups set[] (ascending) per rule 3: out
+ * to those that ride out, back from those that ride back.  Returns 0 when
+ * they cannot share a route. */
+static int route_multi(const struct ctx *c, const int *set, int n, struct route *r)
+{
+    int o[TP_MAX_STOPS], no = 0, minutes = 0;
+
+    memset(r, 0, sizeof *r);
+    r->n = n;
+    for (int k = 0; k < n; k++)
+        if (c->out[set[k]])
+            o[no++] = set[k];
+    /* grp: the stops out in their order, then the groups that ride back only */
+    if (no > 0 && (minutes = route_order_out(c, o, no, r->grp)) < 0)
+        return 0;
+    r->nout = no;
+    for (int k = 0, m = no; k < n; k++)
+        if (!c->out[set[k]])
+            r->grp[m++] = set[k];
+    if (no > 0)
+        route_time_out(c, r, minutes);
+    if (!route_back(c, r))
+        return 0;
+    route_lateness(c, r);
     return 1;
 }
 
@@ -1048,15 +1046,50 @@ static void group_problems(struct tp_plan *p, const struct tp_slot *s, const str
                 late_minutes(s->next_starts_at, gp->back_arrive), ride_back);
 }
 
-/* Rule 2. */
+/* ---- tp_plan_slot, step by step ------------------------------------------ */
+
+/* Rule 2: a group rides out unless it starts at its own venue (or travel_out is 0). */
 static int ride_out(const struct tp_slot *s, const struct tp_group *g)
 {
     return s->prev_venue_id != 0 && s->prev_venue_id != g->venue_id && g->travel_out != 0;
 }
 
+/* Rule 2: a group rides back unless the next item is at its venue (or travel_back is 0). */
 static int ride_back(const struct tp_slot *s, const struct tp_group *g)
 {
     return s->next_venue_id != 0 && s->next_venue_id != g->venue_id && g->travel_back != 0;
+}
+
+/* Rule 2 for every group: who rides which way, into c; returns how many groups ride. */
+static int plan_rides(struct ctx *c, const struct tp_slot *slot, const struct tp_group *g, int ng)
+{
+    int riding = 0;
+
+    memset(c, 0, sizeof *c);
+    c->s = slot;
+    c->g = g;
+    c->ng = ng;
+    for (int i = 0; i < ng; i++) {
+        c->out[i] = ride_out(slot, &g[i]);
+        c->back[i] = ride_back(slot, &g[i]);
+        c->riders[i] = c->out[i] || c->back[i] ? g[i].npeople : 0;
+        riding += c->riders[i] > 0;
+    }
+    return riding;
+}
+
+/* Puts vehicle j into order[0..n-1] largest first, after those of as many
+ * seats (rule 5: list order on ties); returns n + 1. */
+static int insert_largest_first(const struct tp_vehicle *v, int *order, int n, int j)
+{
+    int k = n;
+
+    while (k > 0 && v[order[k - 1]].seats < v[j].seats) {
+        order[k] = order[k - 1];
+        k--;
+    }
+    order[k] = j;
+    return n + 1;
 }
 
 /* One group per vehicle (rule 4) as routes: each group's vehicles filled
@@ -1069,18 +1102,9 @@ static void single_routes(const struct ctx *c, const struct tp_vehicle *v, int n
         int order[TP_MAX_VEHICLES], nveh = 0;
 
         seated[i] = 0;
-        for (int j = 0; j < nv; j++) {
-            int k = nveh;
-
-            if (owner[j] != i)
-                continue;
-            while (k > 0 && v[order[k - 1]].seats < v[j].seats) {
-                order[k] = order[k - 1];
-                k--;
-            }
-            order[k] = j;
-            nveh++;
-        }
+        for (int j = 0; j < nv; j++)
+            if (owner[j] == i)
+                nveh = insert_largest_first(v, order, nveh, j);
         for (int k = 0; k < nveh && seated[i] < c->riders[i]; k++) {
             struct vroute *w = &vr[order[k]];
 
@@ -1090,6 +1114,103 @@ static void single_routes(const struct ctx *c, const struct tp_vehicle *v, int n
             seated[i] += w->cnt[0];
         }
     }
+}
+
+/* Rule 4 first tries one group per vehicle: the exact search, or the greedy
+ * rule when the fleet is too varied for it.  Returns 1 (exact), 0 (greedy)
+ * or -1 when memory runs out. */
+static int assign_single(const struct ctx *c, const struct tp_vehicle *v, int nv,
+                         struct vroute *vr, int *seated)
+{
+    int owner[TP_MAX_VEHICLES];
+    int exact = assign_exact(c->riders, c->ng, v, nv, owner);
+
+    if (exact < 0)
+        return -1;
+    if (exact == 0)
+        assign_greedy(c->riders, c->ng, v, nv, owner);
+    single_routes(c, v, nv, owner, vr, seated);
+    return exact;
+}
+
+/* The people the routes vr seat, in all. */
+static int seats_taken(const struct vroute *vr, int nv)
+{
+    int n = 0;
+
+    for (int j = 0; j < nv; j++)
+        for (int t = 0; t < vr[j].r.n; t++)
+            n += vr[j].cnt[t];
+    return n;
+}
+
+/* Rule 4 when one group per vehicle leaves people out: routes shared by
+ * several groups replace it only if they seat more (the exact search), or
+ * take the people left by the greedy rule when the search is too large,
+ * and then the plan is not exact.  Returns exact so updated, -1 when memory
+ * runs out. */
+static int share_routes(const struct ctx *c, const struct tp_vehicle *v, int nv,
+                        struct vroute *vr, int *seated, int exact)
+{
+    struct vroute *alt = calloc((size_t)nv, sizeof *alt);
+    int r = alt == NULL ? -1 : routes_exact(c, v, nv, alt), single_seated = 0;
+
+    for (int i = 0; i < c->ng; i++)
+        single_seated += seated[i];
+    if (r == 1 && seats_taken(alt, nv) > single_seated) {
+        memcpy(vr, alt, (size_t)nv * sizeof *vr);
+        memset(seated, 0, TP_MAX_GROUPS * sizeof *seated);
+        for (int j = 0; j < nv; j++)
+            for (int t = 0; t < vr[j].r.n; t++)
+                seated[vr[j].r.grp[t]] += vr[j].cnt[t];
+    } else if (r == 0) {
+        routes_greedy(c, v, nv, vr, seated);
+        exact = 0;
+    }
+    free(alt);
+    return r < 0 ? -1 : exact;
+}
+
+/* Rule 4: the routes of the vehicles and the people they seat, by group;
+ * groups share vehicles only when that seats more.  Returns plan->exact,
+ * -1 when memory runs out. */
+static int plan_vehicles(const struct ctx *c, const struct tp_vehicle *v, int nv,
+                         struct vroute *vr, int *seated)
+{
+    int exact = assign_single(c, v, nv, vr, seated), short_single = 0;
+
+    if (exact < 0)
+        return -1;
+    for (int i = 0; i < c->ng; i++)
+        short_single += c->riders[i] - seated[i];
+    if (short_single > 0 && nv > 0 && any_multi(c))
+        exact = share_routes(c, v, nv, vr, seated, exact);
+    return exact;
+}
+
+/* The plan in one block that the caller frees at once (transport.h): the
+ * legs (at most two a vehicle), uses, groups, problems (at most three a
+ * group: rule 6), then *people: the people by vehicle, then the back legs'
+ * by pick-up.  NULL when memory runs out. */
+static struct tp_plan *plan_alloc(int ng, int nv, int total, long long **people)
+{
+    struct tp_plan *p = NULL;
+    size_t off_legs = align_up(sizeof *p);
+    size_t off_use = off_legs + align_up((size_t)(2 * nv) * sizeof *p->legs);
+    size_t off_groups = off_use + align_up((size_t)nv * sizeof *p->use);
+    size_t off_problems = off_groups + align_up((size_t)ng * sizeof *p->groups);
+    size_t off_people = off_problems + align_up((size_t)(3 * ng) * sizeof *p->problems);
+
+    if ((p = calloc(1, off_people + (size_t)(2 * total) * sizeof **people)) == NULL)
+        return NULL;
+    p->legs = (struct tp_leg *)((char *)p + off_legs);
+    p->use = (struct tp_use *)((char *)p + off_use);
+    p->groups = (struct tp_group_plan *)((char *)p + off_groups);
+    p->problems = (struct tp_problem *)((char *)p + off_problems);
+    *people = (long long *)((char *)p + off_people);
+    p->nuse = nv;
+    p->ngroups = ng;
+    return p;
 }
 
 static void set_stop(struct tp_stop *st, const struct tp_group *g, int group, long long at,
@@ -1103,264 +1224,230 @@ static void set_stop(struct tp_stop *st, const struct tp_group *g, int group, lo
     st->people = people;
 }
 
+/* Rule 5 for group i: its people fill its places in its vehicles largest
+ * first (first[j][t]: where stop t of vehicle j starts in the group's list);
+ * the vehicles whose route starts with i join loaded[], the order of the
+ * legs (rule 7).  Returns how many vehicles carry the group. */
+static int place_group(const struct tp_vehicle *v, int nv, const struct vroute *vr, int i,
+                       int first[][TP_MAX_STOPS], int *loaded, int *nloaded)
+{
+    int order[TP_MAX_VEHICLES], nveh = 0, placed = 0;
+
+    for (int j = 0; j < nv; j++) {
+        int on = 0;
+
+        for (int t = 0; t < vr[j].r.n; t++)
+            on |= vr[j].r.grp[t] == i && vr[j].cnt[t] > 0;
+        if (on)
+            nveh = insert_largest_first(v, order, nveh, j);
+    }
+    for (int k = 0; k < nveh; k++)
+        for (int t = 0; t < vr[order[k]].r.n; t++)
+            if (vr[order[k]].r.grp[t] == i) {
+                first[order[k]][t] = placed;
+                placed += vr[order[k]].cnt[t];
+            }
+    for (int k = 0; k < nveh; k++)
+        if (vr[order[k]].r.grp[0] == i)
+            loaded[(*nloaded)++] = order[k];
+    return nveh;
+}
+
+/* Rule 5 for vehicle j: its use, with its stops' people in the order of its
+ * stops out (copied to *people, which moves past them); first: first[j] of
+ * place_group(). */
+static void fill_use(struct tp_plan *p, const struct ctx *c, const struct tp_vehicle *v, int j,
+                     const struct vroute *w, const int *first, long long **people)
+{
+    struct tp_use *u = &p->use[j];
+    const struct route *r = &w->r;
+
+    u->vehicle_id = v[j].id;
+    u->seats = v[j].seats;
+    u->group = -1;
+    if (r->n == 0)
+        return;
+    u->group = r->grp[0];
+    u->option_id = c->g[r->grp[0]].option_id;
+    u->people = *people;
+    u->nstops = r->n;
+    for (int t = 0; t < r->n; t++) {
+        set_stop(&u->stops[t], c->g, r->grp[t], 0, w->cnt[t], *people);
+        memcpy(*people, c->g[r->grp[t]].people + first[t], (size_t)w->cnt[t] * sizeof **people);
+        *people += w->cnt[t];
+        u->load += w->cnt[t];
+    }
+    for (int t = 0; t < r->n; t++) {
+        u->out += c->out[r->grp[t]] ? w->cnt[t] : 0;
+        u->back += c->back[r->grp[t]] ? w->cnt[t] : 0;
+    }
+    p->vehicles_used++;
+    p->multi_stop += r->n > 1;
+}
+
+/* Rule 5: every vehicle's people; loaded[] gets the vehicles with a route in
+ * the order of the legs.  Returns how many that is. */
+static int load_vehicles(struct tp_plan *p, const struct ctx *c, const struct tp_vehicle *v,
+                         int nv, const struct vroute *vr, long long **people, int *loaded)
+{
+    int first[TP_MAX_VEHICLES][TP_MAX_STOPS], nloaded = 0;
+
+    for (int i = 0; i < c->ng; i++)
+        p->groups[i].nvehicles = place_group(v, nv, vr, i, first, loaded, &nloaded);
+    for (int j = 0; j < nv; j++)
+        fill_use(p, c, v, j, &vr[j], first[j], people);
+    return nloaded;
+}
+
+/* Rule 3 for group i: it leaves with its first vehicle and arrives with its
+ * last, each way; *ride_o and *ride_b get the longest ride of its people,
+ * *late_o how many arrive late (a shared route may bring only some late). */
+static void vehicle_times(struct tp_group_plan *gp, const struct ctx *c,
+                          const struct vroute *vr, int nv, int i, int *ride_o, int *ride_b,
+                          int *late_o)
+{
+    for (int j = 0; j < nv; j++)
+        for (int t = 0; t < vr[j].r.n; t++) {
+            const struct route *r = &vr[j].r;
+            int mo, mb;
+
+            if (r->grp[t] != i)
+                continue;
+            if (r->arrive[t] != 0) {
+                if (gp->out_depart == 0 || r->depart < gp->out_depart)
+                    gp->out_depart = r->depart;
+                gp->out_arrive = later(gp->out_arrive, r->arrive[t]);
+                mo = (int)((r->arrive[t] - r->depart) / 60);
+                *late_o += r->arrive[t] > c->s->starts_at ? vr[j].cnt[t] : 0;
+                *ride_o = mo > *ride_o ? mo : *ride_o;
+            }
+            if (r->back_arrive != 0 && c->back[i]) {
+                if (gp->back_depart == 0 || r->pickup[t] < gp->back_depart)
+                    gp->back_depart = r->pickup[t];
+                gp->back_arrive = later(gp->back_arrive, r->back_arrive);
+                mb = (int)((r->back_arrive - r->pickup[t]) / 60);
+                *ride_b = mb > *ride_b ? mb : *ride_b;
+            }
+        }
+}
+
+/* Rule 3 for group i where no vehicle (or no timed one) carries it a way:
+ * the direct ride's times, so that rule 6 can still say how late it is. */
+static void direct_times(struct tp_group_plan *gp, const struct ctx *c, int i, int *ride_o,
+                         int *ride_b)
+{
+    struct route d;
+
+    route_single(c, i, &d);
+    if (gp->out_arrive == 0) {
+        gp->out_depart = d.depart;
+        gp->out_arrive = d.arrive[0];
+        *ride_o = c->g[i].travel_out;
+    }
+    if (gp->back_arrive == 0) {
+        gp->back_depart = d.pickup[0];
+        gp->back_arrive = d.back_arrive;
+        *ride_b = c->g[i].travel_back;
+    }
+}
+
+/* Group i's plan (rules 2 and 3) and its part of the plan's counts; the
+ * ride numbers are vehicle_times()'. */
+static void plan_group(struct tp_plan *p, const struct ctx *c, const struct vroute *vr, int nv,
+                       const int *seated, int i, int *ride_o, int *ride_b, int *late_o)
+{
+    struct tp_group_plan *gp = &p->groups[i];
+
+    gp->option_id = c->g[i].option_id;
+    gp->riders = c->riders[i];
+    if (c->riders[i] == 0)
+        return;
+    gp->ride_out = c->out[i];
+    gp->ride_back = c->back[i];
+    gp->seated = seated[i];
+    gp->unseated = c->riders[i] - seated[i];
+    p->riders += c->riders[i];
+    p->seated += seated[i];
+    p->unseated += gp->unseated;
+    vehicle_times(gp, c, vr, nv, i, ride_o, ride_b, late_o);
+    direct_times(gp, c, i, ride_o, ride_b);
+}
+
+/* The leg of vehicle u (route r) in direction dir, unless it does not drive
+ * or is not timed that way: out, its people up to its last stop out; back, a
+ * copy of them in the order of the pick-ups at *people (rule 7). */
+static void add_leg(struct tp_plan *p, const struct ctx *c, const struct tp_use *u,
+                    const struct route *r, enum tp_dir dir, long long **people)
+{
+    struct tp_leg *l;
+
+    if (dir == TP_OUT ? r->nout == 0 || r->arrive[0] == 0 : r->nback == 0 || r->back_arrive == 0)
+        return;
+    l = &p->legs[p->nlegs++];
+    l->dir = dir;
+    l->vehicle_id = u->vehicle_id;
+    l->people = dir == TP_OUT ? u->people : *people;
+    l->nstops = dir == TP_OUT ? r->nout : r->nback;
+    for (int t = 0; t < l->nstops; t++) {
+        int s = dir == TP_OUT ? t : r->bk[t];
+
+        set_stop(&l->stops[t], c->g, r->grp[s], dir == TP_OUT ? r->arrive[s] : r->pickup[s],
+                 u->stops[s].npeople, u->stops[s].people);
+        if (dir == TP_BACK) {
+            memcpy(*people, u->stops[s].people, (size_t)u->stops[s].npeople * sizeof **people);
+            *people += u->stops[s].npeople;
+        }
+        l->npeople += u->stops[s].npeople;
+    }
+    l->group = l->stops[0].group;
+    l->option_id = l->stops[0].option_id;
+    if (dir == TP_OUT) {
+        l->from_venue_id = c->s->prev_venue_id;
+        l->to_venue_id = l->stops[r->nout - 1].venue_id;
+        l->depart = r->depart;
+        l->arrive = r->arrive[r->nout - 1];
+    } else {
+        l->from_venue_id = l->stops[0].venue_id;
+        l->to_venue_id = c->s->next_venue_id;
+        l->depart = l->stops[0].at;
+        l->arrive = r->back_arrive;
+    }
+}
+
 int tp_plan_slot(const struct tp_slot *slot, const struct tp_group *g, int ng,
                  const struct tp_vehicle *v, int nv, struct tp_plan **out, char *err,
                  size_t errsz)
 {
     struct ctx c;
-    int owner[TP_MAX_VEHICLES], seated[TP_MAX_GROUPS], loaded[TP_MAX_VEHICLES];
+    int seated[TP_MAX_GROUPS], loaded[TP_MAX_VEHICLES];
     int ride_o[TP_MAX_GROUPS] = {0}, ride_b[TP_MAX_GROUPS] = {0};
     int late_o[TP_MAX_GROUPS] = {0};
     struct vroute *vr = NULL;
     struct tp_plan *p = NULL;
     long long fleet_seats = 0, *people;
-    size_t off_legs, off_use, off_groups, off_problems, off_people, size;
-    int total = 0, exact, groups_riding = 0, nloaded = 0, short_single = 0, rc = -1;
+    int total = 0, exact = 0, groups_riding, nloaded, rc = -1;
 
-    if (out == NULL) {
-        seterr(err, errsz, "no place for the plan");
-        return -1;
-    }
+    if (out == NULL)
+        return eng_msgf(err, errsz, "no place for the plan");
     *out = NULL;
     if (check_input(slot, g, ng, v, nv, &total, err, errsz) < 0)
         return -1;
-
-    memset(&c, 0, sizeof c);
-    c.s = slot;
-    c.g = g;
-    c.ng = ng;
-    for (int i = 0; i < ng; i++) {
-        c.out[i] = ride_out(slot, &g[i]);
-        c.back[i] = ride_back(slot, &g[i]);
-        c.riders[i] = c.out[i] || c.back[i] ? g[i].npeople : 0;
-        groups_riding += c.riders[i] > 0;
-    }
+    groups_riding = plan_rides(&c, slot, g, ng);
     for (int j = 0; j < nv; j++)
         fleet_seats += v[j].seats;
     if ((vr = calloc((size_t)(nv > 0 ? nv : 1), sizeof *vr)) == NULL ||
-        (exact = assign_exact(c.riders, ng, v, nv, owner)) < 0) {
-        seterr(err, errsz, "out of memory");
+        (exact = plan_vehicles(&c, v, nv, vr, seated)) < 0 ||
+        (p = plan_alloc(ng, nv, total, &people)) == NULL) {
+        eng_msgf(err, errsz, "out of memory");
         goto out;
     }
-    if (exact == 0)
-        assign_greedy(c.riders, ng, v, nv, owner);
-    single_routes(&c, v, nv, owner, vr, seated);
-    for (int i = 0; i < ng; i++)
-        short_single += c.riders[i] - seated[i];
-    if (short_single > 0 && nv > 0 && any_multi(&c)) {  /* rule 4: sharing may seat more */
-        struct vroute *alt = calloc((size_t)nv, sizeof *alt);
-        int r = alt == NULL ? -1 : routes_exact(&c, v, nv, alt), alt_seated = 0;
-
-        if (r < 0) {
-            free(alt);
-            seterr(err, errsz, "out of memory");
-            goto out;
-        }
-        if (r == 1) {  /* one group per vehicle stays unless routes seat more */
-            int single_seated = 0;
-
-            for (int j = 0; j < nv; j++)
-                for (int t = 0; t < alt[j].r.n; t++)
-                    alt_seated += alt[j].cnt[t];
-            for (int i = 0; i < ng; i++)
-                single_seated += seated[i];
-            if (alt_seated > single_seated) {
-                memcpy(vr, alt, (size_t)nv * sizeof *vr);
-                memset(seated, 0, sizeof seated);
-                for (int j = 0; j < nv; j++)
-                    for (int t = 0; t < vr[j].r.n; t++)
-                        seated[vr[j].r.grp[t]] += vr[j].cnt[t];
-            }
-        } else {
-            routes_greedy(&c, v, nv, vr, seated);
-            exact = 0;
-        }
-        free(alt);
-    }
-
-    off_legs = align_up(sizeof *p);
-    off_use = off_legs + align_up((size_t)(2 * nv) * sizeof *p->legs);
-    off_groups = off_use + align_up((size_t)nv * sizeof *p->use);
-    off_problems = off_groups + align_up((size_t)ng * sizeof *p->groups);
-    /* at most three problems a group: rule 6 */
-    off_people = off_problems + align_up((size_t)(3 * ng) * sizeof *p->problems);
-    /* the people by vehicle, then the back legs' people by pick-up */
-    size = off_people + (size_t)(2 * total) * sizeof *people;
-    if ((p = calloc(1, size)) == NULL) {
-        seterr(err, errsz, "out of memory");
-        goto out;
-    }
-    p->legs = (struct tp_leg *)((char *)p + off_legs);
-    p->use = (struct tp_use *)((char *)p + off_use);
-    p->groups = (struct tp_group_plan *)((char *)p + off_groups);
-    p->problems = (struct tp_problem *)((char *)p + off_problems);
-    people = (long long *)((char *)p + off_people);
     p->exact = exact;
-    p->nuse = nv;
-    p->ngroups = ng;
-
-    /* Rule 5: each group's places, vehicles largest first; then each
-       vehicle's people by stop.  first[j][t]: where stop t's slice starts
-       in its group's list. */
-    {
-        int first[TP_MAX_VEHICLES][TP_MAX_STOPS];
-
-        for (int i = 0; i < ng; i++) {
-            int order[TP_MAX_VEHICLES], nveh = 0, placed = 0;
-
-            for (int j = 0; j < nv; j++) {
-                int k = nveh, on = 0;
-
-                for (int t = 0; t < vr[j].r.n; t++)
-                    on |= vr[j].r.grp[t] == i && vr[j].cnt[t] > 0;
-                if (!on)
-                    continue;
-                while (k > 0 && v[order[k - 1]].seats < v[j].seats) {
-                    order[k] = order[k - 1];
-                    k--;
-                }
-                order[k] = j;
-                nveh++;
-            }
-            for (int k = 0; k < nveh; k++)
-                for (int t = 0; t < vr[order[k]].r.n; t++)
-                    if (vr[order[k]].r.grp[t] == i) {
-                        first[order[k]][t] = placed;
-                        placed += vr[order[k]].cnt[t];
-                    }
-            /* legs go by the first group of a route out, in loading order */
-            for (int k = 0; k < nveh; k++)
-                if (vr[order[k]].r.grp[0] == i)
-                    loaded[nloaded++] = order[k];
-            p->groups[i].nvehicles = nveh;
-        }
-        for (int j = 0; j < nv; j++) {
-            struct tp_use *u = &p->use[j];
-            const struct route *r = &vr[j].r;
-
-            u->vehicle_id = v[j].id;
-            u->seats = v[j].seats;
-            u->group = -1;
-            if (r->n == 0)
-                continue;
-            u->group = r->grp[0];
-            u->option_id = g[r->grp[0]].option_id;
-            u->people = people;
-            u->nstops = r->n;
-            for (int t = 0; t < r->n; t++) {
-                set_stop(&u->stops[t], g, r->grp[t], 0, vr[j].cnt[t], people);
-                memcpy(people, g[r->grp[t]].people + first[j][t],
-                       (size_t)vr[j].cnt[t] * sizeof *people);
-                people += vr[j].cnt[t];
-                u->load += vr[j].cnt[t];
-            }
-            for (int t = 0; t < r->n; t++) {
-                u->out += c.out[r->grp[t]] ? vr[j].cnt[t] : 0;
-                u->back += c.back[r->grp[t]] ? vr[j].cnt[t] : 0;
-            }
-            p->vehicles_used++;
-            p->multi_stop += r->n > 1;
-        }
-    }
-
-    /* Rule 3: a group leaves with its first vehicle, arrives with its last. */
-    for (int i = 0; i < ng; i++) {
-        struct tp_group_plan *gp = &p->groups[i];
-
-        gp->option_id = g[i].option_id;
-        gp->riders = c.riders[i];
-        if (c.riders[i] == 0)
-            continue;
-        gp->ride_out = c.out[i];
-        gp->ride_back = c.back[i];
-        gp->seated = seated[i];
-        gp->unseated = c.riders[i] - seated[i];
-        p->riders += c.riders[i];
-        p->seated += seated[i];
-        p->unseated += gp->unseated;
-        for (int j = 0; j < nv; j++)
-            for (int t = 0; t < vr[j].r.n; t++) {
-                const struct route *r = &vr[j].r;
-                int mo, mb;
-
-                if (r->grp[t] != i)
-                    continue;
-                if (r->arrive[t] != 0) {
-                    if (gp->out_depart == 0 || r->depart < gp->out_depart)
-                        gp->out_depart = r->depart;
-                    gp->out_arrive = later(gp->out_arrive, r->arrive[t]);
-                    mo = (int)((r->arrive[t] - r->depart) / 60);
-                    late_o[i] += r->arrive[t] > slot->starts_at ? vr[j].cnt[t] : 0;
-                    ride_o[i] = mo > ride_o[i] ? mo : ride_o[i];
-                }
-                if (r->back_arrive != 0 && c.back[i]) {
-                    if (gp->back_depart == 0 || r->pickup[t] < gp->back_depart)
-                        gp->back_depart = r->pickup[t];
-                    gp->back_arrive = later(gp->back_arrive, r->back_arrive);
-                    mb = (int)((r->back_arrive - r->pickup[t]) / 60);
-                    ride_b[i] = mb > ride_b[i] ? mb : ride_b[i];
-                }
-            }
-        {  /* no vehicle (or no timed one): the direct ride's times */
-            struct route d;
-
-            route_single(&c, i, &d);
-            if (gp->out_arrive == 0) {
-                gp->out_depart = d.depart;
-                gp->out_arrive = d.arrive[0];
-                ride_o[i] = g[i].travel_out;
-            }
-            if (gp->back_arrive == 0) {
-                gp->back_depart = d.pickup[0];
-                gp->back_arrive = d.back_arrive;
-                ride_b[i] = g[i].travel_back;
-            }
-        }
-    }
-
-    /* Legs: out, then back; each way in the order of loaded[]. */
-    for (int dir = TP_OUT; dir <= TP_BACK; dir++)
-        for (int k = 0; k < nloaded; k++) {
-            const struct tp_use *u = &p->use[loaded[k]];
-            const struct route *r = &vr[loaded[k]].r;
-            struct tp_leg *l;
-
-            if (dir == TP_OUT ? r->nout == 0 || r->arrive[0] == 0
-                              : r->nback == 0 || r->back_arrive == 0)
-                continue;
-            l = &p->legs[p->nlegs++];
-            l->dir = (enum tp_dir)dir;
-            l->vehicle_id = u->vehicle_id;
-            /* out: the vehicle's people up to its last stop out; back: a copy
-               in the order of the pick-ups */
-            l->people = dir == TP_OUT ? u->people : people;
-            l->nstops = dir == TP_OUT ? r->nout : r->nback;
-            for (int t = 0; t < l->nstops; t++) {
-                int s = dir == TP_OUT ? t : r->bk[t];
-
-                set_stop(&l->stops[t], g, r->grp[s], dir == TP_OUT ? r->arrive[s] : r->pickup[s],
-                         u->stops[s].npeople, u->stops[s].people);
-                if (dir == TP_BACK) {
-                    memcpy(people, u->stops[s].people,
-                           (size_t)u->stops[s].npeople * sizeof *people);
-                    people += u->stops[s].npeople;
-                }
-                l->npeople += u->stops[s].npeople;
-            }
-            l->group = l->stops[0].group;
-            l->option_id = l->stops[0].option_id;
-            if (dir == TP_OUT) {
-                l->from_venue_id = slot->prev_venue_id;
-                l->to_venue_id = l->stops[r->nout - 1].venue_id;
-                l->depart = r->depart;
-                l->arrive = r->arrive[r->nout - 1];
-            } else {
-                l->from_venue_id = l->stops[0].venue_id;
-                l->to_venue_id = slot->next_venue_id;
-                l->depart = l->stops[0].at;
-                l->arrive = r->back_arrive;
-            }
-        }
+    nloaded = load_vehicles(p, &c, v, nv, vr, &people, loaded);
+    for (int i = 0; i < ng; i++)
+        plan_group(p, &c, vr, nv, seated, i, &ride_o[i], &ride_b[i], &late_o[i]);
+    for (int dir = TP_OUT; dir <= TP_BACK; dir++)  /* legs out, then back (rule 7) */
+        for (int k = 0; k < nloaded; k++)
+            add_leg(p, &c, &p->use[loaded[k]], &vr[loaded[k]].r, (enum tp_dir)dir, &people);
     for (int i = 0; i < ng; i++)
         if (c.riders[i] > 0)
             group_problems(p, slot, &g[i], i, fleet_seats, nv, groups_riding, ride_o[i],

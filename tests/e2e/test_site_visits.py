@@ -1,4 +1,4 @@
-"""Site visits (docs/api.md "Site visits", core/visit_alloc.h): slots and their
+"""Site visits (docs/api.md "Site visits", core/engine/seat_alloc.h): slots and their
 options, ranked preferences on registrations, the allocation (dry run, stored,
 explained), what later cancellations and registrations do to it, pins,
 vehicles, and concurrent late registrations.

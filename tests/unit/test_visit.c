@@ -3,7 +3,7 @@
  * back, and the small changes after it (a cancelled seat goes to the
  * best-ranked waiting person, a late registration takes the best free
  * seat, pins move people), on a real migrated database.  The optimisation
- * itself is tested in test_visit_alloc.c. */
+ * itself is tested in test_seat_alloc.c. */
 #include "visit.h"
 
 #include <check.h>

@@ -1,4 +1,4 @@
-/* test_visit_alloc.c - unit tests for core/visit_alloc (site-visit
+/* test_seat_alloc.c - unit tests for core/engine/seat_alloc (site-visit
  * allocation: exact rank sum, pins, waiting list, spreading, explanations).
  *
  * Must never: accept an engine whose rank sum differs from an independent
@@ -6,7 +6,7 @@
  * force over every assignment for small instances, and a textbook
  * min-cost flow over person nodes (Bellman-Ford queue) for larger ones.
  * Random instances come from a fixed seed, so a failure repeats. */
-#include "visit_alloc.h"
+#include "seat_alloc.h"
 
 #include <check.h>
 #include <stdint.h>
@@ -22,9 +22,9 @@
 /* An instance owns its preference storage so that it can be copied. */
 struct inst {
     int k, n;
-    int cap[VA_MAX_OPTIONS];
+    int cap[SA_MAX_OPTIONS];
     int prefs[MAXP][MAXK];
-    struct va_person p[MAXP];
+    struct sa_person p[MAXP];
 };
 
 static uint64_t rng_state;
@@ -43,7 +43,7 @@ static void inst_link(struct inst *in)
 
 static void person(struct inst *in, int muni, int pin, int np, const int *prefs)
 {
-    struct va_person *p = &in->p[in->n];
+    struct sa_person *p = &in->p[in->n];
 
     if (np > 0)
         memcpy(in->prefs[in->n], prefs, (size_t)np * sizeof *prefs);
@@ -97,7 +97,7 @@ static void random_inst(struct inst *in, int n, int k, int maxcap, int pins, int
 
 static int pcost(const struct inst *in, int i, int o)
 {
-    const struct va_person *p = &in->p[i];
+    const struct sa_person *p = &in->p[i];
 
     if (p->nprefs == 0)
         return 0;
@@ -134,33 +134,33 @@ static long long pair_count(const struct inst *in, const int *opt)
     return pairs;
 }
 
-static int run(const struct inst *in, struct va_result *out, struct va_summary *sum)
+static int run(const struct inst *in, struct sa_result *out, struct sa_summary *sum)
 {
     char err[200] = "";
-    int rc = va_allocate(in->cap, in->k, in->p, in->n, out, sum, err, sizeof err);
+    int rc = sa_allocate(in->cap, in->k, in->p, in->n, out, sum, err, sizeof err);
 
-    ck_assert_msg(rc == 0, "va_allocate failed: %s", err);
+    ck_assert_msg(rc == 0, "sa_allocate failed: %s", err);
     return rc;
 }
 
 /* Everything that must hold for any valid input; returns the rank sum of
  * the seated, unpinned people recomputed from out. */
-static long long check_valid(const struct inst *in, const struct va_result *out,
-                             const struct va_summary *sum)
+static long long check_valid(const struct inst *in, const struct sa_result *out,
+                             const struct sa_summary *sum)
 {
-    int seated[MAXP], count[VA_MAX_OPTIONS] = {0}, opt[MAXP], maxc[VA_MAX_OPTIONS] = {0};
+    int seated[MAXP], count[SA_MAX_OPTIONS] = {0}, opt[MAXP], maxc[SA_MAX_OPTIONS] = {0};
     int wpos = 0;
     long long rank_sum = 0;
 
     seated_set(in, seated);
     for (int i = 0; i < in->n; i++) {
-        const struct va_person *p = &in->p[i];
-        const struct va_result *r = &out[i];
+        const struct sa_person *p = &in->p[i];
+        const struct sa_result *r = &out[i];
 
         opt[i] = r->option;
         if (!seated[i]) {
             ck_assert_int_eq(r->option, -1);
-            ck_assert_int_eq(r->why, VA_WHY_WAITING);
+            ck_assert_int_eq(r->why, SA_WHY_WAITING);
             ck_assert_int_eq(r->waiting_pos, ++wpos);
             continue;
         }
@@ -169,7 +169,7 @@ static long long check_valid(const struct inst *in, const struct va_result *out,
         count[r->option]++;
         if (p->pinned >= 0) {
             ck_assert_int_eq(r->option, p->pinned);
-            ck_assert_int_eq(r->why, VA_WHY_PINNED);
+            ck_assert_int_eq(r->why, SA_WHY_PINNED);
             continue;
         }
         int c = pcost(in, i, r->option);
@@ -178,13 +178,13 @@ static long long check_valid(const struct inst *in, const struct va_result *out,
             maxc[r->option] = c;
         ck_assert_int_eq(r->rank, c <= p->nprefs ? c : 0);
         if (p->nprefs == 0)
-            ck_assert_int_eq(r->why, VA_WHY_NO_PREFS);
+            ck_assert_int_eq(r->why, SA_WHY_NO_PREFS);
         else if (c == 1)
-            ck_assert_int_eq(r->why, VA_WHY_FIRST);
+            ck_assert_int_eq(r->why, SA_WHY_FIRST);
         else if (c > p->nprefs)
-            ck_assert_int_eq(r->why, VA_WHY_UNRANKED);
+            ck_assert_int_eq(r->why, SA_WHY_UNRANKED);
         else
-            ck_assert(r->why == VA_WHY_LOWER_FULL || r->why == VA_WHY_LOWER_COSTLIER);
+            ck_assert(r->why == SA_WHY_LOWER_FULL || r->why == SA_WHY_LOWER_COSTLIER);
     }
     for (int o = 0; o < in->k; o++)
         ck_assert_msg(count[o] <= in->cap[o], "option %d: %d people, %d seats", o, count[o],
@@ -193,11 +193,11 @@ static long long check_valid(const struct inst *in, const struct va_result *out,
      * full, and "full with people who ranked it higher" holds exactly when
      * nobody unpinned there ranked it lower. */
     for (int i = 0; i < in->n; i++) {
-        const struct va_result *r = &out[i];
+        const struct sa_result *r = &out[i];
         int c, higher = 1;
 
-        if (r->why != VA_WHY_LOWER_FULL && r->why != VA_WHY_LOWER_COSTLIER &&
-            r->why != VA_WHY_UNRANKED)
+        if (r->why != SA_WHY_LOWER_FULL && r->why != SA_WHY_LOWER_COSTLIER &&
+            r->why != SA_WHY_UNRANKED)
             continue;
         c = pcost(in, i, r->option);
         ck_assert_int_eq(r->full_option, in->p[i].prefs[0]);
@@ -209,14 +209,14 @@ static long long check_valid(const struct inst *in, const struct va_result *out,
             if (maxc[b] > j + 1)
                 higher = 0;
         }
-        if (r->why != VA_WHY_UNRANKED)
-            ck_assert_int_eq(r->why, higher ? VA_WHY_LOWER_FULL : VA_WHY_LOWER_COSTLIER);
+        if (r->why != SA_WHY_UNRANKED)
+            ck_assert_int_eq(r->why, higher ? SA_WHY_LOWER_FULL : SA_WHY_LOWER_COSTLIER);
     }
     /* People without preferences never hold a seat that a ranked person
      * would rather have: swapping the two would lower the rank sum. */
     for (int i = 0; i < in->n; i++)
         for (int j = 0; j < in->n; j++)
-            if (out[i].why == VA_WHY_NO_PREFS && out[j].option >= 0 && in->p[j].pinned < 0)
+            if (out[i].why == SA_WHY_NO_PREFS && out[j].option >= 0 && in->p[j].pinned < 0)
                 ck_assert_msg(pcost(in, j, out[i].option) >= pcost(in, j, out[j].option),
                               "person %d without prefs holds a seat %d prefers", i, j);
     ck_assert_int_eq(sum->rank_sum, rank_sum);
@@ -231,7 +231,7 @@ static long long check_valid(const struct inst *in, const struct va_result *out,
  * assignments that reach it. */
 static void brute(const struct inst *in, long long *best_sum, long long *best_pairs)
 {
-    int seated[MAXP], who[MAXP], nw = 0, opt[MAXP], room[VA_MAX_OPTIONS];
+    int seated[MAXP], who[MAXP], nw = 0, opt[MAXP], room[SA_MAX_OPTIONS];
 
     seated_set(in, seated);
     for (int o = 0; o < in->k; o++)
@@ -248,7 +248,7 @@ static void brute(const struct inst *in, long long *best_sum, long long *best_pa
     for (int i = 0; i < nw; i++)
         total *= in->k;
     for (long long code = 0; code < total; code++) {
-        int used[VA_MAX_OPTIONS] = {0}, ok = 1;
+        int used[SA_MAX_OPTIONS] = {0}, ok = 1;
         long long c = code, s = 0;
 
         for (int i = 0; i < nw; i++, c /= in->k) {
@@ -276,7 +276,7 @@ struct edge {
 
 static long long mcf_rank_sum(const struct inst *in)
 {
-    int seated[MAXP], n = in->n, k = in->k, src, dst, nv, ne = 0, room[VA_MAX_OPTIONS];
+    int seated[MAXP], n = in->n, k = in->k, src, dst, nv, ne = 0, room[SA_MAX_OPTIONS];
     int *head, *dist, *inq, *prev, *queue;
     struct edge *e;
     long long total = 0;
@@ -345,49 +345,49 @@ static long long mcf_rank_sum(const struct inst *in)
 }
 
 static struct inst g_in, g_in2;
-static struct va_result g_out[MAXP], g_out2[MAXP];
+static struct sa_result g_out[MAXP], g_out2[MAXP];
 
 START_TEST(test_invalid)
 {
     int cap[3] = {2, 2, 2}, bad_cap[2] = {1, -1}, dup[2] = {1, 1}, oob[1] = {3}, ok[2] = {0, 1};
-    struct va_person p[2] = {{1, 0, -1, 2, ok}, {2, 0, -1, 0, NULL}};
-    struct va_result out[2];
+    struct sa_person p[2] = {{1, 0, -1, 2, ok}, {2, 0, -1, 0, NULL}};
+    struct sa_result out[2];
     char err[128];
 
-    ck_assert_int_eq(va_allocate(cap, 0, p, 2, out, NULL, err, sizeof err), -1);
-    ck_assert_int_eq(va_allocate(cap, VA_MAX_OPTIONS + 1, p, 2, out, NULL, err, sizeof err), -1);
-    ck_assert_int_eq(va_allocate(cap, 3, p, -1, out, NULL, err, sizeof err), -1);
-    ck_assert_int_eq(va_allocate(NULL, 3, p, 2, out, NULL, err, sizeof err), -1);
-    ck_assert_int_eq(va_allocate(cap, 3, NULL, 2, out, NULL, err, sizeof err), -1);
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, NULL, NULL, err, sizeof err), -1);
-    ck_assert_int_eq(va_allocate(bad_cap, 2, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 0, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, SA_MAX_OPTIONS + 1, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, -1, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(NULL, 3, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, NULL, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, NULL, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(bad_cap, 2, p, 2, out, NULL, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "negative capacity") != NULL, "%s", err);
     p[0].prefs = dup;
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "repeated") != NULL, "%s", err);
     p[0].prefs = oob, p[0].nprefs = 1;
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "not an option") != NULL, "%s", err);
     p[0].prefs = ok, p[0].nprefs = 4;
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
     p[0].nprefs = 1, p[0].prefs = NULL;
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
     p[0].prefs = ok, p[0].nprefs = 2, p[0].pinned = 3;
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
     p[0].pinned = -1, p[1].municipality = -2;
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
     p[1].municipality = -1;
     /* pins beyond an option's seats */
     cap[1] = 1;
     p[0].pinned = 1, p[1].pinned = 1;
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "option 1: more people pinned") != NULL, "%s", err);
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, out, NULL, NULL, 0), -1); /* no err buffer */
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, out, NULL, NULL, 0), -1); /* no err buffer */
     /* and all of it fixed: accepted */
     p[1].pinned = 2;
-    ck_assert_int_eq(va_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), 0);
+    ck_assert_int_eq(sa_allocate(cap, 3, p, 2, out, NULL, err, sizeof err), 0);
     /* nobody at all */
-    ck_assert_int_eq(va_allocate(cap, 3, NULL, 0, NULL, NULL, err, sizeof err), 0);
+    ck_assert_int_eq(sa_allocate(cap, 3, NULL, 0, NULL, NULL, err, sizeof err), 0);
 }
 END_TEST
 
@@ -397,7 +397,7 @@ START_TEST(test_brute_force)
 {
     rng_state = 20151105;
     for (int r = 0; r < 600; r++) {
-        struct va_summary sum;
+        struct sa_summary sum;
         long long best_sum, best_pairs;
         int k = 2 + (int)rnd(3), n = 1 + (int)rnd(8);
 
@@ -420,7 +420,7 @@ START_TEST(test_brute_force_spread)
 {
     rng_state = 1918;
     for (int r = 0; r < 300; r++) {
-        struct va_summary sum;
+        struct sa_summary sum;
         long long best_sum, best_pairs;
         int k = 3 + (int)rnd(2), n = 6 + (int)rnd(3);
 
@@ -445,7 +445,7 @@ START_TEST(test_against_flow)
 {
     rng_state = 4242;
     for (int r = 0; r < 12; r++) {
-        struct va_summary sum;
+        struct sa_summary sum;
         int k = 3 + (int)rnd(6), n = 200;
 
         random_inst(&g_in, n, k, 2 * n / k + 2, r % 3 == 0, 1);
@@ -458,7 +458,7 @@ START_TEST(test_against_flow)
     for (int i = 0; i < MAXP; i++)
         if (g_in.p[i].nprefs > 5)
             g_in.p[i].nprefs = 5;
-    struct va_summary sum;
+    struct sa_summary sum;
     run(&g_in, g_out, &sum);
     ck_assert_int_eq(check_valid(&g_in, g_out, &sum), mcf_rank_sum(&g_in));
 }
@@ -468,7 +468,7 @@ END_TEST
  * people want the first one. */
 START_TEST(test_demo_like)
 {
-    struct va_summary sum;
+    struct sa_summary sum;
 
     rng_state = 53;
     memset(&g_in, 0, sizeof g_in);
@@ -497,7 +497,7 @@ END_TEST
 START_TEST(test_waiting_list)
 {
     static const int first[1] = {0};
-    struct va_summary sum;
+    struct sa_summary sum;
 
     memset(&g_in, 0, sizeof g_in);
     g_in.k = 2, g_in.cap[0] = 2, g_in.cap[1] = 1;
@@ -535,7 +535,7 @@ END_TEST
 
 START_TEST(test_determinism)
 {
-    struct va_summary s1, s2;
+    struct sa_summary s1, s2;
 
     rng_state = 7;
     random_inst(&g_in, 300, 7, 60, 1, 1);
@@ -546,17 +546,17 @@ START_TEST(test_determinism)
     inst_link(&g_in2);
     memset(g_out2, 0x5a, sizeof g_out2);
     run(&g_in2, g_out2, &s2);
-    ck_assert(memcmp(g_out, g_out2, sizeof(struct va_result) * 300) == 0);
+    ck_assert(memcmp(g_out, g_out2, sizeof(struct sa_result) * 300) == 0);
     ck_assert(memcmp(&s1, &s2, sizeof s1) == 0);
     run(&g_in, g_out2, &s2);
-    ck_assert(memcmp(g_out, g_out2, sizeof(struct va_result) * 300) == 0);
+    ck_assert(memcmp(g_out, g_out2, sizeof(struct sa_result) * 300) == 0);
 }
 END_TEST
 
 START_TEST(test_pins)
 {
     static const int p01[2] = {0, 1};
-    struct va_summary sum;
+    struct sa_summary sum;
 
     /* Option 0 has 2 seats; the organizers pin somebody who did not even
      * rank it: one of the two who want it must go to option 1. */
@@ -568,11 +568,11 @@ START_TEST(test_pins)
     run(&g_in, g_out, &sum);
     check_valid(&g_in, g_out, &sum);
     ck_assert_int_eq(g_out[2].option, 0);
-    ck_assert_int_eq(g_out[2].why, VA_WHY_PINNED);
+    ck_assert_int_eq(g_out[2].why, SA_WHY_PINNED);
     /* the earlier registration keeps the first choice */
     ck_assert_int_eq(g_out[0].option, 0);
     ck_assert_int_eq(g_out[1].option, 1);
-    ck_assert_int_eq(g_out[1].why, VA_WHY_LOWER_FULL);
+    ck_assert_int_eq(g_out[1].why, SA_WHY_LOWER_FULL);
     ck_assert_int_eq(sum.rank_sum, 3);
 }
 END_TEST
@@ -580,7 +580,7 @@ END_TEST
 START_TEST(test_spread)
 {
     static const int p01[2] = {0, 1};
-    struct va_summary sum;
+    struct sa_summary sum;
 
     /* Everyone wants 0 then 1, two seats each: any two in 0 is optimal.
      * First come first served would put both of municipality 5 together. */
@@ -650,7 +650,7 @@ END_TEST
 START_TEST(test_no_prefs_take_leftovers)
 {
     static const int p0[1] = {0}, p01[2] = {0, 1};
-    struct va_summary sum;
+    struct sa_summary sum;
 
     /* The person without preferences registered first but must not keep
      * the one seat of option 0 that a later person ranked first. */
@@ -662,7 +662,7 @@ START_TEST(test_no_prefs_take_leftovers)
     run(&g_in, g_out, &sum);
     check_valid(&g_in, g_out, &sum);
     ck_assert_int_eq(g_out[0].option, 1);
-    ck_assert_int_eq(g_out[0].why, VA_WHY_NO_PREFS);
+    ck_assert_int_eq(g_out[0].why, SA_WHY_NO_PREFS);
     ck_assert_int_eq(g_out[1].option, 0);
     ck_assert_int_eq(g_out[2].option, 1);
     ck_assert_int_eq(sum.no_prefs, 1);
@@ -673,44 +673,44 @@ END_TEST
 START_TEST(test_explain)
 {
     static const char *const names[3] = {"Polish Gymnasium", "Music School", NULL};
-    struct va_result r = {0, 1, 0, VA_WHY_FIRST, -1, 0};
+    struct sa_result r = {0, 1, 0, SA_WHY_FIRST, -1, 0};
     char buf[160];
     int len;
 
-    va_explain(&r, names, buf, sizeof buf);
+    sa_explain(&r, names, buf, sizeof buf);
     ck_assert_str_eq(buf, "1st choice");
-    r = (struct va_result){1, 2, 0, VA_WHY_LOWER_FULL, 0, 1};
-    va_explain(&r, names, buf, sizeof buf);
+    r = (struct sa_result){1, 2, 0, SA_WHY_LOWER_FULL, 0, 1};
+    sa_explain(&r, names, buf, sizeof buf);
     ck_assert_str_eq(buf, "2nd choice: Polish Gymnasium (1st) is full with people who ranked it higher");
-    r = (struct va_result){1, 3, 0, VA_WHY_LOWER_COSTLIER, 2, 1};
-    va_explain(&r, names, buf, sizeof buf);
+    r = (struct sa_result){1, 3, 0, SA_WHY_LOWER_COSTLIER, 2, 1};
+    sa_explain(&r, names, buf, sizeof buf);
     ck_assert_str_eq(buf, "3rd choice: option 3 (1st) is full; a seat there would cost others more "
                           "than it gains you");
-    r = (struct va_result){2, 0, 0, VA_WHY_NO_PREFS, -1, 0};
-    va_explain(&r, NULL, buf, sizeof buf);
+    r = (struct sa_result){2, 0, 0, SA_WHY_NO_PREFS, -1, 0};
+    sa_explain(&r, NULL, buf, sizeof buf);
     ck_assert_str_eq(buf, "no preferences given: placed where seats were left");
-    r = (struct va_result){2, 0, 0, VA_WHY_PINNED, -1, 0};
-    va_explain(&r, NULL, buf, sizeof buf);
+    r = (struct sa_result){2, 0, 0, SA_WHY_PINNED, -1, 0};
+    sa_explain(&r, NULL, buf, sizeof buf);
     ck_assert_str_eq(buf, "placed by the organizers");
-    r = (struct va_result){-1, 0, 3, VA_WHY_WAITING, -1, 0};
-    len = va_explain(&r, names, buf, sizeof buf);
+    r = (struct sa_result){-1, 0, 3, SA_WHY_WAITING, -1, 0};
+    len = sa_explain(&r, names, buf, sizeof buf);
     ck_assert_str_eq(buf, "waiting list, position 3: all seats are taken");
     ck_assert_int_eq(len, (int)strlen(buf));
-    r = (struct va_result){2, 0, 0, VA_WHY_UNRANKED, 1, 1};
-    va_explain(&r, names, buf, sizeof buf);
+    r = (struct sa_result){2, 0, 0, SA_WHY_UNRANKED, 1, 1};
+    sa_explain(&r, names, buf, sizeof buf);
     ck_assert_str_eq(buf, "none of your choices: they are full, Music School (1st) first");
     /* truncation: still terminated, full length returned */
-    r = (struct va_result){-1, 0, 12, VA_WHY_WAITING, -1, 0};
-    ck_assert_int_eq(va_explain(&r, NULL, buf, 8), (int)strlen("waiting list, position 12: all seats are taken"));
+    r = (struct sa_result){-1, 0, 12, SA_WHY_WAITING, -1, 0};
+    ck_assert_int_eq(sa_explain(&r, NULL, buf, 8), (int)strlen("waiting list, position 12: all seats are taken"));
     ck_assert_str_eq(buf, "waiting");
-    ck_assert_int_gt(va_explain(&r, NULL, NULL, 0), 0);
-    ck_assert_str_eq(va_why_name(VA_WHY_PINNED), "pinned");
+    ck_assert_int_gt(sa_explain(&r, NULL, NULL, 0), 0);
+    ck_assert_str_eq(sa_why_name(SA_WHY_PINNED), "pinned");
 }
 END_TEST
 
 Suite *test_suite(void)
 {
-    Suite *s = suite_create("visit_alloc");
+    Suite *s = suite_create("seat_alloc");
     TCase *tc = tcase_create("alloc");
 
     tcase_add_test(tc, test_invalid);

@@ -1,16 +1,16 @@
-/* visit_alloc.h - the site-visit allocation engine: who goes to which
+/* seat_alloc.h - the site-visit seat allocation engine: who goes to which
  * parallel option of one slot, given capacities, ranked preferences, pins
  * and municipalities.
  *
  * Pure computation: no database, no libevent, no globals, no I/O.  Every
- * array belongs to the caller; va_allocate() allocates scratch memory of
+ * array belongs to the caller; sa_allocate() allocates scratch memory of
  * O(n * nopts) bytes and frees it before it returns.  Thread-safe as long as
  * the caller's arrays are not shared with a writer.
  *
  * The rules, in the order they are applied:
  *
- * 1. Input.  nopts is 1..VA_MAX_OPTIONS, every capacity >= 0, n is
- *    0..VA_MAX_PEOPLE.  A person's prefs are distinct option indexes, most
+ * 1. Input.  nopts is 1..SA_MAX_OPTIONS, every capacity >= 0, n is
+ *    0..SA_MAX_PEOPLE.  A person's prefs are distinct option indexes, most
  *    wanted first (nprefs 0..nopts, 0 = no preferences).  pinned is -1 or an
  *    option index; municipality is >= 0 or -1 (unknown).  More pins on an
  *    option than it has seats is an error.  Errors return -1 and write an
@@ -42,17 +42,17 @@
  *    must leave an option, the latest registration moves, so earlier
  *    registrations keep the seats they were given.
  *
- * 6. Explanations.  Every result carries a `why` code; va_explain() turns it
+ * 6. Explanations.  Every result carries a `why` code; sa_explain() turns it
  *    into one English line. */
-#ifndef SAIETS_VISIT_ALLOC_H
-#define SAIETS_VISIT_ALLOC_H
+#ifndef SAIETS_SEAT_ALLOC_H
+#define SAIETS_SEAT_ALLOC_H
 
 #include <stddef.h>
 
-#define VA_MAX_OPTIONS 64      /* options in one slot (a bit mask each) */
-#define VA_MAX_PEOPLE 1000000  /* people in one allocation */
+#define SA_MAX_OPTIONS 64      /* options in one slot (a bit mask each) */
+#define SA_MAX_PEOPLE 1000000  /* people in one allocation */
 
-struct va_person {
+struct sa_person {
     long long id;       /* registration id; carried for the caller, unused */
     int municipality;   /* >= 0, or -1 when unknown (never counted for spreading) */
     int pinned;         /* option index the organizers fixed, or -1 */
@@ -60,33 +60,33 @@ struct va_person {
     const int *prefs;   /* nprefs distinct option indexes, most wanted first */
 };
 
-enum va_why {
-    VA_WHY_FIRST,          /* got the 1st choice */
-    VA_WHY_LOWER_FULL,     /* a lower choice: every better choice is full with
+enum sa_why {
+    SA_WHY_FIRST,          /* got the 1st choice */
+    SA_WHY_LOWER_FULL,     /* a lower choice: every better choice is full with
                               people who ranked it at least as high, or pinned */
-    VA_WHY_LOWER_COSTLIER, /* a lower choice: a better one is full, and a seat
+    SA_WHY_LOWER_COSTLIER, /* a lower choice: a better one is full, and a seat
                               there would cost others more ranks than it gains */
-    VA_WHY_UNRANKED,       /* an option not ranked: all ranked ones are full */
-    VA_WHY_NO_PREFS,       /* gave no preferences: placed where seats were left */
-    VA_WHY_PINNED,         /* placed by the organizers */
-    VA_WHY_WAITING         /* no seat: on the waiting list */
+    SA_WHY_UNRANKED,       /* an option not ranked: all ranked ones are full */
+    SA_WHY_NO_PREFS,       /* gave no preferences: placed where seats were left */
+    SA_WHY_PINNED,         /* placed by the organizers */
+    SA_WHY_WAITING         /* no seat: on the waiting list */
 };
 
-struct va_result {
+struct sa_result {
     int option;       /* option index, or -1: on the waiting list */
     int rank;         /* 1-based rank of `option` in the prefs; 0 if unranked,
                          no preferences, or waiting */
     int waiting_pos;  /* 1-based position on the waiting list, 0 if seated */
-    enum va_why why;
+    enum sa_why why;
     int full_option;  /* lower choice or unranked: the best-ranked option that
                          was full, else -1 */
     int full_rank;    /* its 1-based rank in the prefs, else 0 */
 };
 
-struct va_summary {
+struct sa_summary {
     long long rank_sum;  /* what rule 3 minimised: the sum of the costs of the
                             seated, unpinned people (pinned people excluded) */
-    int by_rank[VA_MAX_OPTIONS]; /* [r-1]: seated, unpinned people given their
+    int by_rank[SA_MAX_OPTIONS]; /* [r-1]: seated, unpinned people given their
                                     r-th choice */
     int unranked;        /* seated, unpinned, with prefs, at an unranked option */
     int no_prefs;        /* seated people without preferences, unpinned */
@@ -110,8 +110,8 @@ struct va_summary {
  * nopts * municipalities nodes when the cheap exchanges run out).  Memory
  * O(n * nopts + municipalities * nopts).  10,000 people over 30 options
  * take tens of milliseconds (bench/alloc_bench.c). */
-int va_allocate(const int *capacity, int nopts, const struct va_person *people, int n,
-                struct va_result *out, struct va_summary *sum, char *err, size_t errsz);
+int sa_allocate(const int *capacity, int nopts, const struct sa_person *people, int n,
+                struct sa_result *out, struct sa_summary *sum, char *err, size_t errsz);
 
 /* Writes the one-line English explanation of r into buf (at most bufsz bytes,
  * always NUL-terminated when bufsz > 0), e.g. "1st choice", "2nd choice:
@@ -119,11 +119,11 @@ int va_allocate(const int *capacity, int nopts, const struct va_person *people, 
  * "waiting list, position 3: all seats are taken".  option_names[o] names
  * option o; option_names or an entry may be NULL ("option 3" is index 2).
  * Returns the length of the full line, like snprintf. */
-int va_explain(const struct va_result *r, const char *const *option_names, char *buf,
+int sa_explain(const struct sa_result *r, const char *const *option_names, char *buf,
                size_t bufsz);
 
 /* The English name of a why code ("first choice", "pinned", ...), for logs
  * and exports; never NULL. */
-const char *va_why_name(enum va_why why);
+const char *sa_why_name(enum sa_why why);
 
 #endif

@@ -1,4 +1,4 @@
-/* visit_alloc.c - the site-visit allocation engine; see visit_alloc.h for
+/* seat_alloc.c - the site-visit seat allocation engine; see seat_alloc.h for
  * the rules.  Depends on libc only.
  *
  * Rank sum (exact): successive shortest paths over option nodes.
@@ -55,25 +55,26 @@
  *
  * Must never: exceed a capacity, move a pinned person, make the rank sum
  * worse in the spreading phase, or depend on anything but the input. */
-#include "visit_alloc.h"
+#include "seat_alloc.h"
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_msg.h"
+
 #define NOWHERE (-1)
 #define W_INF INT_MAX
 #define D_INF LLONG_MAX
-#define DOFF (VA_MAX_OPTIONS + 2) /* cost differences + DOFF are > 0 */
+#define DOFF (SA_MAX_OPTIONS + 2) /* cost differences + DOFF are > 0 */
 #define IDX_BITS 20                /* the person field of a heap entry */
 #define IDX_MASK ((1u << IDX_BITS) - 1)
 
-_Static_assert(VA_MAX_PEOPLE <= (1 << IDX_BITS), "heap entries hold a person index");
+_Static_assert(SA_MAX_PEOPLE <= (1 << IDX_BITS), "heap entries hold a person index");
 _Static_assert(2 * DOFF < (1 << 12), "heap entries hold a cost difference");
-_Static_assert(VA_MAX_OPTIONS <= 64, "tight sets are 64-bit masks");
+_Static_assert(SA_MAX_OPTIONS <= 64, "tight sets are 64-bit masks");
 
 /* Min-heap of entries (difference + DOFF) << 52 | (IDX_MASK - person) << 32 |
  * stamp: the smallest difference first, then the latest registration. */
@@ -82,34 +83,23 @@ struct heap {
     int n, cap;
 };
 
-struct va {
+struct sa {
     int k, n;
-    const struct va_person *pp;
+    const struct sa_person *pp;
     unsigned char *cost;  /* cost[q*k+o], rule 3 (owned) */
     int *loc;             /* option of a seated person, NOWHERE if none (owned) */
     uint32_t *stamp;      /* bumped whenever a person moves (owned) */
     struct heap *h;       /* h[a*k+b], h[a*k+a]: see arrive(); phase 1 only (owned) */
-    int room[VA_MAX_OPTIONS];    /* free seats */
-    int movable[VA_MAX_OPTIONS]; /* seated, unpinned people there */
-    long long pi[VA_MAX_OPTIONS + 1]; /* potentials; pi[k] is t's and stays 0 */
-    int w[VA_MAX_OPTIONS * VA_MAX_OPTIONS]; /* tops of h, W_INF when empty */
-    unsigned char dirty[VA_MAX_OPTIONS];    /* row a of w may hold dead tops */
+    int room[SA_MAX_OPTIONS];    /* free seats */
+    int movable[SA_MAX_OPTIONS]; /* seated, unpinned people there */
+    long long pi[SA_MAX_OPTIONS + 1]; /* potentials; pi[k] is t's and stays 0 */
+    int w[SA_MAX_OPTIONS * SA_MAX_OPTIONS]; /* tops of h, W_INF when empty */
+    unsigned char dirty[SA_MAX_OPTIONS];    /* row a of w may hold dead tops */
     /* spreading */
     int *muni;            /* dense municipality of a seated person, -1 (owned) */
     int nmuni;
     int *nmo;             /* nmo[m*k+o]: seated people of m at o (owned) */
 };
-
-static void seterr(char *err, size_t errsz, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errsz == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errsz, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- heaps ------------------------------------------------------------ */
 
@@ -157,14 +147,14 @@ static void heap_pop(struct heap *h)
 static int entry_person(uint64_t e) { return (int)(IDX_MASK - ((e >> 32) & IDX_MASK)); }
 static int entry_delta(uint64_t e) { return (int)(e >> 52) - DOFF; }
 
-static int entry_live(const struct va *s, uint64_t e)
+static int entry_live(const struct sa *s, uint64_t e)
 {
     return s->stamp[entry_person(e)] == (uint32_t)e;
 }
 
 /* Drops the dead entries of h when they outnumber the live ones, so that
  * memory stays O(people x options) however often people move. */
-static void heap_compact(const struct va *s, struct heap *h, int live)
+static void heap_compact(const struct sa *s, struct heap *h, int live)
 {
     int i, j;
 
@@ -180,7 +170,7 @@ static void heap_compact(const struct va *s, struct heap *h, int live)
 
 /* The live top of h[a*k+b], or 0 when it has none (a live entry is never 0:
  * its difference field is positive). */
-static uint64_t heap_top(const struct va *s, struct heap *h)
+static uint64_t heap_top(const struct sa *s, struct heap *h)
 {
     while (h->n > 0 && !entry_live(s, h->e[0]))
         heap_pop(h);
@@ -189,10 +179,10 @@ static uint64_t heap_top(const struct va *s, struct heap *h)
 
 /* ---- phase 1: exact rank sum --------------------------------------------- */
 
-static int cost(const struct va *s, int q, int o) { return s->cost[(size_t)q * s->k + o]; }
+static int cost(const struct sa *s, int q, int o) { return s->cost[(size_t)q * s->k + o]; }
 
 /* Pushes q's entry with difference d into h and keeps h small. */
-static int push_entry(struct va *s, struct heap *h, int q, int d, int live)
+static int push_entry(struct sa *s, struct heap *h, int q, int d, int live)
 {
     if (heap_push(h, (uint64_t)(d + DOFF) << 52 | (uint64_t)(IDX_MASK - (unsigned)q) << 32 |
                          s->stamp[q]) < 0)
@@ -204,9 +194,9 @@ static int push_entry(struct va *s, struct heap *h, int q, int d, int live)
 /* q takes a seat at a.  Its difference to every option it did not rank is
  * the same, so it goes into a's general heap h[a*k+a] once, and into the
  * heap h[a*k+b] of each option b it ranked. */
-static int arrive(struct va *s, int q, int a)
+static int arrive(struct sa *s, int q, int a)
 {
-    const struct va_person *p = &s->pp[q];
+    const struct sa_person *p = &s->pp[q];
     int k = s->k, i, b, g;
 
     s->loc[q] = a;
@@ -234,7 +224,7 @@ static int arrive(struct va *s, int q, int a)
 }
 
 /* q leaves its seat; its heap entries die with the stamp. */
-static void leave(struct va *s, int q)
+static void leave(struct sa *s, int q)
 {
     int a = s->loc[q];
 
@@ -249,14 +239,14 @@ static void leave(struct va *s, int q)
  * of the general heap h[a*k+a], or 0.  When the general one wins, its
  * person did not rank b: had they, their entry in h[a*k+b] would be
  * smaller. */
-static uint64_t best_mover(const struct va *s, int a, int b)
+static uint64_t best_mover(const struct sa *s, int a, int b)
 {
     uint64_t x = heap_top(s, &s->h[a * s->k + b]), y = heap_top(s, &s->h[a * s->k + a]);
 
     return x == 0 ? y : y == 0 ? x : x < y ? x : y;
 }
 
-static void refresh_row(struct va *s, int a)
+static void refresh_row(struct sa *s, int a)
 {
     int k = s->k, b;
 
@@ -269,11 +259,11 @@ static void refresh_row(struct va *s, int a)
 }
 
 /* Adds person p along a shortest path (see the top comment). */
-static int augment(struct va *s, int p)
+static int augment(struct sa *s, int p)
 {
-    long long d[VA_MAX_OPTIONS + 1];
-    int pred[VA_MAX_OPTIONS + 1];
-    unsigned char done[VA_MAX_OPTIONS + 1];
+    long long d[SA_MAX_OPTIONS + 1];
+    int pred[SA_MAX_OPTIONS + 1];
+    unsigned char done[SA_MAX_OPTIONS + 1];
     int k = s->k, t = k, u, v;
 
     for (v = 0; v < k; v++)
@@ -319,7 +309,7 @@ static int augment(struct va *s, int p)
 
 /* ---- phase 2: spreading municipalities --------------------------------- */
 
-static long long pairs(const struct va *s)
+static long long pairs(const struct sa *s)
 {
     long long sum = 0;
     int i;
@@ -330,7 +320,7 @@ static long long pairs(const struct va *s)
 }
 
 /* Moves seated q to option to; returns the change of the pair count. */
-static long long pmove(struct va *s, int q, int to)
+static long long pmove(struct sa *s, int q, int to)
 {
     int from = s->loc[q], m = s->muni[q], k = s->k;
     long long delta = 0;
@@ -355,7 +345,7 @@ static int cmp_int(const void *a, const void *b)
 
 /* Numbers the municipalities with two seated people or more 0..nmuni-1
  * (only they can form pairs) and counts them per option. */
-static int number_municipalities(struct va *s)
+static int number_municipalities(struct sa *s)
 {
     int *vals = NULL, nv = 0, i, j, rc = -1;
 
@@ -462,9 +452,9 @@ static int rgraph_alloc(struct rgraph *g, int k, int nmuni, long long sumt)
     return 0;
 }
 
-static int rgraph_opt(const struct va *s, int v) { return v < s->k ? v : (v - s->k - 1) % s->k; }
+static int rgraph_opt(const struct sa *s, int v) { return v < s->k ? v : (v - s->k - 1) % s->k; }
 
-static void rgraph_build(const struct va *s, const int *flex, int nflex, const uint64_t *tight,
+static void rgraph_build(const struct sa *s, const int *flex, int nflex, const uint64_t *tight,
                          struct rgraph *g)
 {
     int k = s->k, t = k, i, o, ne = 0;
@@ -520,7 +510,7 @@ static void rgraph_build(const struct va *s, const int *flex, int nflex, const u
 
 /* Moves the people on the predecessor cycle through v; keeps the moves
  * when they lower the pair count (they always should) and returns 1. */
-static int apply_cycle(struct va *s, struct rgraph *g, int v)
+static int apply_cycle(struct sa *s, struct rgraph *g, int v)
 {
     long long delta = 0;
     int nm = 0, u = v;
@@ -546,7 +536,7 @@ static int apply_cycle(struct va *s, struct rgraph *g, int v)
  * (a cycle there is always negative).  The predecessor cycles are
  * node-disjoint, so each changes counts only the others do not read: all
  * of them are applied.  Returns how many; 0 means rule 4's optimum. */
-static int cycles_exact(struct va *s, const int *flex, int nflex, const uint64_t *tight,
+static int cycles_exact(struct sa *s, const int *flex, int nflex, const uint64_t *tight,
                         struct rgraph *g)
 {
     int nv = g->nv, v, head = 0, count = nv, found = 0, applied = 0;
@@ -585,10 +575,79 @@ static int cycles_exact(struct va *s, const int *flex, int nflex, const uint64_t
     return applied;
 }
 
+/* Rule 4's cheap round, step 1: the best rank-neutral mover for every option
+ * pair a -> b, w[a*k+b] being the change of the pair count it brings and
+ * mv[a*k+b] the person (W_INF and -1 when nobody can move that way). */
+static void best_movers(const struct sa *s, const int *flex, int nflex, const uint64_t *tight,
+                        int *w, int *mv)
+{
+    int k = s->k, i;
+
+    for (i = 0; i < k * k; i++)
+        w[i] = W_INF, mv[i] = -1;
+    for (i = 0; i < nflex; i++) {
+        int q = flex[i], m = s->muni[q], a = s->loc[q];
+        uint64_t bits;
+
+        for (bits = tight[q] & ~(UINT64_C(1) << a); bits; bits &= bits - 1) {
+            int b = __builtin_ctzll(bits), gain;
+
+            gain = m < 0 ? 0 : s->nmo[m * k + b] - s->nmo[m * k + a] + 1;
+            if (gain < w[a * k + b])
+                w[a * k + b] = gain, mv[a * k + b] = q;
+        }
+    }
+}
+
+/* Rule 4's cheap round, step 2: moves into free seats that lower the pair
+ * count (b loses one, a gains one: t -> b -> a -> t), on options no other
+ * exchange of the round touched, as the weights hold only for those.
+ * Returns how many. */
+static int free_seat_moves(struct sa *s, const int *w, const int *mv, unsigned char *used)
+{
+    int k = s->k, a, b, improved = 0;
+
+    for (b = 0; b < k; b++)
+        for (a = 0; a < k && s->pi[b] == 0 && !used[b]; a++)
+            if (a != b && !used[a] && s->room[a] > 0 && s->pi[a] == 0 && w[b * k + a] < 0) {
+                pmove(s, mv[b * k + a], a);
+                used[a] = used[b] = 1;
+                improved++;
+            }
+    return improved;
+}
+
+/* Rule 4's cheap round, step 3: swaps of two people between two options
+ * that lower the pair count, on options the round has not touched yet.
+ * Returns how many. */
+static int swaps(struct sa *s, const int *w, const int *mv, unsigned char *used)
+{
+    int k = s->k, a, b, improved = 0;
+
+    for (a = 0; a < k; a++)
+        for (b = a + 1; b < k && !used[a]; b++) {
+            int q = mv[a * k + b], r = mv[b * k + a];
+            long long delta;
+
+            if (used[b] || q < 0 || r < 0 || w[a * k + b] + w[b * k + a] >= 0)
+                continue;
+            delta = pmove(s, q, b);
+            delta += pmove(s, r, a);
+            if (delta < 0) {
+                used[a] = used[b] = 1;
+                improved++;
+            } else { /* cannot happen (the sum over-estimates); undo anyway */
+                pmove(s, r, b);
+                pmove(s, q, a);
+            }
+        }
+    return improved;
+}
+
 /* Applies rule 4: cheap rounds of free-seat moves and swaps between
  * options, then the exact cycle search, until it finds nothing.
  * *exchanges counts the improvements kept. */
-static int spread(struct va *s, const int *flex, int nflex, const uint64_t *tight,
+static int spread(struct sa *s, const int *flex, int nflex, const uint64_t *tight,
                   int *exchanges)
 {
     struct rgraph g = {0};
@@ -606,52 +665,14 @@ static int spread(struct va *s, const int *flex, int nflex, const uint64_t *tigh
     if (w == NULL || mv == NULL || rgraph_alloc(&g, k, s->nmuni, sumt) < 0)
         goto out;
     for (;;) {
-        unsigned char used[VA_MAX_OPTIONS] = {0};
-        int a, b, improved = 0;
+        unsigned char used[SA_MAX_OPTIONS] = {0};
+        int improved;
 
-        /* the best mover for every edge a -> b */
-        for (i = 0; i < k * k; i++)
-            w[i] = W_INF, mv[i] = -1;
-        for (i = 0; i < nflex; i++) {
-            int q = flex[i], m = s->muni[q];
-            uint64_t bits;
-
-            a = s->loc[q];
-            for (bits = tight[q] & ~(UINT64_C(1) << a); bits; bits &= bits - 1) {
-                int gain;
-
-                b = __builtin_ctzll(bits);
-                gain = m < 0 ? 0 : s->nmo[m * k + b] - s->nmo[m * k + a] + 1;
-                if (gain < w[a * k + b])
-                    w[a * k + b] = gain, mv[a * k + b] = q;
-            }
-        }
         /* Disjoint improvements, each from fresh weights: an exchange only
          * changes the counts of the options it touches. */
-        for (b = 0; b < k; b++) /* b loses one, a gains one: t -> b -> a -> t */
-            for (a = 0; a < k && s->pi[b] == 0 && !used[b]; a++)
-                if (a != b && !used[a] && s->room[a] > 0 && s->pi[a] == 0 && w[b * k + a] < 0) {
-                    pmove(s, mv[b * k + a], a);
-                    used[a] = used[b] = 1;
-                    improved++;
-                }
-        for (a = 0; a < k; a++)
-            for (b = a + 1; b < k && !used[a]; b++) {
-                int q = mv[a * k + b], r = mv[b * k + a];
-                long long delta;
-
-                if (used[b] || q < 0 || r < 0 || w[a * k + b] + w[b * k + a] >= 0)
-                    continue;
-                delta = pmove(s, q, b);
-                delta += pmove(s, r, a);
-                if (delta < 0) {
-                    used[a] = used[b] = 1;
-                    improved++;
-                } else { /* cannot happen (the sum over-estimates); undo anyway */
-                    pmove(s, r, b);
-                    pmove(s, q, a);
-                }
-            }
+        best_movers(s, flex, nflex, tight, w, mv);
+        improved = free_seat_moves(s, w, mv, used);
+        improved += swaps(s, w, mv, used);
         if (!improved)
             improved = cycles_exact(s, flex, nflex, tight, &g);
         if (!improved)
@@ -668,71 +689,54 @@ out:
 
 /* ---- the whole ---------------------------------------------------------- */
 
-static int validate(const int *capacity, int nopts, const struct va_person *people, int n,
-                    const struct va_result *out, char *err, size_t errsz)
+static int validate(const int *capacity, int nopts, const struct sa_person *people, int n,
+                    const struct sa_result *out, char *err, size_t errsz)
 {
-    int pins[VA_MAX_OPTIONS] = {0};
+    int pins[SA_MAX_OPTIONS] = {0};
     int i, j;
 
-    if (nopts < 1 || nopts > VA_MAX_OPTIONS) {
-        seterr(err, errsz, "a slot has 1 to %d options, not %d", VA_MAX_OPTIONS, nopts);
-        return -1;
-    }
-    if (n < 0 || n > VA_MAX_PEOPLE) {
-        seterr(err, errsz, "0 to %d people can be allocated, not %d", VA_MAX_PEOPLE, n);
-        return -1;
-    }
-    if (capacity == NULL || (n > 0 && (people == NULL || out == NULL))) {
-        seterr(err, errsz, "missing capacity, people or result array");
-        return -1;
-    }
+    if (nopts < 1 || nopts > SA_MAX_OPTIONS)
+        return eng_msgf(err, errsz, "a slot has 1 to %d options, not %d", SA_MAX_OPTIONS, nopts);
+    if (n < 0 || n > SA_MAX_PEOPLE)
+        return eng_msgf(err, errsz, "0 to %d people can be allocated, not %d", SA_MAX_PEOPLE, n);
+    if (capacity == NULL || (n > 0 && (people == NULL || out == NULL)))
+        return eng_msgf(err, errsz, "missing capacity, people or result array");
     for (i = 0; i < nopts; i++)
-        if (capacity[i] < 0) {
-            seterr(err, errsz, "option %d: negative capacity %d", i, capacity[i]);
-            return -1;
-        }
+        if (capacity[i] < 0)
+            return eng_msgf(err, errsz, "option %d: negative capacity %d", i, capacity[i]);
     for (i = 0; i < n; i++) {
-        const struct va_person *p = &people[i];
+        const struct sa_person *p = &people[i];
         uint64_t seen = 0;
 
-        if (p->municipality < -1) {
-            seterr(err, errsz, "person %d (id %lld): municipality %d", i, p->id, p->municipality);
-            return -1;
-        }
-        if (p->nprefs < 0 || p->nprefs > nopts || (p->nprefs > 0 && p->prefs == NULL)) {
-            seterr(err, errsz, "person %d (id %lld): %d preferences for %d options", i, p->id,
-                   p->nprefs, nopts);
-            return -1;
-        }
+        if (p->municipality < -1)
+            return eng_msgf(err, errsz, "person %d (id %lld): municipality %d", i, p->id,
+                            p->municipality);
+        if (p->nprefs < 0 || p->nprefs > nopts || (p->nprefs > 0 && p->prefs == NULL))
+            return eng_msgf(err, errsz, "person %d (id %lld): %d preferences for %d options", i,
+                            p->id, p->nprefs, nopts);
         for (j = 0; j < p->nprefs; j++) {
             int o = p->prefs[j];
 
-            if (o < 0 || o >= nopts || (seen >> o & 1)) {
-                seterr(err, errsz, "person %d (id %lld): preference %d is %s", i, p->id, j + 1,
-                       o < 0 || o >= nopts ? "not an option" : "repeated");
-                return -1;
-            }
+            if (o < 0 || o >= nopts || (seen >> o & 1))
+                return eng_msgf(err, errsz, "person %d (id %lld): preference %d is %s", i, p->id,
+                                j + 1, o < 0 || o >= nopts ? "not an option" : "repeated");
             seen |= UINT64_C(1) << o;
         }
-        if (p->pinned < -1 || p->pinned >= nopts) {
-            seterr(err, errsz, "person %d (id %lld): pinned to option %d of %d", i, p->id,
-                   p->pinned, nopts);
-            return -1;
-        }
-        if (p->pinned >= 0 && ++pins[p->pinned] > capacity[p->pinned]) {
-            seterr(err, errsz, "option %d: more people pinned than its %d seats", p->pinned,
-                   capacity[p->pinned]);
-            return -1;
-        }
+        if (p->pinned < -1 || p->pinned >= nopts)
+            return eng_msgf(err, errsz, "person %d (id %lld): pinned to option %d of %d", i,
+                            p->id, p->pinned, nopts);
+        if (p->pinned >= 0 && ++pins[p->pinned] > capacity[p->pinned])
+            return eng_msgf(err, errsz, "option %d: more people pinned than its %d seats",
+                            p->pinned, capacity[p->pinned]);
     }
     return 0;
 }
 
 /* Fills out[] and sum from the final assignment (rule 6). */
-static void report(const struct va *s, const int *capacity, struct va_result *out,
-                   struct va_summary *sum)
+static void report(const struct sa *s, const int *capacity, struct sa_result *out,
+                   struct sa_summary *sum)
 {
-    int count[VA_MAX_OPTIONS] = {0}, maxc[VA_MAX_OPTIONS] = {0};
+    int count[SA_MAX_OPTIONS] = {0}, maxc[SA_MAX_OPTIONS] = {0};
     int q, i, waiting = 0;
 
     for (q = 0; q < s->n; q++)
@@ -742,14 +746,14 @@ static void report(const struct va *s, const int *capacity, struct va_result *ou
                 maxc[s->loc[q]] = cost(s, q, s->loc[q]);
         }
     for (q = 0; q < s->n; q++) {
-        const struct va_person *p = &s->pp[q];
-        struct va_result *r = &out[q];
+        const struct sa_person *p = &s->pp[q];
+        struct sa_result *r = &out[q];
         int o = s->loc[q], c, limit, ok = 1;
 
         r->option = o, r->rank = 0, r->waiting_pos = 0;
         r->full_option = -1, r->full_rank = 0;
         if (o == NOWHERE) {
-            r->why = VA_WHY_WAITING;
+            r->why = SA_WHY_WAITING;
             r->waiting_pos = ++waiting;
             sum->waiting++;
             continue;
@@ -759,19 +763,19 @@ static void report(const struct va *s, const int *capacity, struct va_result *ou
             if (p->prefs[i] == o)
                 r->rank = i + 1;
         if (p->pinned >= 0) {
-            r->why = VA_WHY_PINNED;
+            r->why = SA_WHY_PINNED;
             sum->pinned++;
             continue;
         }
         if (p->nprefs == 0) {
-            r->why = VA_WHY_NO_PREFS;
+            r->why = SA_WHY_NO_PREFS;
             sum->no_prefs++;
             continue;
         }
         c = cost(s, q, o);
         sum->rank_sum += c;
         if (c == 1) {
-            r->why = VA_WHY_FIRST;
+            r->why = SA_WHY_FIRST;
             sum->by_rank[0]++;
             continue;
         }
@@ -788,45 +792,67 @@ static void report(const struct va *s, const int *capacity, struct va_result *ou
                 ok = 0;
         }
         if (c > p->nprefs) {
-            r->why = VA_WHY_UNRANKED;
+            r->why = SA_WHY_UNRANKED;
             sum->unranked++;
         } else {
-            r->why = ok ? VA_WHY_LOWER_FULL : VA_WHY_LOWER_COSTLIER;
+            r->why = ok ? SA_WHY_LOWER_FULL : SA_WHY_LOWER_COSTLIER;
             sum->by_rank[c - 1]++;
         }
     }
 }
 
-int va_allocate(const int *capacity, int nopts, const struct va_person *people, int n,
-                struct va_result *out, struct va_summary *sum, char *err, size_t errsz)
+static void free_heaps(struct sa *s)
 {
-    struct va *s = NULL;
-    struct va_summary local;
-    int *order = NULL, *flex = NULL;
-    uint64_t *tight = NULL;
-    long long seats = 0;
-    int k = nopts, q, o, i, norder = 0, nflex = 0, rc = -1;
+    if (s->h != NULL)
+        for (int i = 0; i < s->k * s->k; i++)
+            free(s->h[i].e);
+    free(s->h);
+    s->h = NULL;
+}
 
-    if (validate(capacity, nopts, people, n, out, err, errsz) < 0)
-        return -1;
-    if (sum == NULL)
-        sum = &local;
-    memset(sum, 0, sizeof *sum);
-    s = calloc(1, sizeof *s);
+static void state_free(struct sa *s)
+{
     if (s == NULL)
-        goto oom;
+        return;
+    free_heaps(s);
+    free(s->nmo);
+    free(s->muni);
+    free(s->stamp);
+    free(s->loc);
+    free(s->cost);
+    free(s);
+}
+
+/* The state for n people over k options with what phase 1 needs; NULL when
+ * memory runs out. */
+static struct sa *state_new(const struct sa_person *people, int n, int k)
+{
+    struct sa *s = calloc(1, sizeof *s);
+
+    if (s == NULL)
+        return NULL;
     s->k = k, s->n = n, s->pp = people;
     s->cost = malloc((size_t)n * k + 1);
     s->loc = malloc(((size_t)n + 1) * sizeof *s->loc);
     s->stamp = calloc((size_t)n + 1, sizeof *s->stamp);
     s->muni = malloc(((size_t)n + 1) * sizeof *s->muni);
     s->h = calloc((size_t)k * k, sizeof *s->h);
-    order = malloc(((size_t)n + 1) * sizeof *order);
-    if (!s->cost || !s->loc || !s->stamp || !s->muni || !s->h || !order)
-        goto oom;
+    if (!s->cost || !s->loc || !s->stamp || !s->muni || !s->h) {
+        state_free(s);
+        return NULL;
+    }
+    return s;
+}
 
-    for (q = 0; q < n; q++) {
-        const struct va_person *p = &people[q];
+/* Rule 3's costs: the rank of o in q's prefs, nopts + 1 where q did not rank
+ * o, 0 everywhere without prefs; every option starts with all its seats free
+ * and no mover. */
+static void init_costs(struct sa *s, const int *capacity)
+{
+    int k = s->k, q, o, i;
+
+    for (q = 0; q < s->n; q++) {
+        const struct sa_person *p = &s->pp[q];
         unsigned char *c = &s->cost[(size_t)q * k];
 
         memset(c, p->nprefs > 0 ? k + 1 : 0, (size_t)k);
@@ -835,13 +861,24 @@ int va_allocate(const int *capacity, int nopts, const struct va_person *people, 
     }
     for (o = 0; o < k; o++) {
         s->room[o] = capacity[o];
-        seats += capacity[o];
         for (i = 0; i < k; i++)
             s->w[o * k + i] = W_INF;
     }
+}
 
-    /* Rule 2: pins first, then registration order. */
-    for (q = 0; q < n; q++) {
+/* Rule 2: the pinned sit at their pins, the seats left go to the unpinned in
+ * registration order.  order[] gets the unpinned who have a seat in the order
+ * rule 3 places them: those with preferences first, so that those without
+ * take what is left, registration order within each.  Returns how many. */
+static int choose_seated(struct sa *s, const int *capacity, int *order)
+{
+    const struct sa_person *people = s->pp;
+    long long seats = 0;
+    int q, o, i, norder = 0;
+
+    for (o = 0; o < s->k; o++)
+        seats += capacity[o];
+    for (q = 0; q < s->n; q++) {
         s->loc[q] = NOWHERE;
         if (people[q].pinned >= 0) {
             s->loc[q] = people[q].pinned;
@@ -850,79 +887,120 @@ int va_allocate(const int *capacity, int nopts, const struct va_person *people, 
         }
     }
     /* -2 marks the unpinned people who get one of the seats left. */
-    for (q = 0; q < n && seats > 0; q++)
+    for (q = 0; q < s->n && seats > 0; q++)
         if (people[q].pinned < 0)
             s->loc[q] = -2, seats--;
-    /* Rule 3: people with preferences first, so that those without take
-     * what is left; registration order within each group. */
-    for (q = 0; q < n; q++)
+    for (q = 0; q < s->n; q++)
         if (s->loc[q] == -2 && people[q].nprefs > 0)
             order[norder++] = q;
-    for (q = 0; q < n; q++)
+    for (q = 0; q < s->n; q++)
         if (s->loc[q] == -2 && people[q].nprefs == 0)
             order[norder++] = q;
     for (i = 0; i < norder; i++)
         s->loc[order[i]] = NOWHERE;
-    for (i = 0; i < norder; i++) {
+    return norder;
+}
+
+/* Rule 3: adds order[] one by one along shortest paths, which keeps the rank
+ * sum minimal after each (see the top comment).  Returns 0, -1 when memory
+ * runs out, -2 with a message when a person finds no free seat (a bug). */
+static int place_all(struct sa *s, const int *order, int norder, char *err, size_t errsz)
+{
+    for (int i = 0; i < norder; i++) {
         int r = augment(s, order[i]);
 
         if (r == -1)
-            goto oom;
+            return -1;
         if (r < 0) {
-            seterr(err, errsz, "internal error: no free seat for person %d", order[i]);
-            goto out;
+            eng_msgf(err, errsz, "internal error: no free seat for person %d", order[i]);
+            return -2;
         }
     }
-    for (i = 0; i < k * k; i++)
-        free(s->h[i].e);
-    free(s->h);
-    s->h = NULL;
+    return 0;
+}
 
-    /* Rule 4. */
-    if (number_municipalities(s) < 0)
-        goto oom;
-    sum->pairs_before_spread = pairs(s);
-    tight = calloc((size_t)n + 1, sizeof *tight);
-    flex = malloc(((size_t)norder + 1) * sizeof *flex);
-    if (tight == NULL || flex == NULL)
-        goto oom;
-    for (q = 0; q < n; q++) {
+/* Rule 4 may move a seated, unpinned person only among the options where
+ * their reduced cost, cost - pi, is minimal: anywhere else would raise the
+ * rank sum (the potentials are an optimal dual).  tight[q] gets that set,
+ * flex[] the people with two options or more in it.  Returns how many. */
+static int tight_sets(const struct sa *s, uint64_t *tight, int *flex)
+{
+    int q, o, nflex = 0;
+
+    for (q = 0; q < s->n; q++) {
         long long base;
         uint64_t mask = 0;
 
-        if (s->loc[q] == NOWHERE || people[q].pinned >= 0)
+        if (s->loc[q] == NOWHERE || s->pp[q].pinned >= 0)
             continue;
         base = cost(s, q, s->loc[q]) - s->pi[s->loc[q]];
-        for (o = 0; o < k; o++)
+        for (o = 0; o < s->k; o++)
             if (cost(s, q, o) - s->pi[o] == base)
                 mask |= UINT64_C(1) << o;
         if (mask & (mask - 1)) /* two options or more */
             tight[q] = mask, flex[nflex++] = q;
     }
-    if (spread(s, flex, nflex, tight, &sum->spread_exchanges) < 0)
-        goto oom;
-    sum->same_municipality_pairs = pairs(s);
+    return nflex;
+}
 
+/* Rule 4 and its counts in sum: the fewest same-municipality pairs that the
+ * rank sum allows; only the nplaced people rule 3 placed can move.  Returns
+ * -1 when memory runs out. */
+static int spread_municipalities(struct sa *s, int nplaced, struct sa_summary *sum)
+{
+    uint64_t *tight = NULL;
+    int *flex = NULL, nflex, rc = -1;
+
+    if (number_municipalities(s) < 0)
+        return -1;
+    sum->pairs_before_spread = pairs(s);
+    tight = calloc((size_t)s->n + 1, sizeof *tight);
+    flex = malloc(((size_t)nplaced + 1) * sizeof *flex);
+    if (tight == NULL || flex == NULL)
+        goto out;
+    nflex = tight_sets(s, tight, flex);
+    if (spread(s, flex, nflex, tight, &sum->spread_exchanges) < 0)
+        goto out;
+    sum->same_municipality_pairs = pairs(s);
+    rc = 0;
+out:
+    free(flex);
+    free(tight);
+    return rc;
+}
+
+int sa_allocate(const int *capacity, int nopts, const struct sa_person *people, int n,
+                struct sa_result *out, struct sa_summary *sum, char *err, size_t errsz)
+{
+    struct sa *s = NULL;
+    struct sa_summary local;
+    int *order = NULL, norder, r, rc = -1;
+
+    if (validate(capacity, nopts, people, n, out, err, errsz) < 0)
+        return -1;
+    if (sum == NULL)
+        sum = &local;
+    memset(sum, 0, sizeof *sum);
+    if ((s = state_new(people, n, nopts)) == NULL ||
+        (order = malloc(((size_t)n + 1) * sizeof *order)) == NULL)
+        goto oom;
+    init_costs(s, capacity);
+    norder = choose_seated(s, capacity, order);
+    r = place_all(s, order, norder, err, errsz);
+    if (r == -1)
+        goto oom;
+    if (r < 0)
+        goto out;
+    free_heaps(s); /* phase 1 only */
+    if (spread_municipalities(s, norder, sum) < 0)
+        goto oom;
     report(s, capacity, out, sum);
     rc = 0;
     goto out;
 oom:
-    seterr(err, errsz, "out of memory");
+    eng_msgf(err, errsz, "out of memory");
 out:
-    if (s != NULL) {
-        if (s->h != NULL)
-            for (i = 0; i < k * k; i++)
-                free(s->h[i].e);
-        free(s->h);
-        free(s->nmo);
-        free(s->muni);
-        free(s->stamp);
-        free(s->loc);
-        free(s->cost);
-    }
-    free(s);
-    free(flex);
-    free(tight);
+    state_free(s);
     free(order);
     return rc;
 }
@@ -941,21 +1019,30 @@ static const char *ordinal_suffix(int n)
     }
 }
 
-const char *va_why_name(enum va_why why)
+const char *sa_why_name(enum sa_why why)
 {
     switch (why) {
-    case VA_WHY_FIRST: return "first choice";
-    case VA_WHY_LOWER_FULL: return "lower choice, better ones full";
-    case VA_WHY_LOWER_COSTLIER: return "lower choice, better ones would cost others more";
-    case VA_WHY_UNRANKED: return "unranked option";
-    case VA_WHY_NO_PREFS: return "no preferences";
-    case VA_WHY_PINNED: return "pinned";
-    case VA_WHY_WAITING: return "waiting list";
+    case SA_WHY_FIRST: return "first choice";
+    case SA_WHY_LOWER_FULL: return "lower choice, better ones full";
+    case SA_WHY_LOWER_COSTLIER: return "lower choice, better ones would cost others more";
+    case SA_WHY_UNRANKED: return "unranked option";
+    case SA_WHY_NO_PREFS: return "no preferences";
+    case SA_WHY_PINNED: return "pinned";
+    case SA_WHY_WAITING: return "waiting list";
     }
     return "unknown";
 }
 
-int va_explain(const struct va_result *r, const char *const *option_names, char *buf,
+/* The line of a lower choice: "<rank> choice: <name> (<its rank>)", then why
+ * the better one was not given. */
+static int lower_choice(const struct sa_result *r, const char *name, const char *why, char *buf,
+                        size_t bufsz)
+{
+    return snprintf(buf, bufsz, "%d%s choice: %s (%d%s) %s", r->rank, ordinal_suffix(r->rank),
+                    name, r->full_rank, ordinal_suffix(r->full_rank), why);
+}
+
+int sa_explain(const struct sa_result *r, const char *const *option_names, char *buf,
                size_t bufsz)
 {
     char num[32];
@@ -973,39 +1060,33 @@ int va_explain(const struct va_result *r, const char *const *option_names, char 
         }
     }
     switch (r->why) {
-    case VA_WHY_FIRST:
+    case SA_WHY_FIRST:
         return snprintf(buf, bufsz, "1st choice");
-    case VA_WHY_LOWER_FULL:
+    case SA_WHY_LOWER_FULL:
         if (name == NULL)
             break;
         if (r->rank == 2)
             return snprintf(buf, bufsz, "2nd choice: %s (1st) is full with people who ranked it higher",
                             name);
-        return snprintf(buf, bufsz,
-                        "%d%s choice: %s (%d%s) and your other better choices are full with "
-                        "people who ranked them higher",
-                        r->rank, ordinal_suffix(r->rank), name, r->full_rank,
-                        ordinal_suffix(r->full_rank));
-    case VA_WHY_LOWER_COSTLIER:
+        return lower_choice(r, name, "and your other better choices are full with people "
+                            "who ranked them higher", buf, bufsz);
+    case SA_WHY_LOWER_COSTLIER:
         if (name == NULL)
             break;
-        return snprintf(buf, bufsz,
-                        "%d%s choice: %s (%d%s) is full; a seat there would cost others more "
-                        "than it gains you",
-                        r->rank, ordinal_suffix(r->rank), name, r->full_rank,
-                        ordinal_suffix(r->full_rank));
-    case VA_WHY_UNRANKED:
+        return lower_choice(r, name, "is full; a seat there would cost others more than it "
+                            "gains you", buf, bufsz);
+    case SA_WHY_UNRANKED:
         if (name == NULL)
             break;
         return snprintf(buf, bufsz, "none of your choices: they are full, %s (%d%s) first",
                         name, r->full_rank, ordinal_suffix(r->full_rank));
-    case VA_WHY_NO_PREFS:
+    case SA_WHY_NO_PREFS:
         return snprintf(buf, bufsz, "no preferences given: placed where seats were left");
-    case VA_WHY_PINNED:
+    case SA_WHY_PINNED:
         return snprintf(buf, bufsz, "placed by the organizers");
-    case VA_WHY_WAITING:
+    case SA_WHY_WAITING:
         return snprintf(buf, bufsz, "waiting list, position %d: all seats are taken",
                         r->waiting_pos);
     }
-    return snprintf(buf, bufsz, "%s", va_why_name(r->why));
+    return snprintf(buf, bufsz, "%s", sa_why_name(r->why));
 }
