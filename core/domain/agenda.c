@@ -261,7 +261,7 @@ json_t *agenda_item_json(struct db *db, long long meeting_id, long long id,
     int rc;
 
     if (st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         return NULL;
     }
     rc = sqlite3_step(st);
@@ -272,7 +272,7 @@ json_t *agenda_item_json(struct db *db, long long meeting_id, long long id,
         err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no agenda item %lld",
                 meeting_id, id);
     else if (o == NULL)
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
     return o;
 }
 
@@ -313,7 +313,7 @@ int agenda_item_insert(struct db *db, long long meeting_id, json_t *n,
 
     if (st == NULL || speakers == NULL) {
         free(speakers);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     }
     bind_item(st, n, t, speakers);
     sqlite3_bind_int64(st, 12, meeting_id);
@@ -324,7 +324,7 @@ int agenda_item_insert(struct db *db, long long meeting_id, json_t *n,
     sqlite3_reset(st);
     free(speakers);
     if (rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        return db_fail(db, e);
     *id = db_last_id(db);
     return 0;
 }
@@ -342,7 +342,7 @@ int agenda_item_update(struct db *db, long long id, json_t *n, const struct agen
 
     if (st == NULL || speakers == NULL) {
         free(speakers);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     }
     bind_item(st, n, t, speakers);
     sqlite3_bind_int64(st, 12, now);
@@ -351,7 +351,7 @@ int agenda_item_update(struct db *db, long long id, json_t *n, const struct agen
     sqlite3_reset(st);
     free(speakers);
     if (rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        return db_fail(db, e);
     return 0;
 }
 
@@ -372,11 +372,11 @@ int agenda_item_remove(struct db *db, long long id, struct err *e)
                        "people's places in them; it cannot be removed", id);
     st = db_stmt(db, "DELETE FROM agenda_items WHERE id = ?");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : err_set(e, ERR_INTERNAL, NULL, "storage error");
+    return rc == SQLITE_DONE ? 0 : db_fail(db, e);
 }
 
 /* An item was made, changed or removed: the audit line, then agenda.changed. */
@@ -390,7 +390,7 @@ static int item_changed(struct db *db, long long meeting_id, long long now,
 
     snprintf(object, sizeof object, "agenda_item:%lld", id);
     if (actor && audit_add(db, now, actor, action, object, detail) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return events_emit(db, &ev, e);
 }
 
@@ -430,7 +430,7 @@ int agenda_item_patch(struct db *db, long long meeting_id, long long id, json_t 
         return -1;
     st = item_select(db, meeting_id, id);
     if (st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     if (sqlite3_step(st) == SQLITE_ROW)
@@ -485,7 +485,7 @@ static int item_outside_days(struct db *db, const struct meeting *m, struct err 
     int rc;
 
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, m->id);
     sqlite3_bind_text(st, 2, m->starts_on, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, m->ends_on, -1, SQLITE_STATIC);
@@ -499,7 +499,7 @@ static int item_outside_days(struct db *db, const struct meeting *m, struct err 
                 "days; move or delete it first", field, sqlite3_column_int64(st, 0),
                 col(st, 1), col(st, 2), col(st, 3));
     } else if (rc != SQLITE_DONE) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -528,7 +528,7 @@ int agenda_follow_meeting(struct db *db, const struct meeting *m, int zone_chang
     st = db_stmt(db, "SELECT id, starts_local, ends_local FROM agenda_items"
                      " WHERE meeting_id = ?");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, m->id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == cap) {
@@ -545,11 +545,11 @@ int agenda_follow_meeting(struct db *db, const struct meeting *m, int zone_chang
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         free(w);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     }
     st = db_stmt(db, "UPDATE agenda_items SET starts_at = ?, ends_at = ?,"
                      " sequence = sequence + 1 WHERE id = ?");
-    rc = st ? 0 : err_set(e, ERR_INTERNAL, NULL, "storage error");
+    rc = st ? 0 : db_fail(db, e);
     for (size_t i = 0; i < n && rc == 0; i++) {
         long long a, b;
 
@@ -570,7 +570,7 @@ int agenda_follow_meeting(struct db *db, const struct meeting *m, int zone_chang
         sqlite3_bind_int64(st, 2, b);
         sqlite3_bind_int64(st, 3, w[i].id);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+            rc = db_fail(db, e);
         sqlite3_reset(st);
     }
     free(w);
@@ -594,7 +594,7 @@ json_t *agenda_json(struct db *db, long long meeting_id, int plenary_only,
                      " ORDER BY i.starts_at, coalesce(i.track, ''), i.id");
     days = json_array();
     if (st == NULL || days == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     sqlite3_bind_int64(st, 1, meeting_id);
@@ -610,7 +610,7 @@ json_t *agenda_json(struct db *db, long long meeting_id, int plenary_only,
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     out = json_pack("{s:I, s:s, s:s, s:O}", "meeting", (json_int_t)meeting_id,

@@ -72,7 +72,7 @@ static int add_venues(struct db *db, json_t *venues, long long now, const char *
         }
         rc = venue_find(db, name, &id);
         if (rc < 0)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         if (rc == 1)
             continue; /* venues are shared: a script adds, never rewrites */
         if (venue_create(db, v, now, actor, &id, e) < 0)
@@ -97,7 +97,7 @@ static int venue_id_of(struct db *db, const char *name, long long *id, struct er
     int rc = name ? venue_find(db, name, id) : 0;
 
     if (rc < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     if (rc == 0)
         return err_set(e, ERR_SCRIPT, "venue", "unknown venue '%s'", name ? name : "");
     return 0;
@@ -197,7 +197,7 @@ static int sync_items(struct db *db, const struct meeting *m, const char *source
     int rc = -1;
 
     if (before == NULL || seen == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     if (items && !json_is_array(items)) {
@@ -303,7 +303,7 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
         int arc = audit_add(db, now, actor, "agenda.script", object, summary);
         json_decref(summary);
         if (arc < 0) {
-            err_set(e, ERR_INTERNAL, NULL, "storage error");
+            db_fail(db, e);
             goto out;
         }
     }

@@ -48,7 +48,7 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
     if (kind == TOKEN_REGISTRATION) {
         rc = reg_token_matches(db, id, hash);
         if (rc < 0)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         if (rc == 0)
             return err_set(e, ERR_UNAUTHORIZED, NULL, "unknown token");
         p->kind = PRINCIPAL_REGISTRATION;
@@ -60,7 +60,7 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
                      " JOIN accounts a ON a.id = t.account_id"
                      " WHERE t.id = ? AND t.revoked_at IS NULL");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 2) == TOKEN_HASH_LEN &&
@@ -74,7 +74,7 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     if (!match)
         return err_set(e, ERR_UNAUTHORIZED, NULL, "unknown token");
     return 0;
@@ -91,13 +91,13 @@ int auth_token_create(struct db *db, enum role role, const char *name, long long
         return err_set(e, ERR_INVALID_FIELD, "role", "role: admin or organizer");
     st = db_stmt(db, "INSERT INTO accounts(role, name, created_at) VALUES (?,?,?)");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_text(st, 1, role == ROLE_ADMIN ? "admin" : "organizer", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
     if (sqlite3_step(st) != SQLITE_DONE) {
         sqlite3_reset(st);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        return db_fail(db, e);
     }
     sqlite3_reset(st);
     account = db_last_id(db);
@@ -105,13 +105,13 @@ int auth_token_create(struct db *db, enum role role, const char *name, long long
     st = db_stmt(db, "INSERT INTO api_tokens(account_id, token_hash, created_at)"
                      " VALUES (?,?,?)");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, account);
     sqlite3_bind_blob(st, 2, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
     if (sqlite3_step(st) != SQLITE_DONE) {
         sqlite3_reset(st);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        return db_fail(db, e);
     }
     sqlite3_reset(st);
     token_format(TOKEN_ACCOUNT, db_last_id(db), &secret, out);

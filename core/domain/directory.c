@@ -105,10 +105,10 @@ int dir_org_create(struct db *db, json_t *in, long long now, long long *id,
     case 0:
         break;
     default:
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     }
     if (org_insert(db, name, kind, now, id) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 

@@ -70,7 +70,7 @@ int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)
 
     memset(m, 0, sizeof *m);
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -79,7 +79,7 @@ int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)
     if (rc == SQLITE_DONE)
         return err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
     if (rc != SQLITE_ROW)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -285,20 +285,20 @@ int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
                      " status, form_json, updated_at, created_at)"
                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?13)");
     if (form == NULL || st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     bind_meeting(st, &m, form);
     if (sqlite3_step(st) != SQLITE_DONE) {
         sqlite3_reset(st);
-        err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        db_fail(db, e);
         goto out;
     }
     sqlite3_reset(st);
     *id = db_last_id(db);
     snprintf(object, sizeof object, "meeting:%lld", *id);
     if (actor && audit_add(db, now, actor, "meeting.create", object, in) < 0) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     rc = 0;
@@ -334,14 +334,14 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
                      " starts_on=?, ends_on=?, timezone=?, capacity=?, opens_at=?,"
                      " closes_at=?, status=?, form_json=?, updated_at=? WHERE id=?14");
     if (form == NULL || st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     bind_meeting(st, &m, form);
     sqlite3_bind_int64(st, 14, id);
     if (sqlite3_step(st) != SQLITE_DONE) {
         sqlite3_reset(st);
-        err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        db_fail(db, e);
         goto out;
     }
     sqlite3_reset(st);
@@ -354,7 +354,7 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
         goto out;
     snprintf(object, sizeof object, "meeting:%lld", id);
     if (actor && audit_add(db, now, actor, "meeting.update", object, in) < 0) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     rc = 0;
@@ -380,14 +380,14 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
                            " WHERE m.id = ? AND m.confirmed_count < m.capacity"
                            " ORDER BY r.waitlist_seq LIMIT 1");
         if (pick == NULL)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+            return db_fail(db, e);
         sqlite3_bind_int64(pick, 1, meeting_id);
         rc = sqlite3_step(pick);
         if (rc == SQLITE_ROW)
             reg = sqlite3_column_int64(pick, 0);
         sqlite3_reset(pick);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+            return db_fail(db, e);
         if (reg == 0)
             return promoted;
         up = db_stmt(db, "UPDATE registrations SET status = 'confirmed',"
@@ -395,14 +395,14 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
         cnt = db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1,"
                           " waitlist_count = waitlist_count - 1 WHERE id = ?");
         if (up == NULL || cnt == NULL)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+            return db_fail(db, e);
         sqlite3_bind_int64(up, 1, now);
         sqlite3_bind_int64(up, 2, reg);
         sqlite3_bind_int64(cnt, 1, meeting_id);
         if (sqlite3_step(up) != SQLITE_DONE || sqlite3_step(cnt) != SQLITE_DONE) {
             sqlite3_reset(up);
             sqlite3_reset(cnt);
-            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+            return db_fail(db, e);
         }
         sqlite3_reset(up);
         sqlite3_reset(cnt);

@@ -86,7 +86,7 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
 
     memset(r, 0, sizeof *r);
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -97,7 +97,7 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
     if (rc == SQLITE_DONE)
         return err_set(e, ERR_NOT_FOUND, NULL, "no registration %lld", id);
     if (rc != SQLITE_ROW)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -276,7 +276,7 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
             snprintf(r->organisation, sizeof r->organisation, "%s", org);
             break;
         default:
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         }
     } else if (creating) {
         return err_set(e, ERR_MISSING_FIELD, "organisation",
@@ -304,14 +304,14 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
     if (creating || json_object_get(in, "email")) {
         long long person = person_ensure(db, r->email, now);
         if (person < 0)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         /* A new registration's duplicate is refused by the unique index on
          * insert (one statement fewer on the busiest path); a changed
          * e-mail is checked here, where the index would be too late to
          * tell from other constraint failures. */
         dup = creating ? 0 : person_registered(db, r->meeting_id, person, r->id);
         if (dup < 0)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         if (dup)
             return err_set(e, ERR_DUPLICATE_EMAIL, "email",
                            "email: already registered for this meeting");
@@ -373,7 +373,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         : db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1"
                       " WHERE id = ?");
     if (ins == NULL || cnt == NULL || answers == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     sqlite3_bind_int64(ins, 1, meeting_id);
@@ -401,7 +401,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         goto out;
     }
     if (rc != SQLITE_DONE) {
-        rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        rc = db_fail(db, e);
         goto out;
     }
     r.id = db_last_id(db);
@@ -410,7 +410,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     rc = sqlite3_step(cnt);
     sqlite3_reset(cnt);
     if (rc != SQLITE_DONE) {
-        rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        rc = db_fail(db, e);
         goto out;
     }
     /* Preferences first: the subscribers (a place in slots allocated
@@ -463,7 +463,7 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
                      " email=?, organisation_id=?, organisation_name=?, position=?,"
                      " phone=?, answers_json=?, updated_at=? WHERE id=?");
     if (st == NULL || answers == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     sqlite3_bind_int64(st, 1, r.person_id);
@@ -486,7 +486,7 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
         goto out;
     }
     if (rc != SQLITE_DONE) {
-        rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        rc = db_fail(db, e);
         goto out;
     }
     if (json_object_get(in, "visit_preferences") &&
@@ -496,7 +496,7 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
     }
     snprintf(object, sizeof object, "registration:%lld", id);
     if (actor && audit_add(db, now, actor, "registration.update", object, in) < 0) {
-        rc = err_set(e, ERR_INTERNAL, NULL, "storage error");
+        rc = db_fail(db, e);
         goto out;
     }
     rc = 0;
@@ -531,7 +531,7 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
         : db_stmt(db, "UPDATE meetings SET waitlist_count = waitlist_count - 1"
                       " WHERE id = ?");
     if (st == NULL || cnt == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     sqlite3_bind_int64(st, 1, now);
@@ -540,7 +540,7 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
     if (sqlite3_step(st) != SQLITE_DONE || sqlite3_step(cnt) != SQLITE_DONE) {
         sqlite3_reset(st);
         sqlite3_reset(cnt);
-        err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        db_fail(db, e);
         goto out;
     }
     sqlite3_reset(st);
@@ -556,7 +556,7 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
         goto out;
     snprintf(object, sizeof object, "registration:%lld", id);
     if (actor && audit_add(db, now, actor, "registration.cancel", object, NULL) < 0) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     rc = 0;

@@ -122,7 +122,7 @@ static int venue_store(struct db *db, sqlite3_stmt *st, const struct venue *v,
         return err_set(e, ERR_DUPLICATE_NAME, "name",
                        "name: a venue called '%s' exists", v->name);
     if (rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        return db_fail(db, e);
     return 0;
 }
 
@@ -143,14 +143,14 @@ int venue_create(struct db *db, json_t *in, long long now, const char *actor,
                      " lon, contact_role, created_at, updated_at)"
                      " VALUES (?,?,?,?,?,?,?,?,?9,?9)");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     bind_venue(st, &v, key, now);
     if (venue_store(db, st, &v, e) < 0)
         return -1;
     *id = db_last_id(db);
     snprintf(object, sizeof object, "venue:%lld", *id);
     if (actor && audit_add(db, now, actor, "venue.create", object, in) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -162,7 +162,7 @@ static int venue_load(struct db *db, long long id, struct venue *v, struct err *
 
     memset(v, 0, sizeof *v);
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -181,7 +181,7 @@ static int venue_load(struct db *db, long long id, struct venue *v, struct err *
     if (rc == SQLITE_DONE)
         return err_set(e, ERR_NOT_FOUND, NULL, "no venue %lld", id);
     if (rc != SQLITE_ROW)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -199,14 +199,14 @@ int venue_patch(struct db *db, long long id, json_t *in, long long now,
     st = db_stmt(db, "UPDATE venues SET name=?, name_key=?, address=?, kind=?, capacity=?,"
                      " lat=?, lon=?, contact_role=?, updated_at=? WHERE id=?10");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     bind_venue(st, &v, key, now);
     sqlite3_bind_int64(st, 10, id);
     if (venue_store(db, st, &v, e) < 0)
         return -1;
     snprintf(object, sizeof object, "venue:%lld", id);
     if (actor && audit_add(db, now, actor, "venue.update", object, in) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -224,13 +224,13 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
     int rc = venue_exists(db, id);
 
     if (rc < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, NULL, "no venue %lld", id);
     st = db_stmt(db, "SELECT (SELECT count(*) FROM agenda_items WHERE venue_id = ?1)"
                      " + (SELECT count(*) FROM visit_options WHERE venue_id = ?1)");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         uses = sqlite3_column_int64(st, 0);
@@ -242,15 +242,15 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
                        uses);
     st = db_stmt(db, "DELETE FROM venues WHERE id = ?");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        return db_fail(db, e);
     snprintf(object, sizeof object, "venue:%lld", id);
     if (actor && audit_add(db, now, actor, "venue.delete", object, NULL) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -269,7 +269,7 @@ int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
     ra = venue_exists(db, a);
     rb = venue_exists(db, b);
     if (ra < 0 || rb < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     if (!ra || !rb)
         return err_set(e, ERR_NOT_FOUND, NULL, "no venue %lld", ra ? b : a);
     there = db_stmt(db, "INSERT INTO venue_travel(from_id, to_id, minutes, explicit)"
@@ -280,7 +280,7 @@ int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
                        " VALUES (?2, ?1, ?3, 0) ON CONFLICT(from_id, to_id)"
                        " DO UPDATE SET minutes = ?3 WHERE explicit = 0");
     if (there == NULL || back == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(there, 1, a);
     sqlite3_bind_int64(there, 2, b);
     sqlite3_bind_int64(there, 3, minutes);
@@ -292,12 +292,12 @@ int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
     sqlite3_reset(there);
     sqlite3_reset(back);
     if (ra != SQLITE_DONE || rb != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        return db_fail(db, e);
     snprintf(object, sizeof object, "venue:%lld", a);
     detail = json_pack("{s:I, s:I}", "to", (json_int_t)b, "minutes", (json_int_t)minutes);
     ra = actor ? audit_add(db, now, actor, "venue.travel", object, detail) : 0;
     json_decref(detail);
-    return ra < 0 ? err_set(e, ERR_INTERNAL, NULL, "storage error") : 0;
+    return ra < 0 ? db_fail(db, e) : 0;
 }
 
 int venue_travel_minutes(struct db *db, long long a, long long b)
@@ -370,7 +370,7 @@ json_t *venue_json(struct db *db, long long id, struct err *e)
     int rc;
 
     if (st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         return NULL;
     }
     sqlite3_bind_int64(st, 1, id);
@@ -383,7 +383,7 @@ json_t *venue_json(struct db *db, long long id, struct err *e)
         return NULL;
     }
     if (o == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         return NULL;
     }
     travel = json_array();

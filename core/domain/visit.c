@@ -19,8 +19,6 @@ static const char *const slot_fields_new[] = {"starts_at", "ends_at", "title", "
 static const char *const option_fields[] = {"venue_id", "topic", "host", "capacity",
                                             "min_size", NULL};
 
-static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
-
 static int audit(struct db *db, long long now, const char *actor, const char *action,
                  const char *kind, long long id, json_t *detail, struct err *e)
 {
@@ -29,7 +27,7 @@ static int audit(struct db *db, long long now, const char *actor, const char *ac
     if (actor == NULL)
         return 0;
     snprintf(object, sizeof object, "%s:%lld", kind, id);
-    return audit_add(db, now, actor, action, object, detail) < 0 ? storage(e) : 0;
+    return audit_add(db, now, actor, action, object, detail) < 0 ? db_fail(db, e) : 0;
 }
 
 /* ---- slots ----------------------------------------------------------------- */
@@ -49,7 +47,7 @@ static int slot_item(struct db *db, long long meeting_id, json_t *in, long long 
             return -1;
         st = db_stmt(db, "SELECT kind FROM agenda_items WHERE id = ? AND meeting_id = ?");
         if (st == NULL)
-            return storage(e);
+            return db_fail(db, e);
         sqlite3_bind_int64(st, 1, *item);
         sqlite3_bind_int64(st, 2, meeting_id);
         rc = sqlite3_step(st);
@@ -63,13 +61,13 @@ static int slot_item(struct db *db, long long meeting_id, json_t *in, long long 
         if (rc == -2)
             return err_set(e, ERR_INVALID_FIELD, "agenda_item_id",
                            "agenda_item_id: item %lld is not of kind site_visit", *item);
-        return rc == SQLITE_ROW ? 0 : storage(e);
+        return rc == SQLITE_ROW ? 0 : db_fail(db, e);
     }
     if (jf_check_keys(in, slot_fields_new, NULL, e) < 0)
         return -1;
     body = json_pack("{s:s}", "kind", "site_visit");
     if (body == NULL)
-        return storage(e);
+        return db_fail(db, e);
     for (const char *const *k = slot_fields_new; *k; k++)
         if (strcmp(*k, "options") != 0 && json_object_get(in, *k))
             json_object_set(body, *k, json_object_get(in, *k));
@@ -113,7 +111,7 @@ static int option_read(json_t *o, const char *field, unsigned req, struct option
         return err_set(e, ERR_INVALID_FIELD, field, "%s: min_size is above capacity", field);
     rc = venue_exists(db, r->venue);
     if (rc != 1)
-        return rc < 0 ? storage(e)
+        return rc < 0 ? db_fail(db, e)
                       : err_set(e, ERR_INVALID_FIELD, field, "%s: no venue %lld", field,
                                 r->venue);
     return 0;
@@ -133,7 +131,7 @@ static int option_insert(struct db *db, long long slot, int position, json_t *o,
     st = db_stmt(db, "INSERT INTO visit_options(slot_id, position, venue_id, topic, host,"
                      " capacity, min_size) VALUES (?,?,?,?,?,?,?)");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, slot);
     sqlite3_bind_int(st, 2, position);
     sqlite3_bind_int64(st, 3, r.venue);
@@ -144,7 +142,7 @@ static int option_insert(struct db *db, long long slot, int position, json_t *o,
         sqlite3_bind_int64(st, 7, r.min_size);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : storage(e);
+    return rc == SQLITE_DONE ? 0 : db_fail(db, e);
 }
 
 /* Option `option` of the slot has new seats: announced, so that the
@@ -171,7 +169,7 @@ static int option_update(struct db *db, long long meeting_id, long long slot, js
     int rc;
 
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, slot);
     rc = sqlite3_step(st);
@@ -187,7 +185,7 @@ static int option_update(struct db *db, long long meeting_id, long long slot, js
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? err_set(e, ERR_INVALID_FIELD, field,
                                            "%s: slot %lld has no option %lld", field, slot, id)
-                                 : storage(e);
+                                 : db_fail(db, e);
     old_cap = r.capacity;
     if (option_read(o, field, 0, &r, db, e) < 0)
         return -1;
@@ -198,7 +196,7 @@ static int option_update(struct db *db, long long meeting_id, long long slot, js
     st = db_stmt(db, "UPDATE visit_options SET venue_id = ?, topic = ?, host = ?, capacity = ?,"
                      " min_size = ? WHERE id = ?");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, r.venue);
     sqlite3_bind_text(st, 2, r.topic, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, r.host, -1, SQLITE_TRANSIENT);
@@ -211,7 +209,7 @@ static int option_update(struct db *db, long long meeting_id, long long slot, js
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return storage(e);
+        return db_fail(db, e);
     return r.capacity > old_cap ? seats_added(db, meeting_id, slot, id, now, e) : 0;
 }
 
@@ -237,7 +235,7 @@ int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, jso
     st = db_stmt(db, "SELECT count(*), coalesce(max(position) + 1, 0) FROM visit_options"
                      " WHERE slot_id = ?");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, slot_id);
     if (sqlite3_step(st) == SQLITE_ROW) {
         count = sqlite3_column_int(st, 0);
@@ -286,14 +284,14 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
     st = db_stmt(db, "INSERT INTO visit_slots(meeting_id, agenda_item_id, created_at,"
                      " updated_at) VALUES (?, ?, ?3, ?3) ON CONFLICT DO NOTHING");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, meeting_id);
     sqlite3_bind_int64(st, 2, item);
     sqlite3_bind_int64(st, 3, now);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return storage(e);
+        return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_IN_USE, "agenda_item_id",
                        "agenda_item_id: item %lld has its site-visit options already", item);
@@ -367,7 +365,7 @@ json_t *visit_slot_json(struct db *db, long long meeting_id, long long slot_id,
     int rc;
 
     if (st == NULL) {
-        storage(e);
+        db_fail(db, e);
         return NULL;
     }
     sqlite3_bind_int64(st, 1, slot_id);
@@ -380,7 +378,7 @@ json_t *visit_slot_json(struct db *db, long long meeting_id, long long slot_id,
         err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no site-visit slot %lld",
                 meeting_id, slot_id);
     else if (o == NULL)
-        storage(e);
+        db_fail(db, e);
     return o;
 }
 
@@ -392,7 +390,7 @@ json_t *visit_slots_json(struct db *db, long long meeting_id, struct err *e)
     json_t *list;
 
     if (st == NULL || (list = json_array()) == NULL) {
-        storage(e);
+        db_fail(db, e);
         return NULL;
     }
     sqlite3_bind_int64(st, 1, meeting_id);
@@ -425,7 +423,7 @@ int visit_slot_check(struct db *db, long long meeting_id, long long slot_id, str
         return 0;
     return rc == 0 ? err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no site-visit slot %lld",
                              meeting_id, slot_id)
-                   : storage(e);
+                   : db_fail(db, e);
 }
 
 /* A slot id written as a JSON object key: decimal, no sign, no zeros first. */
@@ -465,7 +463,7 @@ int visit_prefs_set(struct db *db, long long registration_id, long long meeting_
                            "%s: \"%.20s\" is not a site-visit slot of meeting %lld", field, key,
                            meeting_id);
         if (rc < 0)
-            return storage(e);
+            return db_fail(db, e);
         if (!json_is_array(list) || json_array_size(list) > VISIT_OPTIONS_MAX)
             return err_set(e, ERR_INVALID_FIELD, field, "%s: slot %lld: a list of option ids",
                            field, slot);
@@ -478,7 +476,7 @@ int visit_prefs_set(struct db *db, long long registration_id, long long meeting_
                                "%s: slot %lld has no option %s", field, slot,
                                json_is_integer(v) ? "with that id" : "like that");
             if (rc < 0)
-                return storage(e);
+                return db_fail(db, e);
             for (j = 0; j < i; j++)
                 if (json_integer_value(json_array_get(list, j)) == json_integer_value(v))
                     return err_set(e, ERR_INVALID_FIELD, field,
@@ -490,7 +488,7 @@ int visit_prefs_set(struct db *db, long long registration_id, long long meeting_
         ins = db_stmt(db, "INSERT INTO visit_preferences(registration_id, slot_id, rank,"
                           " option_id) VALUES (?,?,?,?)");
         if (del == NULL || ins == NULL)
-            return storage(e);
+            return db_fail(db, e);
         sqlite3_bind_int64(del, 1, registration_id);
         sqlite3_bind_int64(del, 2, slot);
         rc = sqlite3_step(del);
@@ -504,7 +502,7 @@ int visit_prefs_set(struct db *db, long long registration_id, long long meeting_
             sqlite3_reset(ins);
         }
         if (rc != SQLITE_DONE)
-            return storage(e);
+            return db_fail(db, e);
     }
     return 0;
 }
@@ -552,9 +550,9 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
                    ? err_set(e, ERR_INVALID_FIELD, "registration_id",
                              "registration_id: no confirmed registration %lld in meeting %lld",
                              registration_id, meeting_id)
-                   : storage(e);
+                   : db_fail(db, e);
     if (option_id != 0 && (rc = option_in_slot(db, option_id, slot_id)) != 1)
-        return rc < 0 ? storage(e)
+        return rc < 0 ? db_fail(db, e)
                       : err_set(e, ERR_INVALID_FIELD, "option_id",
                                 "option_id: slot %lld has no option %lld", slot_id, option_id);
     st = option_id ? db_stmt(db, "INSERT INTO visit_pins(registration_id, slot_id, option_id)"
@@ -563,7 +561,7 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
                    : db_stmt(db, "DELETE FROM visit_pins WHERE registration_id = ?1"
                                  " AND slot_id = ?2");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, registration_id);
     sqlite3_bind_int64(st, 2, slot_id);
     if (option_id)
@@ -571,7 +569,7 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return storage(e);
+        return db_fail(db, e);
     if (option_id) {
         struct event ev = {.type = EVENT_VISIT_PINNED, .now = now, .actor = actor,
                            .meeting_id = meeting_id, .slot_id = slot_id,
@@ -608,7 +606,7 @@ int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long no
     st = db_stmt(db, "INSERT INTO vehicles(meeting_id, name, seats, created_at)"
                      " VALUES (?,?,?,?) ON CONFLICT DO NOTHING");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, meeting_id);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 3, seats);
@@ -616,7 +614,7 @@ int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long no
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return storage(e);
+        return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_DUPLICATE_NAME, "name", "name: meeting %lld has a vehicle "
                        "called '%s' already", meeting_id, name);
@@ -631,7 +629,7 @@ json_t *vehicles_json(struct db *db, long long meeting_id, struct err *e)
     json_t *list;
 
     if (st == NULL || (list = json_array()) == NULL) {
-        storage(e);
+        db_fail(db, e);
         return NULL;
     }
     sqlite3_bind_int64(st, 1, meeting_id);
@@ -656,7 +654,7 @@ int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in,
     int rc;
 
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, meeting_id);
     rc = sqlite3_step(st);
@@ -668,7 +666,7 @@ int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in,
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? err_set(e, ERR_NOT_FOUND, NULL,
                                            "meeting %lld has no vehicle %lld", meeting_id, id)
-                                 : storage(e);
+                                 : db_fail(db, e);
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
     if (jf_check_keys(in, fields, readonly, e) < 0 ||
@@ -679,14 +677,14 @@ int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in,
         return err_set(e, ERR_MISSING_FIELD, "name", "name: required");
     st = db_stmt(db, "UPDATE OR IGNORE vehicles SET name = ?, seats = ? WHERE id = ?");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, seats);
     sqlite3_bind_int64(st, 3, id);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return storage(e);
+        return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_DUPLICATE_NAME, "name", "name: meeting %lld has a vehicle "
                        "called '%s' already", meeting_id, name);
@@ -700,13 +698,13 @@ int vehicle_delete(struct db *db, long long meeting_id, long long id, long long 
     int rc;
 
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, meeting_id);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return storage(e);
+        return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no vehicle %lld", meeting_id, id);
     return audit(db, now, actor, "vehicle.delete", "vehicle", id, NULL, e);

@@ -15,8 +15,6 @@
 #include "visit.h"
 #include "visit_alloc.h"
 
-static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
-
 /* ---- the allocation run ----------------------------------------------------- */
 
 /* What va_allocate needs, loaded from the database.  Owns every array. */
@@ -246,7 +244,7 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
     if (load_options(db, slot_id, &in) < 0 || load_people(db, meeting_id, &in) < 0 ||
         load_prefs_and_pins(db, slot_id, &in) < 0 ||
         (res = calloc((size_t)(in.n ? in.n : 1), sizeof *res)) == NULL) {
-        storage(e);
+        db_fail(db, e);
         goto out;
     }
     if (va_allocate(in.capacity, in.nopts, in.people, in.n, res, NULL, msg, sizeof msg) < 0) {
@@ -257,20 +255,20 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
     /* A dry run stores the result, reads it back as JSON and undoes it, so
      * that both answers come from the same code. */
     if (db_savepoint(db, "allocation") < 0) {
-        storage(e);
+        db_fail(db, e);
         goto out;
     }
     if (store(db, slot_id, &in, res, now) < 0 ||
         (*out = visit_allocation_json(db, meeting_id, slot_id, e)) == NULL) {
         if (e->code == ERR_NONE)
-            storage(e);
+            db_fail(db, e);
         db_savepoint_end(db, "allocation", 0);
         goto out;
     }
     if (db_savepoint_end(db, "allocation", !dry_run) < 0) {
         json_decref(*out);
         *out = NULL;
-        storage(e);
+        db_fail(db, e);
         goto out;
     }
     json_object_set_new(*out, "dry_run", json_boolean(dry_run));
@@ -281,7 +279,7 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
         snprintf(object, sizeof object, "visit_slot:%lld", slot_id);
         if (audit_add(db, now, actor, "visit.allocate", object, detail) < 0) {
             json_decref(detail);
-            storage(e);
+            db_fail(db, e);
             goto out;
         }
         json_decref(detail);
@@ -438,7 +436,7 @@ json_t *visit_allocation_json(struct db *db, long long meeting_id, long long slo
         goto fail;
     goto done;
 fail:
-    storage(e);
+    db_fail(db, e);
 fail_quiet:
     out = NULL;
 done:
@@ -506,7 +504,7 @@ json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slo
                      " JOIN agenda_items i ON i.id = s.agenda_item_id"
                      " WHERE o.slot_id = ?1 AND (?2 = 0 OR o.id = ?2) ORDER BY o.position");
     if (st == NULL) {
-        storage(e);
+        db_fail(db, e);
         goto done;
     }
     sqlite3_bind_int64(st, 1, slot_id);
@@ -533,7 +531,7 @@ json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slo
                      " WHERE a.slot_id = ?1 AND a.option_id IS NOT NULL"
                      " AND (?2 = 0 OR a.option_id = ?2)");
     if (st == NULL) {
-        storage(e);
+        db_fail(db, e);
         goto done;
     }
     sqlite3_bind_int64(st, 1, slot_id);
@@ -553,7 +551,7 @@ json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slo
     sqlite3_reset(st);
     out = json_pack("{s:I, s:O}", "slot", (json_int_t)slot_id, "options", options);
     if (out == NULL)
-        storage(e);
+        db_fail(db, e);
 done:
     json_decref(options);
     json_decref(byopt);
