@@ -68,8 +68,7 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
         match = 1;
         p->kind = PRINCIPAL_ACCOUNT;
         p->account_id = sqlite3_column_int64(st, 0);
-        p->role = strcmp((const char *)sqlite3_column_text(st, 1), "admin") == 0
-                      ? ROLE_ADMIN : ROLE_ORGANIZER;
+        p->role = strcmp(db_text(st, 1), "admin") == 0 ? ROLE_ADMIN : ROLE_ORGANIZER;
         snprintf(p->actor, sizeof p->actor, "account:%lld", p->account_id);
     }
     sqlite3_reset(st);
@@ -95,11 +94,8 @@ int auth_token_create(struct db *db, enum role role, const char *name, long long
     sqlite3_bind_text(st, 1, role == ROLE_ADMIN ? "admin" : "organizer", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_reset(st);
+    if (db_step_done(st) < 0)
         return db_fail(db, e);
-    }
-    sqlite3_reset(st);
     account = db_last_id(db);
     token_secret_new(&secret);
     st = db_stmt(db, "INSERT INTO api_tokens(account_id, token_hash, created_at)"
@@ -109,11 +105,8 @@ int auth_token_create(struct db *db, enum role role, const char *name, long long
     sqlite3_bind_int64(st, 1, account);
     sqlite3_bind_blob(st, 2, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_reset(st);
+    if (db_step_done(st) < 0)
         return db_fail(db, e);
-    }
-    sqlite3_reset(st);
     token_format(TOKEN_ACCOUNT, db_last_id(db), &secret, out);
     return 0;
 }

@@ -30,30 +30,24 @@ void meeting_clear(struct meeting *m)
     m->form = NULL;
 }
 
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-    const unsigned char *s = sqlite3_column_text(st, col);
-    snprintf(dst, n, "%s", s ? (const char *)s : "");
-}
-
 static void meeting_from_row(sqlite3_stmt *st, struct meeting *m)
 {
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(st, 0);
-    copy_col(m->title, sizeof m->title, st, 1);
+    snprintf(m->title, sizeof m->title, "%s", db_text(st, 1));
     m->network_id = sqlite3_column_int64(st, 2);
     m->host_id = sqlite3_column_int64(st, 3);
-    copy_col(m->city, sizeof m->city, st, 4);
-    copy_col(m->starts_on, sizeof m->starts_on, st, 5);
-    copy_col(m->ends_on, sizeof m->ends_on, st, 6);
-    copy_col(m->timezone, sizeof m->timezone, st, 7);
+    snprintf(m->city, sizeof m->city, "%s", db_text(st, 4));
+    snprintf(m->starts_on, sizeof m->starts_on, "%s", db_text(st, 5));
+    snprintf(m->ends_on, sizeof m->ends_on, "%s", db_text(st, 6));
+    snprintf(m->timezone, sizeof m->timezone, "%s", db_text(st, 7));
     m->capacity = sqlite3_column_int64(st, 8);
     m->has_opens_at = sqlite3_column_type(st, 9) != SQLITE_NULL;
     m->opens_at = sqlite3_column_int64(st, 9);
     m->has_closes_at = sqlite3_column_type(st, 10) != SQLITE_NULL;
     m->closes_at = sqlite3_column_int64(st, 10);
-    copy_col(m->status, sizeof m->status, st, 11);
-    m->form = json_loads((const char *)sqlite3_column_text(st, 12), 0, NULL);
+    snprintf(m->status, sizeof m->status, "%s", db_text(st, 11));
+    m->form = json_loads(db_text(st, 12), 0, NULL);
     if (m->form == NULL)
         m->form = json_array();
     m->confirmed = sqlite3_column_int64(st, 13);
@@ -118,28 +112,23 @@ json_t *meeting_to_json(const struct meeting *m)
         "created_at", created, "updated_at", updated);
 }
 
+static json_t *meeting_row_json(sqlite3_stmt *st, void *arg)
+{
+    struct meeting m;
+    json_t *o;
+
+    (void)arg;
+    meeting_from_row(st, &m);
+    o = meeting_to_json(&m);
+    meeting_clear(&m);
+    return o;
+}
+
 json_t *meeting_list_json(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT " MEETING_COLUMNS " FROM meetings"
-                                   " ORDER BY starts_on, id");
-    json_t *list = json_array();
-    struct meeting m;
-    int rc;
-
-    if (st == NULL || list == NULL)
-        goto fail;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        meeting_from_row(st, &m);
-        json_array_append_new(list, meeting_to_json(&m));
-        meeting_clear(&m);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    return list;
-fail:
-    json_decref(list);
-    return NULL;
+    return db_rows_json(db_stmt(db, "SELECT " MEETING_COLUMNS " FROM meetings"
+                                    " ORDER BY starts_on, id"),
+                        meeting_row_json, NULL);
 }
 
 /* Reads the writable fields present in `in` onto *m (which holds the current
@@ -289,12 +278,10 @@ int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
         goto out;
     }
     bind_meeting(st, &m, form);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_reset(st);
+    if (db_step_done(st) < 0) {
         db_fail(db, e);
         goto out;
     }
-    sqlite3_reset(st);
     *id = db_last_id(db);
     snprintf(object, sizeof object, "meeting:%lld", *id);
     if (actor && audit_add(db, now, actor, "meeting.create", object, in) < 0) {
@@ -339,12 +326,10 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
     }
     bind_meeting(st, &m, form);
     sqlite3_bind_int64(st, 14, id);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_reset(st);
+    if (db_step_done(st) < 0) {
         db_fail(db, e);
         goto out;
     }
-    sqlite3_reset(st);
     changed = (struct event){.type = EVENT_MEETING_CHANGED, .now = now, .actor = actor,
                              .meeting_id = id, .meeting = &m,
                              .zone_changed = strcmp(zone, m.timezone) != 0};
@@ -399,13 +384,8 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
         sqlite3_bind_int64(up, 1, now);
         sqlite3_bind_int64(up, 2, reg);
         sqlite3_bind_int64(cnt, 1, meeting_id);
-        if (sqlite3_step(up) != SQLITE_DONE || sqlite3_step(cnt) != SQLITE_DONE) {
-            sqlite3_reset(up);
-            sqlite3_reset(cnt);
+        if (db_step_done(up) < 0 || db_step_done(cnt) < 0)
             return db_fail(db, e);
-        }
-        sqlite3_reset(up);
-        sqlite3_reset(cnt);
         ev = (struct event){.type = EVENT_REGISTRATION_PROMOTED, .now = now, .actor = actor,
                             .meeting_id = meeting_id, .registration_id = reg};
         if (events_emit(db, &ev, e) < 0)

@@ -166,16 +166,14 @@ static int venue_load(struct db *db, long long id, struct venue *v, struct err *
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        snprintf(v->name, sizeof v->name, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(v->address, sizeof v->address, "%s",
-                 sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
-        snprintf(v->kind, sizeof v->kind, "%s", (const char *)sqlite3_column_text(st, 2));
+        snprintf(v->name, sizeof v->name, "%s", db_text(st, 0));
+        snprintf(v->address, sizeof v->address, "%s", db_text(st, 1));
+        snprintf(v->kind, sizeof v->kind, "%s", db_text(st, 2));
         v->capacity = sqlite3_column_int64(st, 3);
         v->has_coords = sqlite3_column_type(st, 4) != SQLITE_NULL;
         v->lat = sqlite3_column_double(st, 4);
         v->lon = sqlite3_column_double(st, 5);
-        snprintf(v->contact_role, sizeof v->contact_role, "%s",
-                 sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "");
+        snprintf(v->contact_role, sizeof v->contact_role, "%s", db_text(st, 6));
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
@@ -232,9 +230,12 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
     if (st == NULL)
         return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
         uses = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return db_fail(db, e);
     if (uses > 0)
         return err_set(e, ERR_IN_USE, NULL,
                        "%lld agenda item(s) or site-visit option(s) take place at this "
@@ -244,9 +245,7 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
     if (st == NULL)
         return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (db_step_done(st) < 0)
         return db_fail(db, e);
     snprintf(object, sizeof object, "venue:%lld", id);
     if (actor && audit_add(db, now, actor, "venue.delete", object, NULL) < 0)
@@ -287,11 +286,7 @@ int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
     sqlite3_bind_int64(back, 1, a);
     sqlite3_bind_int64(back, 2, b);
     sqlite3_bind_int64(back, 3, minutes);
-    ra = sqlite3_step(there);
-    rb = sqlite3_step(back);
-    sqlite3_reset(there);
-    sqlite3_reset(back);
-    if (ra != SQLITE_DONE || rb != SQLITE_DONE)
+    if (db_step_done(there) < 0 || db_step_done(back) < 0)
         return db_fail(db, e);
     snprintf(object, sizeof object, "venue:%lld", a);
     detail = json_pack("{s:I, s:I}", "to", (json_int_t)b, "minutes", (json_int_t)minutes);
@@ -337,28 +332,22 @@ int venue_find(struct db *db, const char *name, long long *id)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-static json_t *venue_row_json(sqlite3_stmt *st)
+/* A row of VENUE_COLUMNS (below). */
+static json_t *venue_row_json(sqlite3_stmt *st, void *arg)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s?, s:s}",
-                          "id", (json_int_t)sqlite3_column_int64(st, 0),
-                          "name", (const char *)sqlite3_column_text(st, 1),
-                          "address", (const char *)sqlite3_column_text(st, 2),
-                          "kind", (const char *)sqlite3_column_text(st, 3));
+    (void)arg;
+    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}",
+                     "id", (json_int_t)sqlite3_column_int64(st, 0), "name", db_text(st, 1),
+                     "address", db_json_column(st, 2), "kind", db_text(st, 3),
+                     "capacity", db_json_column(st, 4), "lat", db_json_column(st, 5),
+                     "lon", db_json_column(st, 6), "contact_role", db_json_column(st, 7));
+}
 
-    if (o == NULL)
-        return NULL;
-    json_object_set_new(o, "capacity", sqlite3_column_type(st, 4) == SQLITE_NULL
-                                           ? json_null()
-                                           : json_integer(sqlite3_column_int64(st, 4)));
-    json_object_set_new(o, "lat", sqlite3_column_type(st, 5) == SQLITE_NULL
-                                      ? json_null() : json_real(sqlite3_column_double(st, 5)));
-    json_object_set_new(o, "lon", sqlite3_column_type(st, 6) == SQLITE_NULL
-                                      ? json_null() : json_real(sqlite3_column_double(st, 6)));
-    json_object_set_new(o, "contact_role",
-                        sqlite3_column_type(st, 7) == SQLITE_NULL
-                            ? json_null()
-                            : json_string((const char *)sqlite3_column_text(st, 7)));
-    return o;
+static json_t *travel_row_json(sqlite3_stmt *st, void *arg)
+{
+    (void)arg;
+    return json_pack("{s:I, s:I}", "to", (json_int_t)sqlite3_column_int64(st, 0),
+                     "minutes", (json_int_t)sqlite3_column_int64(st, 1));
 }
 
 #define VENUE_COLUMNS "id, name, address, kind, capacity, lat, lon, contact_role"
@@ -376,7 +365,7 @@ json_t *venue_json(struct db *db, long long id, struct err *e)
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        o = venue_row_json(st);
+        o = venue_row_json(st, NULL);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) {
         err_set(e, ERR_NOT_FOUND, NULL, "no venue %lld", id);
@@ -386,37 +375,22 @@ json_t *venue_json(struct db *db, long long id, struct err *e)
         db_fail(db, e);
         return NULL;
     }
-    travel = json_array();
     st = db_stmt(db, "SELECT to_id, minutes FROM venue_travel WHERE from_id = ?"
                      " ORDER BY to_id");
-    if (st && travel) {
+    if (st)
         sqlite3_bind_int64(st, 1, id);
-        while (sqlite3_step(st) == SQLITE_ROW)
-            json_array_append_new(travel, json_pack("{s:I, s:I}", "to",
-                                                    (json_int_t)sqlite3_column_int64(st, 0),
-                                                    "minutes",
-                                                    (json_int_t)sqlite3_column_int64(st, 1)));
-        sqlite3_reset(st);
+    travel = db_rows_json(st, travel_row_json, NULL);
+    if (travel == NULL) {
+        json_decref(o);
+        db_fail(db, e);
+        return NULL;
     }
-    json_object_set_new(o, "travel", travel ? travel : json_array());
+    json_object_set_new(o, "travel", travel);
     return o;
 }
 
 json_t *venue_list_json(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT " VENUE_COLUMNS " FROM venues ORDER BY id");
-    json_t *list = json_array();
-    int rc;
-
-    if (st == NULL || list == NULL)
-        goto fail;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(list, venue_row_json(st));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    return list;
-fail:
-    json_decref(list);
-    return NULL;
+    return db_rows_json(db_stmt(db, "SELECT " VENUE_COLUMNS " FROM venues ORDER BY id"),
+                        venue_row_json, NULL);
 }

@@ -122,7 +122,6 @@ static int option_insert(struct db *db, long long slot, int position, json_t *o,
 {
     struct option_row r;
     sqlite3_stmt *st;
-    int rc;
 
     memset(&r, 0, sizeof r);
     r.min_size = -1;
@@ -140,9 +139,7 @@ static int option_insert(struct db *db, long long slot, int position, json_t *o,
     sqlite3_bind_int64(st, 6, r.capacity);
     if (r.min_size >= 0)
         sqlite3_bind_int64(st, 7, r.min_size);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(db, e);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 
 /* Option `option` of the slot has new seats: announced, so that the
@@ -206,9 +203,7 @@ static int option_update(struct db *db, long long meeting_id, long long slot, js
     else
         sqlite3_bind_null(st, 5);
     sqlite3_bind_int64(st, 6, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (db_step_done(st) < 0)
         return db_fail(db, e);
     return r.capacity > old_cap ? seats_added(db, meeting_id, slot, id, now, e) : 0;
 }
@@ -270,7 +265,6 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
     sqlite3_stmt *st;
     long long item;
     size_t i;
-    int rc;
 
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
@@ -288,9 +282,7 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
     sqlite3_bind_int64(st, 1, meeting_id);
     sqlite3_bind_int64(st, 2, item);
     sqlite3_bind_int64(st, 3, now);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (db_step_done(st) < 0)
         return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_IN_USE, "agenda_item_id",
@@ -306,33 +298,30 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
     return audit(db, now, actor, "visit.slot.create", "visit_slot", *id, in, e);
 }
 
+static json_t *option_row_json(sqlite3_stmt *st, void *arg)
+{
+    long long cap = sqlite3_column_int64(st, 5), used = sqlite3_column_int64(st, 7);
+
+    (void)arg;
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:I, s:I}",
+                     "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "venue_id", (json_int_t)sqlite3_column_int64(st, 1),
+                     "venue_name", db_text(st, 2), "topic", db_text(st, 3),
+                     "host", db_text(st, 4), "capacity", (json_int_t)cap,
+                     "min_size", db_json_column(st, 6), "assigned", (json_int_t)used,
+                     "free", (json_int_t)(cap - used));
+}
+
 static json_t *options_json(struct db *db, long long slot_id)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT o.id, o.venue_id, v.name, o.topic, o.host,"
                                    " o.capacity, o.min_size, o.assigned_count"
                                    " FROM visit_options o JOIN venues v ON v.id = o.venue_id"
                                    " WHERE o.slot_id = ? ORDER BY o.position");
-    json_t *list;
 
-    if (st == NULL || (list = json_array()) == NULL)
-        return NULL;
-    sqlite3_bind_int64(st, 1, slot_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        long long cap = sqlite3_column_int64(st, 5), used = sqlite3_column_int64(st, 7);
-
-        json_array_append_new(
-            list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:I, s:I}", "id",
-                            (json_int_t)sqlite3_column_int64(st, 0), "venue_id",
-                            (json_int_t)sqlite3_column_int64(st, 1), "venue_name", db_text(st, 2),
-                            "topic", db_text(st, 3), "host", db_text(st, 4), "capacity",
-                            (json_int_t)cap, "min_size",
-                            sqlite3_column_type(st, 6) == SQLITE_NULL
-                                ? json_null()
-                                : json_integer(sqlite3_column_int64(st, 6)),
-                            "assigned", (json_int_t)used, "free", (json_int_t)(cap - used)));
-    }
-    sqlite3_reset(st);
-    return list;
+    if (st)
+        sqlite3_bind_int64(st, 1, slot_id);
+    return db_rows_json(st, option_row_json, NULL);
 }
 
 #define SLOT_COLUMNS                                                                       \
@@ -340,7 +329,8 @@ static json_t *options_json(struct db *db, long long slot_id)
     " (SELECT count(*) FROM visit_assignments a WHERE a.slot_id = s.id"                    \
     "  AND a.option_id IS NULL)"
 
-static json_t *slot_row_json(struct db *db, sqlite3_stmt *st)
+/* A row of SLOT_COLUMNS with its options; arg is the struct db. */
+static json_t *slot_row_json(sqlite3_stmt *st, void *arg)
 {
     char when[32] = "";
 
@@ -352,7 +342,7 @@ static json_t *slot_row_json(struct db *db, sqlite3_stmt *st)
                      "starts_at", db_text(st, 3), "ends_at", db_text(st, 4), "allocated_at",
                      when[0] ? json_string(when) : json_null(), "waiting",
                      (json_int_t)sqlite3_column_int64(st, 6), "options",
-                     options_json(db, sqlite3_column_int64(st, 0)));
+                     options_json(arg, sqlite3_column_int64(st, 0)));
 }
 
 json_t *visit_slot_json(struct db *db, long long meeting_id, long long slot_id,
@@ -372,7 +362,7 @@ json_t *visit_slot_json(struct db *db, long long meeting_id, long long slot_id,
     sqlite3_bind_int64(st, 2, meeting_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        o = slot_row_json(db, st);
+        o = slot_row_json(st, db);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no site-visit slot %lld",
@@ -389,14 +379,12 @@ json_t *visit_slots_json(struct db *db, long long meeting_id, struct err *e)
                                    " WHERE s.meeting_id = ? ORDER BY i.starts_at, s.id");
     json_t *list;
 
-    if (st == NULL || (list = json_array()) == NULL) {
+    if (st)
+        sqlite3_bind_int64(st, 1, meeting_id);
+    if ((list = db_rows_json(st, slot_row_json, db)) == NULL) {
         db_fail(db, e);
         return NULL;
     }
-    sqlite3_bind_int64(st, 1, meeting_id);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(list, slot_row_json(db, st));
-    sqlite3_reset(st);
     return json_pack("{s:I, s:o}", "meeting", (json_int_t)meeting_id, "slots", list);
 }
 
@@ -491,17 +479,15 @@ int visit_prefs_set(struct db *db, long long registration_id, long long meeting_
             return db_fail(db, e);
         sqlite3_bind_int64(del, 1, registration_id);
         sqlite3_bind_int64(del, 2, slot);
-        rc = sqlite3_step(del);
-        sqlite3_reset(del);
-        for (i = 0; rc == SQLITE_DONE && i < json_array_size(list); i++) {
+        rc = db_step_done(del);
+        for (i = 0; rc == 0 && i < json_array_size(list); i++) {
             sqlite3_bind_int64(ins, 1, registration_id);
             sqlite3_bind_int64(ins, 2, slot);
             sqlite3_bind_int64(ins, 3, (long long)i + 1);
             sqlite3_bind_int64(ins, 4, json_integer_value(json_array_get(list, i)));
-            rc = sqlite3_step(ins);
-            sqlite3_reset(ins);
+            rc = db_step_done(ins);
         }
-        if (rc != SQLITE_DONE)
+        if (rc < 0)
             return db_fail(db, e);
     }
     return 0;
@@ -566,9 +552,7 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
     sqlite3_bind_int64(st, 2, slot_id);
     if (option_id)
         sqlite3_bind_int64(st, 3, option_id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (db_step_done(st) < 0)
         return db_fail(db, e);
     if (option_id) {
         struct event ev = {.type = EVENT_VISIT_PINNED, .now = now, .actor = actor,
@@ -595,7 +579,6 @@ int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long no
     char name[JF_TEXT_BYTES(100)];
     long long seats = 0;
     sqlite3_stmt *st;
-    int rc;
 
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
@@ -611,9 +594,7 @@ int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long no
     sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 3, seats);
     sqlite3_bind_int64(st, 4, now);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (db_step_done(st) < 0)
         return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_DUPLICATE_NAME, "name", "name: meeting %lld has a vehicle "
@@ -622,23 +603,25 @@ int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long no
     return audit(db, now, actor, "vehicle.create", "vehicle", *id, in, e);
 }
 
+static json_t *vehicle_row_json(sqlite3_stmt *st, void *arg)
+{
+    (void)arg;
+    return json_pack("{s:I, s:s, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "name", db_text(st, 1), "seats", (json_int_t)sqlite3_column_int64(st, 2));
+}
+
 json_t *vehicles_json(struct db *db, long long meeting_id, struct err *e)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT id, name, seats FROM vehicles WHERE meeting_id = ?"
                                    " ORDER BY id");
     json_t *list;
 
-    if (st == NULL || (list = json_array()) == NULL) {
+    if (st)
+        sqlite3_bind_int64(st, 1, meeting_id);
+    if ((list = db_rows_json(st, vehicle_row_json, NULL)) == NULL) {
         db_fail(db, e);
         return NULL;
     }
-    sqlite3_bind_int64(st, 1, meeting_id);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(list, json_pack("{s:I, s:s, s:I}", "id",
-                                              (json_int_t)sqlite3_column_int64(st, 0), "name",
-                                              db_text(st, 1), "seats",
-                                              (json_int_t)sqlite3_column_int64(st, 2)));
-    sqlite3_reset(st);
     return json_pack("{s:I, s:o}", "meeting", (json_int_t)meeting_id, "vehicles", list);
 }
 
@@ -681,9 +664,7 @@ int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in,
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, seats);
     sqlite3_bind_int64(st, 3, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (db_step_done(st) < 0)
         return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_DUPLICATE_NAME, "name", "name: meeting %lld has a vehicle "
@@ -695,15 +676,12 @@ int vehicle_delete(struct db *db, long long meeting_id, long long id, long long 
                    const char *actor, struct err *e)
 {
     sqlite3_stmt *st = db_stmt(db, "DELETE FROM vehicles WHERE id = ? AND meeting_id = ?");
-    int rc;
 
     if (st == NULL)
         return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, meeting_id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (db_step_done(st) < 0)
         return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no vehicle %lld", meeting_id, id);

@@ -447,6 +447,24 @@ done:
     return out;
 }
 
+static json_t *place_row_json(sqlite3_stmt *st, void *arg)
+{
+    int seated = sqlite3_column_type(st, 5) != SQLITE_NULL;
+
+    (void)arg;
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
+                     "slot_id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "agenda_item_id", (json_int_t)sqlite3_column_int64(st, 1),
+                     "title", db_text(st, 2), "starts_at", db_text(st, 3),
+                     "ends_at", db_text(st, 4), "option_id", db_json_column(st, 5),
+                     "venue_id", seated ? db_json_column(st, 6) : json_null(),
+                     "venue_name", seated ? json_string(db_text(st, 7)) : json_null(),
+                     "topic", seated ? json_string(db_text(st, 8)) : json_null(),
+                     "host", seated ? json_string(db_text(st, 9)) : json_null(),
+                     "waiting_position", seated ? json_null() : db_json_column(st, 11),
+                     "explanation", db_text(st, 10));
+}
+
 json_t *visit_places_json(struct db *db, long long registration_id)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT a.slot_id, s.agenda_item_id, i.title,"
@@ -460,32 +478,10 @@ json_t *visit_places_json(struct db *db, long long registration_id)
                                    " LEFT JOIN visit_options o ON o.id = a.option_id"
                                    " LEFT JOIN venues v ON v.id = o.venue_id"
                                    " WHERE a.registration_id = ? ORDER BY i.starts_at");
-    json_t *list = json_array();
 
-    if (st == NULL || list == NULL)
-        return list;
-    sqlite3_bind_int64(st, 1, registration_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int seated = sqlite3_column_type(st, 5) != SQLITE_NULL;
-
-        json_array_append_new(
-            list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
-                            "slot_id", (json_int_t)sqlite3_column_int64(st, 0),
-                            "agenda_item_id", (json_int_t)sqlite3_column_int64(st, 1),
-                            "title", db_text(st, 2), "starts_at", db_text(st, 3), "ends_at", db_text(st, 4),
-                            "option_id", seated ? json_integer(sqlite3_column_int64(st, 5))
-                                                : json_null(),
-                            "venue_id", seated ? json_integer(sqlite3_column_int64(st, 6))
-                                               : json_null(),
-                            "venue_name", seated ? json_string(db_text(st, 7)) : json_null(),
-                            "topic", seated ? json_string(db_text(st, 8)) : json_null(),
-                            "host", seated ? json_string(db_text(st, 9)) : json_null(),
-                            "waiting_position", seated ? json_null()
-                                                       : json_integer(sqlite3_column_int64(st, 11)),
-                            "explanation", db_text(st, 10)));
-    }
-    sqlite3_reset(st);
-    return list;
+    if (st)
+        sqlite3_bind_int64(st, 1, registration_id);
+    return db_rows_json(st, place_row_json, NULL);
 }
 
 json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slot_id,

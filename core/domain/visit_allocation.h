@@ -65,7 +65,7 @@ json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slo
 
 /* The registration's places: [{"slot_id", "agenda_item_id", "title",
  * "starts_at", "ends_at", "option_id", "venue_id", "venue_name", "topic",
- * "host", "waiting_position", "explanation"}]. */
+ * "host", "waiting_position", "explanation"}]; NULL on a storage error. */
 json_t *visit_places_json(struct db *db, long long registration_id);
 
 #endif
