@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csv.h"
 #include "jfield.h"
 #include "timeutil.h"
 
@@ -279,4 +280,40 @@ int form_check_answers(json_t *form, json_t *answers, struct err *e)
         }
     }
     return 0;
+}
+
+void form_answer_text(const json_t *answer, struct buf *out)
+{
+    size_t i;
+    json_t *v;
+
+    if (json_is_string(answer)) {
+        buf_puts(out, json_string_value(answer));
+    } else if (json_is_boolean(answer)) {
+        buf_puts(out, json_is_true(answer) ? "yes" : "no");
+    } else if (json_is_integer(answer)) {
+        buf_printf(out, "%lld", (long long)json_integer_value(answer));
+    } else if (json_is_real(answer)) {
+        buf_printf(out, "%.15g", json_real_value(answer));
+    } else if (json_is_array(answer)) {
+        json_array_foreach(answer, i, v) {
+            if (i)
+                buf_puts(out, "; ");
+            form_answer_text(v, out);
+        }
+    }
+}
+
+void form_answer_csv(const json_t *answer, struct buf *row, int first)
+{
+    struct buf text = BUF_INIT;
+
+    form_answer_text(answer, &text);
+    if (!buf_ok(&text))
+        row->oom = 1;
+    else if (json_is_number(answer))
+        csv_cell_number(row, buf_cstr(&text), first);
+    else
+        csv_cell(row, buf_cstr(&text), first);
+    buf_free(&text);
 }

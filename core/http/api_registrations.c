@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "csv.h"
+#include "form.h"
 #include "http.h"
 #include "meeting.h"
 #include "registration.h"
@@ -184,9 +185,9 @@ static void reply_csv(struct http_ctx *c, json_t *sorted, json_t *form)
         for (j = 0; csv_columns[j]; j++)
             csv_value(&b, json_object_get(r, csv_columns[j]), j == 0);
         json_array_foreach(form, j, def)
-            csv_value(&b, json_object_get(answers, json_string_value(
-                                                       json_object_get(def, "key"))),
-                      0);
+            form_answer_csv(json_object_get(answers, json_string_value(
+                                                         json_object_get(def, "key"))),
+                            &b, 0);
         csv_end_row(&b);
     }
     if (!buf_ok(&b)) {
