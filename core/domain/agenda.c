@@ -1,4 +1,6 @@
-/* agenda.c - agenda items, their conflicts and script sync; see agenda.h. */
+/* agenda.c - agenda items: their rules, rows and JSON, and how they follow a
+ * change of their meeting; see agenda.h.  The conflicts between items are
+ * agenda_problems.c's, bringing a script's items in is agenda_sync.c's. */
 #include "agenda.h"
 #include "agenda_internal.h"
 

@@ -94,8 +94,8 @@ static json_t *parse_field(json_t *f, size_t i, json_t *seen, struct err *e)
         json_object_foreach(label, lk, lv) {
             if ((strcmp(lk, "lv") != 0 && strcmp(lk, "en") != 0) ||
                 !json_is_string(lv) || blank(json_string_value(lv)) ||
-                utf8_chars(json_string_value(lv)) > 200 ||
-                text_has_controls(json_string_value(lv), 0))
+                jf_utf8_chars(json_string_value(lv)) > 200 ||
+                jf_text_has_controls(json_string_value(lv), 0))
                 FAIL_AT("label", "%s.label: lv and en must be texts of 1-200 "
                                  "characters", where);
         }
@@ -113,8 +113,8 @@ static json_t *parse_field(json_t *f, size_t i, json_t *seen, struct err *e)
             size_t k;
             json_t *p;
             if (!json_is_string(o) || json_string_length(o) == 0 ||
-                utf8_chars(json_string_value(o)) > 200 ||
-                text_has_controls(json_string_value(o), 0))
+                jf_utf8_chars(json_string_value(o)) > 200 ||
+                jf_text_has_controls(json_string_value(o), 0))
                 FAIL_AT("options", "%s.options: options must be texts of 1-200 "
                                    "characters", where);
             json_array_foreach(optcopy, k, p) if (json_equal(p, o))
@@ -201,11 +201,11 @@ static int check_answer(json_t *def, json_t *v, const char *field, struct err *e
         long long maxlen = json_integer_value(json_object_get(def, "max_length"));
         if (!json_is_string(v))
             return err_set(e, ERR_INVALID_FIELD, field, "%s: must be text", field);
-        if ((long long)utf8_chars(json_string_value(v)) > maxlen)
+        if ((long long)jf_utf8_chars(json_string_value(v)) > maxlen)
             return err_set(e, ERR_INVALID_FIELD, field,
                            "%s: longer than %lld characters", field, maxlen);
         if (strlen(json_string_value(v)) != json_string_length(v) ||
-            text_has_controls(json_string_value(v), 1))
+            jf_text_has_controls(json_string_value(v), 1))
             return err_set(e, ERR_INVALID_FIELD, field,
                            "%s: contains control characters", field);
     } else if (strcmp(type, "choice") == 0) {
