@@ -367,11 +367,9 @@ static int item_changed(struct db *db, long long meeting_id, long long now,
 {
     struct event ev = {.type = EVENT_AGENDA_CHANGED, .now = now, .actor = actor,
                        .meeting_id = meeting_id};
-    char object[48];
 
-    snprintf(object, sizeof object, "agenda_item:%lld", id);
-    if (actor && audit_add(db, now, actor, action, object, detail) < 0)
-        return db_fail(db, e);
+    if (audit_record(db, now, actor, action, "agenda_item", id, detail, e) < 0)
+        return -1;
     return events_emit(db, &ev, e);
 }
 

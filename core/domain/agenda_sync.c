@@ -266,7 +266,7 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
                        json_t *declared, long long now, const char *actor,
                        json_t **diff, struct err *e)
 {
-    char source[80], object[48];
+    char source[80];
     struct meeting m;
     json_t *d;
     int changed, rc = -1;
@@ -291,7 +291,6 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
         sync_travel(db, json_object_get(declared, "travel"), now, actor, e) < 0 ||
         sync_items(db, &m, source, json_object_get(declared, "items"), now, d, e) < 0)
         goto out;
-    snprintf(object, sizeof object, "meeting:%lld", meeting_id);
     changed = json_array_size(json_object_get(d, "added")) ||
               json_array_size(json_object_get(d, "changed")) ||
               json_array_size(json_object_get(d, "removed"));
@@ -300,12 +299,11 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
                                     "added", (json_int_t)json_array_size(json_object_get(d, "added")),
                                     "changed", (json_int_t)json_array_size(json_object_get(d, "changed")),
                                     "removed", (json_int_t)json_array_size(json_object_get(d, "removed")));
-        int arc = audit_add(db, now, actor, "agenda.script", object, summary);
+        int arc = audit_record(db, now, actor, "agenda.script", "meeting", meeting_id, summary,
+                               e);
         json_decref(summary);
-        if (arc < 0) {
-            db_fail(db, e);
+        if (arc < 0)
             goto out;
-        }
     }
     if (changed) {
         struct event ev = {.type = EVENT_AGENDA_CHANGED, .now = now, .actor = actor,

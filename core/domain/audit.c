@@ -1,6 +1,7 @@
 /* audit.c - audit log rows; see audit.h. */
 #include "audit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "timeutil.h"
@@ -25,6 +26,17 @@ int audit_add(struct db *db, long long now, const char *actor, const char *actio
     rc = db_step_done(st);
     free(text);
     return rc;
+}
+
+int audit_record(struct db *db, long long now, const char *actor, const char *action,
+                 const char *kind, long long id, json_t *detail, struct err *e)
+{
+    char object[48];
+
+    if (actor == NULL)
+        return 0;
+    snprintf(object, sizeof object, "%s:%lld", kind, id);
+    return audit_add(db, now, actor, action, object, detail) < 0 ? db_fail(db, e) : 0;
 }
 
 static json_t *entry_json(sqlite3_stmt *st, void *arg)

@@ -232,8 +232,18 @@ static int meeting_apply(struct db *db, struct meeting *m, json_t *in,
     return 0;
 }
 
-static void bind_meeting(sqlite3_stmt *st, const struct meeting *m, const char *form)
+/* Binds *m to ?1..?13 of st, an INSERT or an UPDATE of a meeting (and
+ * id to ?14 unless it is 0), and runs it. */
+static int write_meeting(struct db *db, sqlite3_stmt *st, const struct meeting *m,
+                         long long id, struct err *e)
 {
+    char *form = json_dumps(m->form, JSON_COMPACT);
+    int rc;
+
+    if (st == NULL || form == NULL) {
+        free(form);
+        return db_fail(db, e);
+    }
     sqlite3_bind_text(st, 1, m->title, -1, SQLITE_STATIC);
     if (m->network_id > 0)
         sqlite3_bind_int64(st, 2, m->network_id);
@@ -251,6 +261,11 @@ static void bind_meeting(sqlite3_stmt *st, const struct meeting *m, const char *
     sqlite3_bind_text(st, 11, m->status, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 12, form, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 13, m->updated_at);
+    if (id != 0)
+        sqlite3_bind_int64(st, 14, id);
+    rc = db_step_done(st);
+    free(form);
+    return rc < 0 ? db_fail(db, e) : 0;
 }
 
 int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
@@ -258,7 +273,6 @@ int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
 {
     struct meeting m;
     sqlite3_stmt *st;
-    char *form = NULL, object[48];
     int rc = -1;
 
     memset(&m, 0, sizeof m);
@@ -268,29 +282,17 @@ int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
     if (meeting_apply(db, &m, in, 1, e) < 0)
         goto out;
     m.updated_at = now;
-    form = json_dumps(m.form, JSON_COMPACT);
     st = db_stmt(db, "INSERT INTO meetings(title, network_id, host_id, city,"
                      " starts_on, ends_on, timezone, capacity, opens_at, closes_at,"
                      " status, form_json, updated_at, created_at)"
                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?13)");
-    if (form == NULL || st == NULL) {
-        db_fail(db, e);
+    if (write_meeting(db, st, &m, 0, e) < 0)
         goto out;
-    }
-    bind_meeting(st, &m, form);
-    if (db_step_done(st) < 0) {
-        db_fail(db, e);
-        goto out;
-    }
     *id = db_last_id(db);
-    snprintf(object, sizeof object, "meeting:%lld", *id);
-    if (actor && audit_add(db, now, actor, "meeting.create", object, in) < 0) {
-        db_fail(db, e);
+    if (audit_record(db, now, actor, "meeting.create", "meeting", *id, in, e) < 0)
         goto out;
-    }
     rc = 0;
 out:
-    free(form);
     meeting_clear(&m);
     return rc;
 }
@@ -301,7 +303,7 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
     struct meeting m;
     struct event changed;
     sqlite3_stmt *st;
-    char *form = NULL, object[48], zone[sizeof m.timezone];
+    char zone[sizeof m.timezone];
     int rc = -1;
 
     if (meeting_load(db, id, &m, e) < 0)
@@ -316,20 +318,11 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
         goto out;
     }
     m.updated_at = now;
-    form = json_dumps(m.form, JSON_COMPACT);
     st = db_stmt(db, "UPDATE meetings SET title=?, network_id=?, host_id=?, city=?,"
                      " starts_on=?, ends_on=?, timezone=?, capacity=?, opens_at=?,"
                      " closes_at=?, status=?, form_json=?, updated_at=? WHERE id=?14");
-    if (form == NULL || st == NULL) {
-        db_fail(db, e);
+    if (write_meeting(db, st, &m, id, e) < 0)
         goto out;
-    }
-    bind_meeting(st, &m, form);
-    sqlite3_bind_int64(st, 14, id);
-    if (db_step_done(st) < 0) {
-        db_fail(db, e);
-        goto out;
-    }
     changed = (struct event){.type = EVENT_MEETING_CHANGED, .now = now, .actor = actor,
                              .meeting_id = id, .meeting = &m,
                              .zone_changed = strcmp(zone, m.timezone) != 0};
@@ -337,14 +330,10 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
      * agenda) have accepted the change. */
     if (events_emit(db, &changed, e) < 0 || meeting_promote(db, id, now, actor, e) < 0)
         goto out;
-    snprintf(object, sizeof object, "meeting:%lld", id);
-    if (actor && audit_add(db, now, actor, "meeting.update", object, in) < 0) {
-        db_fail(db, e);
+    if (audit_record(db, now, actor, "meeting.update", "meeting", id, in, e) < 0)
         goto out;
-    }
     rc = 0;
 out:
-    free(form);
     meeting_clear(&m);
     return rc;
 }

@@ -295,6 +295,19 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
     return 0;
 }
 
+/* Runs st, an INSERT or an UPDATE of a registration.  The unique index on
+ * a meeting's live registrations of one person refuses a second one. */
+static int write_registration(struct db *db, sqlite3_stmt *st, struct err *e)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        return err_set(e, ERR_DUPLICATE_EMAIL, "email",
+                       "email: already registered for this meeting");
+    return rc == SQLITE_DONE ? 0 : db_fail(db, e);
+}
+
 static int window_check(const struct meeting *m, long long now, struct err *e)
 {
     if (strcmp(m->status, "draft") == 0)
@@ -367,18 +380,8 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         sqlite3_bind_int64(ins, 12, m.waitlist_next);
     sqlite3_bind_blob(ins, 13, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(ins, 14, now);
-    rc = sqlite3_step(ins);
-    sqlite3_reset(ins);
-    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-        /* registrations_live_person: this person is registered already. */
-        rc = err_set(e, ERR_DUPLICATE_EMAIL, "email",
-                     "email: already registered for this meeting");
+    if (write_registration(db, ins, e) < 0)
         goto out;
-    }
-    if (rc != SQLITE_DONE) {
-        rc = db_fail(db, e);
-        goto out;
-    }
     r.id = db_last_id(db);
     token_format(TOKEN_REGISTRATION, r.id, &secret, token);
     sqlite3_bind_int64(cnt, 1, meeting_id);
@@ -418,7 +421,7 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
     struct registration r;
     struct meeting m;
     sqlite3_stmt *st;
-    char *answers = NULL, object[48];
+    char *answers = NULL;
     int rc = -1;
 
     memset(&m, 0, sizeof m);
@@ -451,27 +454,15 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
     sqlite3_bind_text(st, 9, answers, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, now);
     sqlite3_bind_int64(st, 11, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-        rc = err_set(e, ERR_DUPLICATE_EMAIL, "email",
-                     "email: already registered for this meeting");
+    if (write_registration(db, st, e) < 0)
         goto out;
-    }
-    if (rc != SQLITE_DONE) {
-        rc = db_fail(db, e);
-        goto out;
-    }
     if (json_object_get(in, "visit_preferences") &&
         visit_prefs_set(db, id, r.meeting_id, json_object_get(in, "visit_preferences"), e) < 0) {
         rc = -1;
         goto out;
     }
-    snprintf(object, sizeof object, "registration:%lld", id);
-    if (actor && audit_add(db, now, actor, "registration.update", object, in) < 0) {
-        rc = db_fail(db, e);
+    if (audit_record(db, now, actor, "registration.update", "registration", id, in, e) < 0)
         goto out;
-    }
     rc = 0;
 out:
     free(answers);
@@ -486,7 +477,6 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
     struct registration r;
     struct event ev;
     sqlite3_stmt *st, *cnt;
-    char object[48];
     int was_confirmed, rc = -1;
 
     if (reg_load(db, id, &r, e) < 0)
@@ -523,11 +513,8 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
     if (events_emit(db, &ev, e) < 0 ||
         (was_confirmed && meeting_promote(db, r.meeting_id, now, actor, e) < 0))
         goto out;
-    snprintf(object, sizeof object, "registration:%lld", id);
-    if (actor && audit_add(db, now, actor, "registration.cancel", object, NULL) < 0) {
-        db_fail(db, e);
+    if (audit_record(db, now, actor, "registration.cancel", "registration", id, NULL, e) < 0)
         goto out;
-    }
     rc = 0;
 out:
     reg_clear(&r);

@@ -130,7 +130,7 @@ int venue_create(struct db *db, json_t *in, long long now, const char *actor,
                  long long *id, struct err *e)
 {
     struct venue v;
-    char key[JF_TEXT_BYTES(VENUE_NAME_MAX) * 3], object[48];
+    char key[JF_TEXT_BYTES(VENUE_NAME_MAX) * 3];
     sqlite3_stmt *st;
 
     memset(&v, 0, sizeof v);
@@ -148,10 +148,7 @@ int venue_create(struct db *db, json_t *in, long long now, const char *actor,
     if (venue_store(db, st, &v, e) < 0)
         return -1;
     *id = db_last_id(db);
-    snprintf(object, sizeof object, "venue:%lld", *id);
-    if (actor && audit_add(db, now, actor, "venue.create", object, in) < 0)
-        return db_fail(db, e);
-    return 0;
+    return audit_record(db, now, actor, "venue.create", "venue", *id, in, e);
 }
 
 static int venue_load(struct db *db, long long id, struct venue *v, struct err *e)
@@ -187,7 +184,7 @@ int venue_patch(struct db *db, long long id, json_t *in, long long now,
                 const char *actor, struct err *e)
 {
     struct venue v;
-    char key[JF_TEXT_BYTES(VENUE_NAME_MAX) * 3], object[48];
+    char key[JF_TEXT_BYTES(VENUE_NAME_MAX) * 3];
     sqlite3_stmt *st;
 
     if (venue_load(db, id, &v, e) < 0 || venue_apply(in, &v, 0, e) < 0)
@@ -202,10 +199,7 @@ int venue_patch(struct db *db, long long id, json_t *in, long long now,
     sqlite3_bind_int64(st, 10, id);
     if (venue_store(db, st, &v, e) < 0)
         return -1;
-    snprintf(object, sizeof object, "venue:%lld", id);
-    if (actor && audit_add(db, now, actor, "venue.update", object, in) < 0)
-        return db_fail(db, e);
-    return 0;
+    return audit_record(db, now, actor, "venue.update", "venue", id, in, e);
 }
 
 int venue_exists(struct db *db, long long id)
@@ -218,7 +212,6 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
 {
     sqlite3_stmt *st;
     long long uses = 0;
-    char object[48];
     int rc = venue_exists(db, id);
 
     if (rc < 0)
@@ -247,17 +240,13 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
     sqlite3_bind_int64(st, 1, id);
     if (db_step_done(st) < 0)
         return db_fail(db, e);
-    snprintf(object, sizeof object, "venue:%lld", id);
-    if (actor && audit_add(db, now, actor, "venue.delete", object, NULL) < 0)
-        return db_fail(db, e);
-    return 0;
+    return audit_record(db, now, actor, "venue.delete", "venue", id, NULL, e);
 }
 
 int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
                      long long now, const char *actor, struct err *e)
 {
     sqlite3_stmt *there, *back;
-    char object[64];
     json_t *detail;
     int ra, rb;
 
@@ -288,11 +277,10 @@ int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
     sqlite3_bind_int64(back, 3, minutes);
     if (db_step_done(there) < 0 || db_step_done(back) < 0)
         return db_fail(db, e);
-    snprintf(object, sizeof object, "venue:%lld", a);
     detail = json_pack("{s:I, s:I}", "to", (json_int_t)b, "minutes", (json_int_t)minutes);
-    ra = actor ? audit_add(db, now, actor, "venue.travel", object, detail) : 0;
+    ra = audit_record(db, now, actor, "venue.travel", "venue", a, detail, e);
     json_decref(detail);
-    return ra < 0 ? db_fail(db, e) : 0;
+    return ra;
 }
 
 int venue_travel_minutes(struct db *db, long long a, long long b)

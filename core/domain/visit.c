@@ -19,17 +19,6 @@ static const char *const slot_fields_new[] = {"starts_at", "ends_at", "title", "
 static const char *const option_fields[] = {"venue_id", "topic", "host", "capacity",
                                             "min_size", NULL};
 
-static int audit(struct db *db, long long now, const char *actor, const char *action,
-                 const char *kind, long long id, json_t *detail, struct err *e)
-{
-    char object[48];
-
-    if (actor == NULL)
-        return 0;
-    snprintf(object, sizeof object, "%s:%lld", kind, id);
-    return audit_add(db, now, actor, action, object, detail) < 0 ? db_fail(db, e) : 0;
-}
-
 /* ---- slots ----------------------------------------------------------------- */
 
 /* The agenda item a slot hangs on: an existing site_visit item of the
@@ -255,7 +244,7 @@ int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, jso
                 return -1;
         }
     }
-    return audit(db, now, actor, "visit.slot.update", "visit_slot", slot_id, in, e);
+    return audit_record(db, now, actor, "visit.slot.update", "visit_slot", slot_id, in, e);
 }
 
 int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long now,
@@ -295,7 +284,7 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
         if (option_insert(db, *id, (int)i, json_array_get(options, i), field, e) < 0)
             return -1;
     }
-    return audit(db, now, actor, "visit.slot.create", "visit_slot", *id, in, e);
+    return audit_record(db, now, actor, "visit.slot.create", "visit_slot", *id, in, e);
 }
 
 static json_t *option_row_json(sqlite3_stmt *st, void *arg)
@@ -564,7 +553,7 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
     }
     detail = json_pack("{s:I, s:I}", "registration_id", (json_int_t)registration_id,
                        "option_id", (json_int_t)option_id);
-    rc = audit(db, now, actor, option_id ? "visit.pin" : "visit.unpin", "visit_slot", slot_id,
+    rc = audit_record(db, now, actor, option_id ? "visit.pin" : "visit.unpin", "visit_slot", slot_id,
                detail, e);
     json_decref(detail);
     return rc;
@@ -600,7 +589,7 @@ int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long no
         return err_set(e, ERR_DUPLICATE_NAME, "name", "name: meeting %lld has a vehicle "
                        "called '%s' already", meeting_id, name);
     *id = db_last_id(db);
-    return audit(db, now, actor, "vehicle.create", "vehicle", *id, in, e);
+    return audit_record(db, now, actor, "vehicle.create", "vehicle", *id, in, e);
 }
 
 static json_t *vehicle_row_json(sqlite3_stmt *st, void *arg)
@@ -669,7 +658,7 @@ int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in,
     if (db_changes(db) == 0)
         return err_set(e, ERR_DUPLICATE_NAME, "name", "name: meeting %lld has a vehicle "
                        "called '%s' already", meeting_id, name);
-    return audit(db, now, actor, "vehicle.update", "vehicle", id, in, e);
+    return audit_record(db, now, actor, "vehicle.update", "vehicle", id, in, e);
 }
 
 int vehicle_delete(struct db *db, long long meeting_id, long long id, long long now,
@@ -685,5 +674,5 @@ int vehicle_delete(struct db *db, long long meeting_id, long long id, long long 
         return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no vehicle %lld", meeting_id, id);
-    return audit(db, now, actor, "vehicle.delete", "vehicle", id, NULL, e);
+    return audit_record(db, now, actor, "vehicle.delete", "vehicle", id, NULL, e);
 }

@@ -273,16 +273,13 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
     }
     json_object_set_new(*out, "dry_run", json_boolean(dry_run));
     if (!dry_run && actor) {
-        char object[48];
         json_t *detail = json_pack("{s:I}", "people", (json_int_t)in.n);
+        int logged = audit_record(db, now, actor, "visit.allocate", "visit_slot", slot_id,
+                                  detail, e);
 
-        snprintf(object, sizeof object, "visit_slot:%lld", slot_id);
-        if (audit_add(db, now, actor, "visit.allocate", object, detail) < 0) {
-            json_decref(detail);
-            db_fail(db, e);
-            goto out;
-        }
         json_decref(detail);
+        if (logged < 0)
+            goto out;
     }
     if (!dry_run) {
         struct event ev = {.type = EVENT_ALLOCATION_DONE, .now = now, .actor = actor,
