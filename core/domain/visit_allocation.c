@@ -382,15 +382,26 @@ static json_t *person_json(sqlite3_stmt *st)
                      "explanation", db_text(st, 6));
 }
 
+/* Adds one to counts[key] (an object of counts by decimal key) and returns
+ * the count before. */
+static long long count_up(json_t *counts, long long key)
+{
+    char k[24];
+    json_t *c;
+    long long before;
+
+    snprintf(k, sizeof k, "%lld", key);
+    c = json_object_get(counts, k);
+    before = c ? json_integer_value(c) : 0;
+    json_object_set_new(counts, k, json_integer(before + 1));
+    return before;
+}
+
 /* Why a seated person sits where they do, for the summary: a pin, no
  * preferences at all, an option they did not rank, or the rank they gave
  * it. */
 static void count_choice(struct allocation_view *v, sqlite3_stmt *st)
 {
-    char key[24];
-    json_t *c;
-    long long rank;
-
     if (strcmp(db_text(st, 5), "pinned") == 0) {
         v->pinned++;
     } else if (!sqlite3_column_int(st, 10)) {
@@ -399,11 +410,8 @@ static void count_choice(struct allocation_view *v, sqlite3_stmt *st)
         v->unranked++;
         v->rank_sum += v->nopts + 1;
     } else {
-        rank = sqlite3_column_int64(st, 4);
-        v->rank_sum += rank;
-        snprintf(key, sizeof key, "%lld", rank);
-        c = json_object_get(v->by_rank, key);
-        json_object_set_new(v->by_rank, key, json_integer(c ? json_integer_value(c) + 1 : 1));
+        v->rank_sum += sqlite3_column_int64(st, 4);
+        count_up(v->by_rank, sqlite3_column_int64(st, 4));
     }
 }
 
@@ -411,15 +419,9 @@ static void count_choice(struct allocation_view *v, sqlite3_stmt *st)
  * option: each one of it seated there before makes a pair with them. */
 static void count_municipality(struct allocation_view *v, json_t *option, sqlite3_stmt *st)
 {
-    json_t *m = json_object_get(option, "municipalities_count"), *c;
-    char key[24];
-
-    if (sqlite3_column_type(st, 9) == SQLITE_NULL)
-        return;
-    snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 9));
-    c = json_object_get(m, key);
-    v->pairs += c ? json_integer_value(c) : 0;
-    json_object_set_new(m, key, json_integer(c ? json_integer_value(c) + 1 : 1));
+    if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+        v->pairs += count_up(json_object_get(option, "municipalities_count"),
+                             sqlite3_column_int64(st, 9));
 }
 
 /* Everyone in the slot's stored allocation: the seated into their option's
