@@ -123,7 +123,7 @@ static int demo_site_visits(struct db *db, long long meeting, long long now, str
     int rc, n = 0;
 
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, meeting);
     if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) == SQLITE_NULL) {
         sqlite3_reset(st);
@@ -159,7 +159,7 @@ static int demo_site_visits(struct db *db, long long meeting, long long now, str
     st = db_stmt(db, "SELECT id FROM registrations WHERE meeting_id = ? AND status = 'confirmed'"
                      " ORDER BY id");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, meeting);
     rc = 0;
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {

@@ -44,4 +44,41 @@ void csv_cell_int(struct buf *b, long long v, int first)
     buf_printf(b, "%lld", v);
 }
 
+/* 1 for the decimal text of a number: -?digits[.digits][e[+-]digits]. */
+static int csv_is_number(const char *s)
+{
+    size_t n;
+
+    if (*s == '-')
+        s++;
+    if ((n = strspn(s, "0123456789")) == 0)
+        return 0;
+    s += n;
+    if (*s == '.') {
+        if ((n = strspn(++s, "0123456789")) == 0)
+            return 0;
+        s += n;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if ((n = strspn(s, "0123456789")) == 0)
+            return 0;
+        s += n;
+    }
+    return *s == '\0';
+}
+
+void csv_cell_number(struct buf *b, const char *s, int first)
+{
+    if (s == NULL || !csv_is_number(s)) {
+        csv_cell(b, s, first);
+        return;
+    }
+    if (!first)
+        buf_putc(b, ',');
+    buf_puts(b, s);
+}
+
 void csv_end_row(struct buf *b) { buf_append(b, "\r\n", 2); }

@@ -1,4 +1,4 @@
-/* csv.h - RFC 4180 CSV writer (registration exports) into a struct buf.
+/* csv.h - RFC 4180 CSV writer (the CSV exports) into a struct buf.
  *
  * Must never: emit a cell a spreadsheet would run as a formula (a text cell
  * starting with = + - @ TAB or CR gets a leading '), or emit a comma, quote,
@@ -16,6 +16,10 @@ void csv_cell(struct buf *b, const char *s, int first);
 /* Writes one number cell as plain decimal digits ("-5" stays "-5": a
  * number is not a formula). */
 void csv_cell_int(struct buf *b, long long v, int first);
+
+/* Writes one number cell from its decimal text ("-2.5", "1e+20") as it
+ * is; text that is not such a number is written as csv_cell writes it. */
+void csv_cell_number(struct buf *b, const char *s, int first);
 
 /* Ends the row with CRLF. */
 void csv_end_row(struct buf *b);

@@ -5,7 +5,7 @@
 
 #include "timeutil.h"
 
-size_t utf8_chars(const char *s)
+size_t jf_utf8_chars(const char *s)
 {
     size_t n = 0;
 
@@ -15,7 +15,7 @@ size_t utf8_chars(const char *s)
     return n;
 }
 
-int text_has_controls(const char *s, int multiline)
+int jf_text_has_controls(const char *s, int multiline)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -111,10 +111,10 @@ int jf_text(json_t *obj, const char *key, unsigned flags, size_t max_chars,
                        "%s: longer than %zu characters", key, max_chars);
     memcpy(dst, s, len);
     dst[len] = '\0';
-    if (utf8_chars(dst) > max_chars)
+    if (jf_utf8_chars(dst) > max_chars)
         return err_set(e, ERR_INVALID_FIELD, key,
                        "%s: longer than %zu characters", key, max_chars);
-    if (text_has_controls(dst, (flags & JF_MULTILINE) != 0))
+    if (jf_text_has_controls(dst, (flags & JF_MULTILINE) != 0))
         return err_set(e, ERR_INVALID_FIELD, key,
                        "%s: contains control characters", key);
     return JF_SET;

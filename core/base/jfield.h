@@ -52,9 +52,10 @@ int jf_time(json_t *obj, const char *key, unsigned flags, long long *out,
             struct err *e);
 
 /* Number of UTF-8 characters in a valid UTF-8 string. */
-size_t utf8_chars(const char *s);
+size_t jf_utf8_chars(const char *s);
 
-/* 0 when s has no control characters (TAB and LF allowed if multiline). */
-int text_has_controls(const char *s, int multiline);
+/* 1 when s has a control character (C0, DEL or C1; TAB and LF are allowed
+ * if multiline), else 0. */
+int jf_text_has_controls(const char *s, int multiline);
 
 #endif

@@ -1,4 +1,6 @@
-/* agenda.c - agenda items, their conflicts and script sync; see agenda.h. */
+/* agenda.c - agenda items: their rules, rows and JSON, and how they follow a
+ * change of their meeting; see agenda.h.  The conflicts between items are
+ * agenda_problems.c's, bringing a script's items in is agenda_sync.c's. */
 #include "agenda.h"
 #include "agenda_internal.h"
 
@@ -187,35 +189,19 @@ out:
 
 /* ---- rows ------------------------------------------------------------------ */
 
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
-
-static json_t *col_text_or_null(sqlite3_stmt *st, int i)
-{
-    return col(st, i) ? json_string(col(st, i)) : json_null();
-}
-
-static json_t *col_int_or_null(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL
-               ? json_null() : json_integer(sqlite3_column_int64(st, i));
-}
-
 /* The normalised (input) form of a stored item: what a script or a patch is
  * compared with. */
 json_t *agenda_row_normal(sqlite3_stmt *st)
 {
-    json_t *speakers = json_loads(col(st, 11), 0, NULL);
+    json_t *speakers = json_loads(db_text(st, 11), 0, NULL);
 
     return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
-                     "starts_at", col(st, 1), "ends_at", col(st, 2), "kind", col(st, 5),
-                     "title", col(st, 6), "description", col_text_or_null(st, 7),
-                     "venue_id", col_int_or_null(st, 8), "track", col_text_or_null(st, 10),
+                     "starts_at", db_text(st, 1), "ends_at", db_text(st, 2),
+                     "kind", db_text(st, 5), "title", db_text(st, 6),
+                     "description", db_json_column(st, 7),
+                     "venue_id", db_json_column(st, 8), "track", db_json_column(st, 10),
                      "speakers", speakers ? speakers : json_array(),
-                     "expected_attendance", col_int_or_null(st, 12));
+                     "expected_attendance", db_json_column(st, 12));
 }
 
 /* The published form: the normalised one plus ids, UTC times, the venue's
@@ -232,8 +218,8 @@ static json_t *row_json(sqlite3_stmt *st)
     json_object_set_new(o, "starts_at_utc", json_string(utc));
     tu_format_utc(sqlite3_column_int64(st, 4), utc);
     json_object_set_new(o, "ends_at_utc", json_string(utc));
-    json_object_set_new(o, "venue_name", col_text_or_null(st, 9));
-    json_object_set_new(o, "source", json_string(col(st, 13)));
+    json_object_set_new(o, "venue_name", db_json_column(st, 9));
+    json_object_set_new(o, "source", json_string(db_text(st, 13)));
     tu_format_utc(sqlite3_column_int64(st, 16), utc);
     json_object_set_new(o, "updated_at", json_string(utc));
     json_object_set_new(o, "sequence", json_integer(sqlite3_column_int64(st, 17)));
@@ -261,7 +247,7 @@ json_t *agenda_item_json(struct db *db, long long meeting_id, long long id,
     int rc;
 
     if (st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         return NULL;
     }
     rc = sqlite3_step(st);
@@ -272,7 +258,7 @@ json_t *agenda_item_json(struct db *db, long long meeting_id, long long id,
         err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no agenda item %lld",
                 meeting_id, id);
     else if (o == NULL)
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
     return o;
 }
 
@@ -313,18 +299,17 @@ int agenda_item_insert(struct db *db, long long meeting_id, json_t *n,
 
     if (st == NULL || speakers == NULL) {
         free(speakers);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     }
     bind_item(st, n, t, speakers);
     sqlite3_bind_int64(st, 12, meeting_id);
     sqlite3_bind_text(st, 13, source, -1, SQLITE_STATIC);
     db_bind_text_or_null(st, 14, key);
     sqlite3_bind_int64(st, 15, now);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
+    rc = db_step_done(st);
     free(speakers);
-    if (rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+    if (rc < 0)
+        return db_fail(db, e);
     *id = db_last_id(db);
     return 0;
 }
@@ -342,16 +327,15 @@ int agenda_item_update(struct db *db, long long id, json_t *n, const struct agen
 
     if (st == NULL || speakers == NULL) {
         free(speakers);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     }
     bind_item(st, n, t, speakers);
     sqlite3_bind_int64(st, 12, now);
     sqlite3_bind_int64(st, 13, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
+    rc = db_step_done(st);
     free(speakers);
-    if (rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+    if (rc < 0)
+        return db_fail(db, e);
     return 0;
 }
 
@@ -365,18 +349,15 @@ static int holds_visits(struct db *db, long long id)
 int agenda_item_remove(struct db *db, long long id, struct err *e)
 {
     sqlite3_stmt *st;
-    int rc;
 
     if (holds_visits(db, id))
         return err_set(e, ERR_IN_USE, NULL, "agenda item %lld holds site-visit options and "
                        "people's places in them; it cannot be removed", id);
     st = db_stmt(db, "DELETE FROM agenda_items WHERE id = ?");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : err_set(e, ERR_INTERNAL, NULL, "storage error");
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 
 /* An item was made, changed or removed: the audit line, then agenda.changed. */
@@ -386,11 +367,9 @@ static int item_changed(struct db *db, long long meeting_id, long long now,
 {
     struct event ev = {.type = EVENT_AGENDA_CHANGED, .now = now, .actor = actor,
                        .meeting_id = meeting_id};
-    char object[48];
 
-    snprintf(object, sizeof object, "agenda_item:%lld", id);
-    if (actor && audit_add(db, now, actor, action, object, detail) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    if (audit_record(db, now, actor, action, "agenda_item", id, detail, e) < 0)
+        return -1;
     return events_emit(db, &ev, e);
 }
 
@@ -430,7 +409,7 @@ int agenda_item_patch(struct db *db, long long meeting_id, long long id, json_t 
         return -1;
     st = item_select(db, meeting_id, id);
     if (st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     if (sqlite3_step(st) == SQLITE_ROW)
@@ -485,21 +464,21 @@ static int item_outside_days(struct db *db, const struct meeting *m, struct err 
     int rc;
 
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, m->id);
     sqlite3_bind_text(st, 2, m->starts_on, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, m->ends_on, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        int early = strncmp(col(st, 2), m->starts_on, 10) < 0;
+        int early = strncmp(db_text(st, 2), m->starts_on, 10) < 0;
         const char *field = early ? "starts_on" : "ends_on";
 
         err_set(e, ERR_INVALID_FIELD, field,
                 "%s: agenda item %lld (%s, %s to %s) would fall outside the meeting's "
                 "days; move or delete it first", field, sqlite3_column_int64(st, 0),
-                col(st, 1), col(st, 2), col(st, 3));
+                db_text(st, 1), db_text(st, 2), db_text(st, 3));
     } else if (rc != SQLITE_DONE) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -528,7 +507,7 @@ int agenda_follow_meeting(struct db *db, const struct meeting *m, int zone_chang
     st = db_stmt(db, "SELECT id, starts_local, ends_local FROM agenda_items"
                      " WHERE meeting_id = ?");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, m->id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == cap) {
@@ -538,18 +517,18 @@ int agenda_follow_meeting(struct db *db, const struct meeting *m, int zone_chang
             w = g;
         }
         w[n].id = sqlite3_column_int64(st, 0);
-        snprintf(w[n].starts, sizeof w[n].starts, "%s", col(st, 1));
-        snprintf(w[n].ends, sizeof w[n].ends, "%s", col(st, 2));
+        snprintf(w[n].starts, sizeof w[n].starts, "%s", db_text(st, 1));
+        snprintf(w[n].ends, sizeof w[n].ends, "%s", db_text(st, 2));
         n++;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         free(w);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     }
     st = db_stmt(db, "UPDATE agenda_items SET starts_at = ?, ends_at = ?,"
                      " sequence = sequence + 1 WHERE id = ?");
-    rc = st ? 0 : err_set(e, ERR_INTERNAL, NULL, "storage error");
+    rc = st ? 0 : db_fail(db, e);
     for (size_t i = 0; i < n && rc == 0; i++) {
         long long a, b;
 
@@ -569,9 +548,8 @@ int agenda_follow_meeting(struct db *db, const struct meeting *m, int zone_chang
         sqlite3_bind_int64(st, 1, a);
         sqlite3_bind_int64(st, 2, b);
         sqlite3_bind_int64(st, 3, w[i].id);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-        sqlite3_reset(st);
+        if (db_step_done(st) < 0)
+            rc = db_fail(db, e);
     }
     free(w);
     return rc;
@@ -594,14 +572,14 @@ json_t *agenda_json(struct db *db, long long meeting_id, int plenary_only,
                      " ORDER BY i.starts_at, coalesce(i.track, ''), i.id");
     days = json_array();
     if (st == NULL || days == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     sqlite3_bind_int64(st, 1, meeting_id);
     sqlite3_bind_int(st, 2, plenary_only);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (day == NULL || strncmp(date, col(st, 1), 10) != 0) {
-            memcpy(date, col(st, 1), 10);
+        if (day == NULL || strncmp(date, db_text(st, 1), 10) != 0) {
+            memcpy(date, db_text(st, 1), 10);
             date[10] = '\0';
             day = json_pack("{s:s, s:[]}", "date", date, "items");
             json_array_append_new(days, day);
@@ -610,7 +588,7 @@ json_t *agenda_json(struct db *db, long long meeting_id, int plenary_only,
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     out = json_pack("{s:I, s:s, s:s, s:O}", "meeting", (json_int_t)meeting_id,

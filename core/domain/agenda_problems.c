@@ -234,6 +234,25 @@ static long long db_capacity(void *ctx, long long venue)
     return seats;
 }
 
+/* A row of agenda_problems' SELECT, kept as JSON so that the slots can
+ * point into it. */
+static json_t *slot_row_json(sqlite3_stmt *st, void *arg)
+{
+    json_t *sp = json_loads(db_text(st, 5), 0, NULL);
+
+    (void)arg;
+    return json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:s}",
+                     "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "s", (json_int_t)sqlite3_column_int64(st, 1),
+                     "e", (json_int_t)sqlite3_column_int64(st, 2),
+                     "v", (json_int_t)sqlite3_column_int64(st, 3),
+                     "track", db_json_column(st, 4),
+                     "speakers", sp ? sp : json_array(),
+                     "x", (json_int_t)(sqlite3_column_type(st, 6) == SQLITE_NULL
+                                           ? -1 : sqlite3_column_int64(st, 6)),
+                     "title", db_text(st, 7));
+}
+
 json_t *agenda_problems(struct db *db, long long meeting_id, struct err *e)
 {
     struct agenda_places places = {db_travel, db_capacity, db};
@@ -242,34 +261,16 @@ json_t *agenda_problems(struct db *db, long long meeting_id, struct err *e)
     json_t *rows = NULL, *out = NULL, *r;
     sqlite3_stmt *st;
     size_t n = 0, i;
-    int rc;
 
     if (meeting_load(db, meeting_id, &m, e) < 0)
         return NULL;
-    /* Rows are kept as JSON so that the slots can point into them. */
-    rows = json_array();
     st = db_stmt(db, "SELECT id, starts_at, ends_at, venue_id, track, speakers_json,"
                      " expected_attendance, title FROM agenda_items WHERE meeting_id = ?"
                      " ORDER BY starts_at, id");
-    if (st == NULL || rows == NULL)
-        goto fail;
-    sqlite3_bind_int64(st, 1, meeting_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *sp = json_loads((const char *)sqlite3_column_text(st, 5), 0, NULL);
-        json_array_append_new(rows, json_pack(
-            "{s:I, s:I, s:I, s:I, s:s?, s:o, s:I, s:s}",
-            "id", (json_int_t)sqlite3_column_int64(st, 0),
-            "s", (json_int_t)sqlite3_column_int64(st, 1),
-            "e", (json_int_t)sqlite3_column_int64(st, 2),
-            "v", (json_int_t)sqlite3_column_int64(st, 3),
-            "track", (const char *)sqlite3_column_text(st, 4),
-            "speakers", sp ? sp : json_array(),
-            "x", (json_int_t)(sqlite3_column_type(st, 6) == SQLITE_NULL
-                                  ? -1 : sqlite3_column_int64(st, 6)),
-            "title", (const char *)sqlite3_column_text(st, 7)));
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (st)
+        sqlite3_bind_int64(st, 1, meeting_id);
+    rows = db_rows_json(st, slot_row_json, NULL);
+    if (rows == NULL)
         goto fail;
     n = json_array_size(rows);
     slots = calloc(n ? n : 1, sizeof *slots);

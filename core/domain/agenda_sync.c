@@ -72,7 +72,7 @@ static int add_venues(struct db *db, json_t *venues, long long now, const char *
         }
         rc = venue_find(db, name, &id);
         if (rc < 0)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         if (rc == 1)
             continue; /* venues are shared: a script adds, never rewrites */
         if (venue_create(db, v, now, actor, &id, e) < 0)
@@ -97,7 +97,7 @@ static int venue_id_of(struct db *db, const char *name, long long *id, struct er
     int rc = name ? venue_find(db, name, id) : 0;
 
     if (rc < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     if (rc == 0)
         return err_set(e, ERR_SCRIPT, "venue", "unknown venue '%s'", name ? name : "");
     return 0;
@@ -197,7 +197,7 @@ static int sync_items(struct db *db, const struct meeting *m, const char *source
     int rc = -1;
 
     if (before == NULL || seen == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     if (items && !json_is_array(items)) {
@@ -266,7 +266,7 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
                        json_t *declared, long long now, const char *actor,
                        json_t **diff, struct err *e)
 {
-    char source[80], object[48];
+    char source[80];
     struct meeting m;
     json_t *d;
     int changed, rc = -1;
@@ -291,7 +291,6 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
         sync_travel(db, json_object_get(declared, "travel"), now, actor, e) < 0 ||
         sync_items(db, &m, source, json_object_get(declared, "items"), now, d, e) < 0)
         goto out;
-    snprintf(object, sizeof object, "meeting:%lld", meeting_id);
     changed = json_array_size(json_object_get(d, "added")) ||
               json_array_size(json_object_get(d, "changed")) ||
               json_array_size(json_object_get(d, "removed"));
@@ -300,12 +299,11 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
                                     "added", (json_int_t)json_array_size(json_object_get(d, "added")),
                                     "changed", (json_int_t)json_array_size(json_object_get(d, "changed")),
                                     "removed", (json_int_t)json_array_size(json_object_get(d, "removed")));
-        int arc = audit_add(db, now, actor, "agenda.script", object, summary);
+        int arc = audit_record(db, now, actor, "agenda.script", "meeting", meeting_id, summary,
+                               e);
         json_decref(summary);
-        if (arc < 0) {
-            err_set(e, ERR_INTERNAL, NULL, "storage error");
+        if (arc < 0)
             goto out;
-        }
     }
     if (changed) {
         struct event ev = {.type = EVENT_AGENDA_CHANGED, .now = now, .actor = actor,

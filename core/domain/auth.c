@@ -48,7 +48,7 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
     if (kind == TOKEN_REGISTRATION) {
         rc = reg_token_matches(db, id, hash);
         if (rc < 0)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         if (rc == 0)
             return err_set(e, ERR_UNAUTHORIZED, NULL, "unknown token");
         p->kind = PRINCIPAL_REGISTRATION;
@@ -60,7 +60,7 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
                      " JOIN accounts a ON a.id = t.account_id"
                      " WHERE t.id = ? AND t.revoked_at IS NULL");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 2) == TOKEN_HASH_LEN &&
@@ -68,13 +68,12 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
         match = 1;
         p->kind = PRINCIPAL_ACCOUNT;
         p->account_id = sqlite3_column_int64(st, 0);
-        p->role = strcmp((const char *)sqlite3_column_text(st, 1), "admin") == 0
-                      ? ROLE_ADMIN : ROLE_ORGANIZER;
+        p->role = strcmp(db_text(st, 1), "admin") == 0 ? ROLE_ADMIN : ROLE_ORGANIZER;
         snprintf(p->actor, sizeof p->actor, "account:%lld", p->account_id);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     if (!match)
         return err_set(e, ERR_UNAUTHORIZED, NULL, "unknown token");
     return 0;
@@ -91,29 +90,23 @@ int auth_token_create(struct db *db, enum role role, const char *name, long long
         return err_set(e, ERR_INVALID_FIELD, "role", "role: admin or organizer");
     st = db_stmt(db, "INSERT INTO accounts(role, name, created_at) VALUES (?,?,?)");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_text(st, 1, role == ROLE_ADMIN ? "admin" : "organizer", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_reset(st);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-    }
-    sqlite3_reset(st);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
     account = db_last_id(db);
     token_secret_new(&secret);
     st = db_stmt(db, "INSERT INTO api_tokens(account_id, token_hash, created_at)"
                      " VALUES (?,?,?)");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, account);
     sqlite3_bind_blob(st, 2, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_reset(st);
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-    }
-    sqlite3_reset(st);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
     token_format(TOKEN_ACCOUNT, db_last_id(db), &secret, out);
     return 0;
 }

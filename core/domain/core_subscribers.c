@@ -45,7 +45,7 @@ static int allocation_on_seats_added(struct db *db, const struct event *ev, void
 {
     (void)arg;
     if (visit_fill_seats(db, ev->slot_id, ev->option_id, ev->now) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        return db_fail(db, e);
     return 0;
 }
 

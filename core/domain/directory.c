@@ -27,8 +27,7 @@ int dir_org_find(struct db *db, const char *name, long long *id,
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
         if (canon)
-            snprintf(canon, JF_TEXT_BYTES(ORG_NAME_MAX), "%s",
-                     (const char *)sqlite3_column_text(st, 1));
+            snprintf(canon, JF_TEXT_BYTES(ORG_NAME_MAX), "%s", db_text(st, 1));
         sqlite3_reset(st);
         return 1;
     }
@@ -46,8 +45,7 @@ int dir_org_get(struct db *db, long long id, char name[JF_TEXT_BYTES(ORG_NAME_MA
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        snprintf(name, JF_TEXT_BYTES(ORG_NAME_MAX), "%s",
-                 (const char *)sqlite3_column_text(st, 0));
+        snprintf(name, JF_TEXT_BYTES(ORG_NAME_MAX), "%s", db_text(st, 0));
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -57,7 +55,6 @@ static int org_insert(struct db *db, const char *name, const char *kind,
 {
     char key[JF_TEXT_BYTES(ORG_NAME_MAX) * 3];
     sqlite3_stmt *st;
-    int rc;
 
     if (text_fold(name, key, sizeof key) < 0)
         return -1;
@@ -69,9 +66,7 @@ static int org_insert(struct db *db, const char *name, const char *kind,
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (db_step_done(st) < 0)
         return -1;
     *id = db_last_id(db);
     return 0;
@@ -105,10 +100,10 @@ int dir_org_create(struct db *db, json_t *in, long long now, long long *id,
     case 0:
         break;
     default:
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     }
     if (org_insert(db, name, kind, now, id) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -125,30 +120,17 @@ long long dir_org_ensure(struct db *db, const char *name, const char *kind,
     return id;
 }
 
-static json_t *org_row(sqlite3_stmt *st)
+static json_t *org_row(sqlite3_stmt *st, void *arg)
 {
+    (void)arg;
     return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                     "name", (const char *)sqlite3_column_text(st, 1), "kind",
-                     (const char *)sqlite3_column_text(st, 2));
+                     "name", db_text(st, 1), "kind", db_text(st, 2));
 }
 
 json_t *dir_org_list(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, name, kind FROM organisations");
-    json_t *list = json_array();
-    int rc;
-
-    if (st == NULL || list == NULL)
-        goto fail;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(list, org_row(st));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    return list;
-fail:
-    json_decref(list);
-    return NULL;
+    return db_rows_json(db_stmt(db, "SELECT id, name, kind FROM organisations"), org_row,
+                        NULL);
 }
 
 json_t *dir_org_json(struct db *db, long long id)
@@ -160,83 +142,47 @@ json_t *dir_org_json(struct db *db, long long id)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
-        o = org_row(st);
+        o = org_row(st, NULL);
     sqlite3_reset(st);
     return o;
 }
 
 int dir_network_exists(struct db *db, long long id)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM networks WHERE id = ?");
-    int rc;
-
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return db_exists(db, "SELECT 1 FROM networks WHERE id = ?", id, 0);
 }
 
 long long dir_network_ensure(struct db *db, const char *name, long long now)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM networks WHERE name = ?");
-    long long id = -1;
-
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (id > 0)
-        return id;
-    st = db_stmt(db, "INSERT INTO networks(name, created_at) VALUES (?, ?)");
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    id = sqlite3_step(st) == SQLITE_DONE ? db_last_id(db) : -1;
-    sqlite3_reset(st);
-    return id;
+    return db_find_or_insert(db, "SELECT id FROM networks WHERE name = ?1",
+                             "INSERT INTO networks(name, created_at) VALUES (?1, ?3)",
+                             name, NULL, now);
 }
 
 int dir_network_add_member(struct db *db, long long network, long long org)
 {
     sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO network_members"
                                    "(network_id, organisation_id) VALUES (?, ?)");
-    int rc;
 
     if (st == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, network);
     sqlite3_bind_int64(st, 2, org);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return db_step_done(st);
+}
+
+static json_t *network_row(sqlite3_stmt *st, void *arg)
+{
+    (void)arg;
+    return json_pack("{s:I, s:s, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "name", db_text(st, 1), "members",
+                     (json_int_t)sqlite3_column_int64(st, 2));
 }
 
 json_t *dir_network_list(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT n.id, n.name, count(m.organisation_id)"
-                                   " FROM networks n LEFT JOIN network_members m"
-                                   " ON m.network_id = n.id GROUP BY n.id ORDER BY n.id");
-    json_t *list = json_array();
-    int rc;
-
-    if (st == NULL || list == NULL)
-        goto fail;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(list, json_pack("{s:I, s:s, s:I}", "id",
-                                              (json_int_t)sqlite3_column_int64(st, 0),
-                                              "name", (const char *)sqlite3_column_text(st, 1),
-                                              "members",
-                                              (json_int_t)sqlite3_column_int64(st, 2)));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    return list;
-fail:
-    json_decref(list);
-    return NULL;
+    return db_rows_json(db_stmt(db, "SELECT n.id, n.name, count(m.organisation_id)"
+                                    " FROM networks n LEFT JOIN network_members m"
+                                    " ON m.network_id = n.id GROUP BY n.id ORDER BY n.id"),
+                        network_row, NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csv.h"
 #include "jfield.h"
 #include "timeutil.h"
 
@@ -93,8 +94,8 @@ static json_t *parse_field(json_t *f, size_t i, json_t *seen, struct err *e)
         json_object_foreach(label, lk, lv) {
             if ((strcmp(lk, "lv") != 0 && strcmp(lk, "en") != 0) ||
                 !json_is_string(lv) || blank(json_string_value(lv)) ||
-                utf8_chars(json_string_value(lv)) > 200 ||
-                text_has_controls(json_string_value(lv), 0))
+                jf_utf8_chars(json_string_value(lv)) > 200 ||
+                jf_text_has_controls(json_string_value(lv), 0))
                 FAIL_AT("label", "%s.label: lv and en must be texts of 1-200 "
                                  "characters", where);
         }
@@ -112,8 +113,8 @@ static json_t *parse_field(json_t *f, size_t i, json_t *seen, struct err *e)
             size_t k;
             json_t *p;
             if (!json_is_string(o) || json_string_length(o) == 0 ||
-                utf8_chars(json_string_value(o)) > 200 ||
-                text_has_controls(json_string_value(o), 0))
+                jf_utf8_chars(json_string_value(o)) > 200 ||
+                jf_text_has_controls(json_string_value(o), 0))
                 FAIL_AT("options", "%s.options: options must be texts of 1-200 "
                                    "characters", where);
             json_array_foreach(optcopy, k, p) if (json_equal(p, o))
@@ -200,11 +201,11 @@ static int check_answer(json_t *def, json_t *v, const char *field, struct err *e
         long long maxlen = json_integer_value(json_object_get(def, "max_length"));
         if (!json_is_string(v))
             return err_set(e, ERR_INVALID_FIELD, field, "%s: must be text", field);
-        if ((long long)utf8_chars(json_string_value(v)) > maxlen)
+        if ((long long)jf_utf8_chars(json_string_value(v)) > maxlen)
             return err_set(e, ERR_INVALID_FIELD, field,
                            "%s: longer than %lld characters", field, maxlen);
         if (strlen(json_string_value(v)) != json_string_length(v) ||
-            text_has_controls(json_string_value(v), 1))
+            jf_text_has_controls(json_string_value(v), 1))
             return err_set(e, ERR_INVALID_FIELD, field,
                            "%s: contains control characters", field);
     } else if (strcmp(type, "choice") == 0) {
@@ -279,4 +280,40 @@ int form_check_answers(json_t *form, json_t *answers, struct err *e)
         }
     }
     return 0;
+}
+
+void form_answer_text(const json_t *answer, struct buf *out)
+{
+    size_t i;
+    json_t *v;
+
+    if (json_is_string(answer)) {
+        buf_puts(out, json_string_value(answer));
+    } else if (json_is_boolean(answer)) {
+        buf_puts(out, json_is_true(answer) ? "yes" : "no");
+    } else if (json_is_integer(answer)) {
+        buf_printf(out, "%lld", (long long)json_integer_value(answer));
+    } else if (json_is_real(answer)) {
+        buf_printf(out, "%.15g", json_real_value(answer));
+    } else if (json_is_array(answer)) {
+        json_array_foreach(answer, i, v) {
+            if (i)
+                buf_puts(out, "; ");
+            form_answer_text(v, out);
+        }
+    }
+}
+
+void form_answer_csv(const json_t *answer, struct buf *row, int first)
+{
+    struct buf text = BUF_INIT;
+
+    form_answer_text(answer, &text);
+    if (!buf_ok(&text))
+        row->oom = 1;
+    else if (json_is_number(answer))
+        csv_cell_number(row, buf_cstr(&text), first);
+    else
+        csv_cell(row, buf_cstr(&text), first);
+    buf_free(&text);
 }

@@ -30,30 +30,24 @@ void meeting_clear(struct meeting *m)
     m->form = NULL;
 }
 
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-    const unsigned char *s = sqlite3_column_text(st, col);
-    snprintf(dst, n, "%s", s ? (const char *)s : "");
-}
-
 static void meeting_from_row(sqlite3_stmt *st, struct meeting *m)
 {
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(st, 0);
-    copy_col(m->title, sizeof m->title, st, 1);
+    snprintf(m->title, sizeof m->title, "%s", db_text(st, 1));
     m->network_id = sqlite3_column_int64(st, 2);
     m->host_id = sqlite3_column_int64(st, 3);
-    copy_col(m->city, sizeof m->city, st, 4);
-    copy_col(m->starts_on, sizeof m->starts_on, st, 5);
-    copy_col(m->ends_on, sizeof m->ends_on, st, 6);
-    copy_col(m->timezone, sizeof m->timezone, st, 7);
+    snprintf(m->city, sizeof m->city, "%s", db_text(st, 4));
+    snprintf(m->starts_on, sizeof m->starts_on, "%s", db_text(st, 5));
+    snprintf(m->ends_on, sizeof m->ends_on, "%s", db_text(st, 6));
+    snprintf(m->timezone, sizeof m->timezone, "%s", db_text(st, 7));
     m->capacity = sqlite3_column_int64(st, 8);
     m->has_opens_at = sqlite3_column_type(st, 9) != SQLITE_NULL;
     m->opens_at = sqlite3_column_int64(st, 9);
     m->has_closes_at = sqlite3_column_type(st, 10) != SQLITE_NULL;
     m->closes_at = sqlite3_column_int64(st, 10);
-    copy_col(m->status, sizeof m->status, st, 11);
-    m->form = json_loads((const char *)sqlite3_column_text(st, 12), 0, NULL);
+    snprintf(m->status, sizeof m->status, "%s", db_text(st, 11));
+    m->form = json_loads(db_text(st, 12), 0, NULL);
     if (m->form == NULL)
         m->form = json_array();
     m->confirmed = sqlite3_column_int64(st, 13);
@@ -70,7 +64,7 @@ int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)
 
     memset(m, 0, sizeof *m);
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -79,7 +73,7 @@ int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)
     if (rc == SQLITE_DONE)
         return err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
     if (rc != SQLITE_ROW)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -118,28 +112,23 @@ json_t *meeting_to_json(const struct meeting *m)
         "created_at", created, "updated_at", updated);
 }
 
+static json_t *meeting_row_json(sqlite3_stmt *st, void *arg)
+{
+    struct meeting m;
+    json_t *o;
+
+    (void)arg;
+    meeting_from_row(st, &m);
+    o = meeting_to_json(&m);
+    meeting_clear(&m);
+    return o;
+}
+
 json_t *meeting_list_json(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT " MEETING_COLUMNS " FROM meetings"
-                                   " ORDER BY starts_on, id");
-    json_t *list = json_array();
-    struct meeting m;
-    int rc;
-
-    if (st == NULL || list == NULL)
-        goto fail;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        meeting_from_row(st, &m);
-        json_array_append_new(list, meeting_to_json(&m));
-        meeting_clear(&m);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    return list;
-fail:
-    json_decref(list);
-    return NULL;
+    return db_rows_json(db_stmt(db, "SELECT " MEETING_COLUMNS " FROM meetings"
+                                    " ORDER BY starts_on, id"),
+                        meeting_row_json, NULL);
 }
 
 /* Reads the writable fields present in `in` onto *m (which holds the current
@@ -243,8 +232,18 @@ static int meeting_apply(struct db *db, struct meeting *m, json_t *in,
     return 0;
 }
 
-static void bind_meeting(sqlite3_stmt *st, const struct meeting *m, const char *form)
+/* Binds *m to ?1..?13 of st, an INSERT or an UPDATE of a meeting (and
+ * id to ?14 unless it is 0), and runs it. */
+static int write_meeting(struct db *db, sqlite3_stmt *st, const struct meeting *m,
+                         long long id, struct err *e)
 {
+    char *form = json_dumps(m->form, JSON_COMPACT);
+    int rc;
+
+    if (st == NULL || form == NULL) {
+        free(form);
+        return db_fail(db, e);
+    }
     sqlite3_bind_text(st, 1, m->title, -1, SQLITE_STATIC);
     if (m->network_id > 0)
         sqlite3_bind_int64(st, 2, m->network_id);
@@ -262,6 +261,11 @@ static void bind_meeting(sqlite3_stmt *st, const struct meeting *m, const char *
     sqlite3_bind_text(st, 11, m->status, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 12, form, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 13, m->updated_at);
+    if (id != 0)
+        sqlite3_bind_int64(st, 14, id);
+    rc = db_step_done(st);
+    free(form);
+    return rc < 0 ? db_fail(db, e) : 0;
 }
 
 int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
@@ -269,7 +273,6 @@ int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
 {
     struct meeting m;
     sqlite3_stmt *st;
-    char *form = NULL, object[48];
     int rc = -1;
 
     memset(&m, 0, sizeof m);
@@ -279,31 +282,17 @@ int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
     if (meeting_apply(db, &m, in, 1, e) < 0)
         goto out;
     m.updated_at = now;
-    form = json_dumps(m.form, JSON_COMPACT);
     st = db_stmt(db, "INSERT INTO meetings(title, network_id, host_id, city,"
                      " starts_on, ends_on, timezone, capacity, opens_at, closes_at,"
                      " status, form_json, updated_at, created_at)"
                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?13)");
-    if (form == NULL || st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+    if (write_meeting(db, st, &m, 0, e) < 0)
         goto out;
-    }
-    bind_meeting(st, &m, form);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_reset(st);
-        err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-        goto out;
-    }
-    sqlite3_reset(st);
     *id = db_last_id(db);
-    snprintf(object, sizeof object, "meeting:%lld", *id);
-    if (actor && audit_add(db, now, actor, "meeting.create", object, in) < 0) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+    if (audit_record(db, now, actor, "meeting.create", "meeting", *id, in, e) < 0)
         goto out;
-    }
     rc = 0;
 out:
-    free(form);
     meeting_clear(&m);
     return rc;
 }
@@ -314,7 +303,7 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
     struct meeting m;
     struct event changed;
     sqlite3_stmt *st;
-    char *form = NULL, object[48], zone[sizeof m.timezone];
+    char zone[sizeof m.timezone];
     int rc = -1;
 
     if (meeting_load(db, id, &m, e) < 0)
@@ -329,22 +318,11 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
         goto out;
     }
     m.updated_at = now;
-    form = json_dumps(m.form, JSON_COMPACT);
     st = db_stmt(db, "UPDATE meetings SET title=?, network_id=?, host_id=?, city=?,"
                      " starts_on=?, ends_on=?, timezone=?, capacity=?, opens_at=?,"
                      " closes_at=?, status=?, form_json=?, updated_at=? WHERE id=?14");
-    if (form == NULL || st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+    if (write_meeting(db, st, &m, id, e) < 0)
         goto out;
-    }
-    bind_meeting(st, &m, form);
-    sqlite3_bind_int64(st, 14, id);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_reset(st);
-        err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-        goto out;
-    }
-    sqlite3_reset(st);
     changed = (struct event){.type = EVENT_MEETING_CHANGED, .now = now, .actor = actor,
                              .meeting_id = id, .meeting = &m,
                              .zone_changed = strcmp(zone, m.timezone) != 0};
@@ -352,14 +330,10 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
      * agenda) have accepted the change. */
     if (events_emit(db, &changed, e) < 0 || meeting_promote(db, id, now, actor, e) < 0)
         goto out;
-    snprintf(object, sizeof object, "meeting:%lld", id);
-    if (actor && audit_add(db, now, actor, "meeting.update", object, in) < 0) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+    if (audit_record(db, now, actor, "meeting.update", "meeting", id, in, e) < 0)
         goto out;
-    }
     rc = 0;
 out:
-    free(form);
     meeting_clear(&m);
     return rc;
 }
@@ -380,14 +354,14 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
                            " WHERE m.id = ? AND m.confirmed_count < m.capacity"
                            " ORDER BY r.waitlist_seq LIMIT 1");
         if (pick == NULL)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+            return db_fail(db, e);
         sqlite3_bind_int64(pick, 1, meeting_id);
         rc = sqlite3_step(pick);
         if (rc == SQLITE_ROW)
             reg = sqlite3_column_int64(pick, 0);
         sqlite3_reset(pick);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+            return db_fail(db, e);
         if (reg == 0)
             return promoted;
         up = db_stmt(db, "UPDATE registrations SET status = 'confirmed',"
@@ -395,17 +369,12 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
         cnt = db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1,"
                           " waitlist_count = waitlist_count - 1 WHERE id = ?");
         if (up == NULL || cnt == NULL)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+            return db_fail(db, e);
         sqlite3_bind_int64(up, 1, now);
         sqlite3_bind_int64(up, 2, reg);
         sqlite3_bind_int64(cnt, 1, meeting_id);
-        if (sqlite3_step(up) != SQLITE_DONE || sqlite3_step(cnt) != SQLITE_DONE) {
-            sqlite3_reset(up);
-            sqlite3_reset(cnt);
-            return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-        }
-        sqlite3_reset(up);
-        sqlite3_reset(cnt);
+        if (db_step_done(up) < 0 || db_step_done(cnt) < 0)
+            return db_fail(db, e);
         ev = (struct event){.type = EVENT_REGISTRATION_PROMOTED, .now = now, .actor = actor,
                             .meeting_id = meeting_id, .registration_id = reg};
         if (events_emit(db, &ev, e) < 0)

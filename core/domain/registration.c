@@ -48,31 +48,27 @@ int reg_email_ok(const char *s)
     return 1;
 }
 
-static void col_text(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-    const unsigned char *s = sqlite3_column_text(st, col);
-    snprintf(dst, n, "%s", s ? (const char *)s : "");
-}
-
+/* A row of REG_COLUMNS followed by the waiting-list position. */
 static void reg_from_row(sqlite3_stmt *st, struct registration *r)
 {
     memset(r, 0, sizeof *r);
     r->id = sqlite3_column_int64(st, 0);
     r->meeting_id = sqlite3_column_int64(st, 1);
     r->person_id = sqlite3_column_int64(st, 2);
-    col_text(r->first_name, sizeof r->first_name, st, 3);
-    col_text(r->last_name, sizeof r->last_name, st, 4);
-    col_text(r->email, sizeof r->email, st, 5);
+    snprintf(r->first_name, sizeof r->first_name, "%s", db_text(st, 3));
+    snprintf(r->last_name, sizeof r->last_name, "%s", db_text(st, 4));
+    snprintf(r->email, sizeof r->email, "%s", db_text(st, 5));
     r->organisation_id = sqlite3_column_int64(st, 6);
-    col_text(r->organisation, sizeof r->organisation, st, 7);
-    col_text(r->position, sizeof r->position, st, 8);
-    col_text(r->phone, sizeof r->phone, st, 9);
-    r->answers = json_loads((const char *)sqlite3_column_text(st, 10), 0, NULL);
+    snprintf(r->organisation, sizeof r->organisation, "%s", db_text(st, 7));
+    snprintf(r->position, sizeof r->position, "%s", db_text(st, 8));
+    snprintf(r->phone, sizeof r->phone, "%s", db_text(st, 9));
+    r->answers = json_loads(db_text(st, 10), 0, NULL);
     if (r->answers == NULL)
         r->answers = json_object();
-    col_text(r->status, sizeof r->status, st, 11);
+    snprintf(r->status, sizeof r->status, "%s", db_text(st, 11));
     r->created_at = sqlite3_column_int64(st, 12);
     r->updated_at = sqlite3_column_int64(st, 13);
+    r->waitlist_position = sqlite3_column_int64(st, 14);
 }
 
 int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
@@ -86,18 +82,16 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
 
     memset(r, 0, sizeof *r);
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    if (rc == SQLITE_ROW)
         reg_from_row(st, r);
-        r->waitlist_position = sqlite3_column_int64(st, 14);
-    }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return err_set(e, ERR_NOT_FOUND, NULL, "no registration %lld", id);
     if (rc != SQLITE_ROW)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -123,6 +117,18 @@ json_t *reg_to_json(const struct registration *r)
     return o;
 }
 
+static json_t *reg_row_json(sqlite3_stmt *st, void *arg)
+{
+    struct registration r;
+    json_t *o;
+
+    (void)arg;
+    reg_from_row(st, &r);
+    o = reg_to_json(&r);
+    reg_clear(&r);
+    return o;
+}
+
 json_t *reg_list_json(struct db *db, long long meeting_id, const char *status)
 {
     /* The window function numbers the waiting list in one pass. */
@@ -131,28 +137,13 @@ json_t *reg_list_json(struct db *db, long long meeting_id, const char *status)
         " row_number() OVER (PARTITION BY r.status ORDER BY r.waitlist_seq)"
         " ELSE 0 END FROM registrations r WHERE r.meeting_id = ?1"
         " AND (?2 IS NULL OR r.status = ?2)");
-    json_t *list = json_array();
-    struct registration r;
-    int rc;
 
-    if (st == NULL || list == NULL)
-        goto fail;
+    if (st == NULL)
+        return NULL;
     sqlite3_bind_int64(st, 1, meeting_id);
     if (status)
         sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        reg_from_row(st, &r);
-        r.waitlist_position = sqlite3_column_int64(st, 14);
-        json_array_append_new(list, reg_to_json(&r));
-        reg_clear(&r);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    return list;
-fail:
-    json_decref(list);
-    return NULL;
+    return db_rows_json(st, reg_row_json, NULL);
 }
 
 int reg_token_matches(struct db *db, long long id, const uint8_t hash[TOKEN_HASH_LEN])
@@ -175,29 +166,13 @@ int reg_token_matches(struct db *db, long long id, const uint8_t hash[TOKEN_HASH
 static long long person_ensure(struct db *db, const char *email, long long now)
 {
     char key[JF_TEXT_BYTES(REG_EMAIL_MAX) * 3];
-    sqlite3_stmt *st;
-    long long id = -1;
 
     if (text_fold(email, key, sizeof key) < 0)
         return -1;
-    st = db_stmt(db, "SELECT id FROM people WHERE email_key = ?");
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (id > 0)
-        return id;
-    st = db_stmt(db, "INSERT INTO people(email, email_key, created_at) VALUES (?,?,?)");
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now);
-    id = sqlite3_step(st) == SQLITE_DONE ? db_last_id(db) : -1;
-    sqlite3_reset(st);
-    return id;
+    return db_find_or_insert(db, "SELECT id FROM people WHERE email_key = ?1",
+                             "INSERT INTO people(email_key, email, created_at)"
+                             " VALUES (?1, ?2, ?3)",
+                             key, email, now);
 }
 
 /* 1 when the person holds a live registration for the meeting other than
@@ -276,7 +251,7 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
             snprintf(r->organisation, sizeof r->organisation, "%s", org);
             break;
         default:
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         }
     } else if (creating) {
         return err_set(e, ERR_MISSING_FIELD, "organisation",
@@ -304,20 +279,33 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
     if (creating || json_object_get(in, "email")) {
         long long person = person_ensure(db, r->email, now);
         if (person < 0)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         /* A new registration's duplicate is refused by the unique index on
          * insert (one statement fewer on the busiest path); a changed
          * e-mail is checked here, where the index would be too late to
          * tell from other constraint failures. */
         dup = creating ? 0 : person_registered(db, r->meeting_id, person, r->id);
         if (dup < 0)
-            return err_set(e, ERR_INTERNAL, NULL, "storage error");
+            return db_fail(db, e);
         if (dup)
             return err_set(e, ERR_DUPLICATE_EMAIL, "email",
                            "email: already registered for this meeting");
         r->person_id = person;
     }
     return 0;
+}
+
+/* Runs st, an INSERT or an UPDATE of a registration.  The unique index on
+ * a meeting's live registrations of one person refuses a second one. */
+static int write_registration(struct db *db, sqlite3_stmt *st, struct err *e)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        return err_set(e, ERR_DUPLICATE_EMAIL, "email",
+                       "email: already registered for this meeting");
+    return rc == SQLITE_DONE ? 0 : db_fail(db, e);
 }
 
 static int window_check(const struct meeting *m, long long now, struct err *e)
@@ -373,7 +361,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         : db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1"
                       " WHERE id = ?");
     if (ins == NULL || cnt == NULL || answers == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     sqlite3_bind_int64(ins, 1, meeting_id);
@@ -392,25 +380,13 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         sqlite3_bind_int64(ins, 12, m.waitlist_next);
     sqlite3_bind_blob(ins, 13, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(ins, 14, now);
-    rc = sqlite3_step(ins);
-    sqlite3_reset(ins);
-    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-        /* registrations_live_person: this person is registered already. */
-        rc = err_set(e, ERR_DUPLICATE_EMAIL, "email",
-                     "email: already registered for this meeting");
+    if (write_registration(db, ins, e) < 0)
         goto out;
-    }
-    if (rc != SQLITE_DONE) {
-        rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-        goto out;
-    }
     r.id = db_last_id(db);
     token_format(TOKEN_REGISTRATION, r.id, &secret, token);
     sqlite3_bind_int64(cnt, 1, meeting_id);
-    rc = sqlite3_step(cnt);
-    sqlite3_reset(cnt);
-    if (rc != SQLITE_DONE) {
-        rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+    if (db_step_done(cnt) < 0) {
+        rc = db_fail(db, e);
         goto out;
     }
     /* Preferences first: the subscribers (a place in slots allocated
@@ -445,7 +421,7 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
     struct registration r;
     struct meeting m;
     sqlite3_stmt *st;
-    char *answers = NULL, object[48];
+    char *answers = NULL;
     int rc = -1;
 
     memset(&m, 0, sizeof m);
@@ -463,7 +439,7 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
                      " email=?, organisation_id=?, organisation_name=?, position=?,"
                      " phone=?, answers_json=?, updated_at=? WHERE id=?");
     if (st == NULL || answers == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     sqlite3_bind_int64(st, 1, r.person_id);
@@ -478,27 +454,15 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
     sqlite3_bind_text(st, 9, answers, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, now);
     sqlite3_bind_int64(st, 11, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-        rc = err_set(e, ERR_DUPLICATE_EMAIL, "email",
-                     "email: already registered for this meeting");
+    if (write_registration(db, st, e) < 0)
         goto out;
-    }
-    if (rc != SQLITE_DONE) {
-        rc = err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-        goto out;
-    }
     if (json_object_get(in, "visit_preferences") &&
         visit_prefs_set(db, id, r.meeting_id, json_object_get(in, "visit_preferences"), e) < 0) {
         rc = -1;
         goto out;
     }
-    snprintf(object, sizeof object, "registration:%lld", id);
-    if (actor && audit_add(db, now, actor, "registration.update", object, in) < 0) {
-        rc = err_set(e, ERR_INTERNAL, NULL, "storage error");
+    if (audit_record(db, now, actor, "registration.update", "registration", id, in, e) < 0)
         goto out;
-    }
     rc = 0;
 out:
     free(answers);
@@ -513,7 +477,6 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
     struct registration r;
     struct event ev;
     sqlite3_stmt *st, *cnt;
-    char object[48];
     int was_confirmed, rc = -1;
 
     if (reg_load(db, id, &r, e) < 0)
@@ -531,20 +494,16 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
         : db_stmt(db, "UPDATE meetings SET waitlist_count = waitlist_count - 1"
                       " WHERE id = ?");
     if (st == NULL || cnt == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, id);
     sqlite3_bind_int64(cnt, 1, r.meeting_id);
-    if (sqlite3_step(st) != SQLITE_DONE || sqlite3_step(cnt) != SQLITE_DONE) {
-        sqlite3_reset(st);
-        sqlite3_reset(cnt);
-        err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+    if (db_step_done(st) < 0 || db_step_done(cnt) < 0) {
+        db_fail(db, e);
         goto out;
     }
-    sqlite3_reset(st);
-    sqlite3_reset(cnt);
     /* The subscribers free what the registration held (site-visit seats go
      * to the slots' waiting lists) before the meeting's waiting list moves
      * up, so a person promoted now can take one of those seats. */
@@ -554,11 +513,8 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
     if (events_emit(db, &ev, e) < 0 ||
         (was_confirmed && meeting_promote(db, r.meeting_id, now, actor, e) < 0))
         goto out;
-    snprintf(object, sizeof object, "registration:%lld", id);
-    if (actor && audit_add(db, now, actor, "registration.cancel", object, NULL) < 0) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+    if (audit_record(db, now, actor, "registration.cancel", "registration", id, NULL, e) < 0)
         goto out;
-    }
     rc = 0;
 out:
     reg_clear(&r);

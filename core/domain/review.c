@@ -24,7 +24,7 @@ int review_script_try(struct db *db, long long meeting_id, const char *name,
 
     *diff = NULL;
     if (db_savepoint(db, "script") < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     if (agenda_script_sync(db, meeting_id, name, declared, now, apply ? actor : NULL,
                            diff, e) < 0 ||
         (problems = review_problems(db, meeting_id, e)) == NULL) {
@@ -37,7 +37,7 @@ int review_script_try(struct db *db, long long meeting_id, const char *name,
         json_decref(*diff);
         json_decref(problems);
         *diff = NULL;
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     }
     json_object_set_new(*diff, "problems", problems);
     json_object_set_new(*diff, "applied", json_boolean(apply));

@@ -122,7 +122,7 @@ static int venue_store(struct db *db, sqlite3_stmt *st, const struct venue *v,
         return err_set(e, ERR_DUPLICATE_NAME, "name",
                        "name: a venue called '%s' exists", v->name);
     if (rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
+        return db_fail(db, e);
     return 0;
 }
 
@@ -130,7 +130,7 @@ int venue_create(struct db *db, json_t *in, long long now, const char *actor,
                  long long *id, struct err *e)
 {
     struct venue v;
-    char key[JF_TEXT_BYTES(VENUE_NAME_MAX) * 3], object[48];
+    char key[JF_TEXT_BYTES(VENUE_NAME_MAX) * 3];
     sqlite3_stmt *st;
 
     memset(&v, 0, sizeof v);
@@ -143,15 +143,12 @@ int venue_create(struct db *db, json_t *in, long long now, const char *actor,
                      " lon, contact_role, created_at, updated_at)"
                      " VALUES (?,?,?,?,?,?,?,?,?9,?9)");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     bind_venue(st, &v, key, now);
     if (venue_store(db, st, &v, e) < 0)
         return -1;
     *id = db_last_id(db);
-    snprintf(object, sizeof object, "venue:%lld", *id);
-    if (actor && audit_add(db, now, actor, "venue.create", object, in) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
-    return 0;
+    return audit_record(db, now, actor, "venue.create", "venue", *id, in, e);
 }
 
 static int venue_load(struct db *db, long long id, struct venue *v, struct err *e)
@@ -162,26 +159,24 @@ static int venue_load(struct db *db, long long id, struct venue *v, struct err *
 
     memset(v, 0, sizeof *v);
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        snprintf(v->name, sizeof v->name, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(v->address, sizeof v->address, "%s",
-                 sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
-        snprintf(v->kind, sizeof v->kind, "%s", (const char *)sqlite3_column_text(st, 2));
+        snprintf(v->name, sizeof v->name, "%s", db_text(st, 0));
+        snprintf(v->address, sizeof v->address, "%s", db_text(st, 1));
+        snprintf(v->kind, sizeof v->kind, "%s", db_text(st, 2));
         v->capacity = sqlite3_column_int64(st, 3);
         v->has_coords = sqlite3_column_type(st, 4) != SQLITE_NULL;
         v->lat = sqlite3_column_double(st, 4);
         v->lon = sqlite3_column_double(st, 5);
-        snprintf(v->contact_role, sizeof v->contact_role, "%s",
-                 sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "");
+        snprintf(v->contact_role, sizeof v->contact_role, "%s", db_text(st, 6));
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return err_set(e, ERR_NOT_FOUND, NULL, "no venue %lld", id);
     if (rc != SQLITE_ROW)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     return 0;
 }
 
@@ -189,7 +184,7 @@ int venue_patch(struct db *db, long long id, json_t *in, long long now,
                 const char *actor, struct err *e)
 {
     struct venue v;
-    char key[JF_TEXT_BYTES(VENUE_NAME_MAX) * 3], object[48];
+    char key[JF_TEXT_BYTES(VENUE_NAME_MAX) * 3];
     sqlite3_stmt *st;
 
     if (venue_load(db, id, &v, e) < 0 || venue_apply(in, &v, 0, e) < 0)
@@ -199,15 +194,12 @@ int venue_patch(struct db *db, long long id, json_t *in, long long now,
     st = db_stmt(db, "UPDATE venues SET name=?, name_key=?, address=?, kind=?, capacity=?,"
                      " lat=?, lon=?, contact_role=?, updated_at=? WHERE id=?10");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     bind_venue(st, &v, key, now);
     sqlite3_bind_int64(st, 10, id);
     if (venue_store(db, st, &v, e) < 0)
         return -1;
-    snprintf(object, sizeof object, "venue:%lld", id);
-    if (actor && audit_add(db, now, actor, "venue.update", object, in) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
-    return 0;
+    return audit_record(db, now, actor, "venue.update", "venue", id, in, e);
 }
 
 int venue_exists(struct db *db, long long id)
@@ -220,21 +212,23 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
 {
     sqlite3_stmt *st;
     long long uses = 0;
-    char object[48];
     int rc = venue_exists(db, id);
 
     if (rc < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     if (rc == 0)
         return err_set(e, ERR_NOT_FOUND, NULL, "no venue %lld", id);
     st = db_stmt(db, "SELECT (SELECT count(*) FROM agenda_items WHERE venue_id = ?1)"
                      " + (SELECT count(*) FROM visit_options WHERE venue_id = ?1)");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
         uses = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return db_fail(db, e);
     if (uses > 0)
         return err_set(e, ERR_IN_USE, NULL,
                        "%lld agenda item(s) or site-visit option(s) take place at this "
@@ -242,23 +236,17 @@ int venue_delete(struct db *db, long long id, long long now, const char *actor,
                        uses);
     st = db_stmt(db, "DELETE FROM venues WHERE id = ?");
     if (st == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-    snprintf(object, sizeof object, "venue:%lld", id);
-    if (actor && audit_add(db, now, actor, "venue.delete", object, NULL) < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
-    return 0;
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
+    return audit_record(db, now, actor, "venue.delete", "venue", id, NULL, e);
 }
 
 int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
                      long long now, const char *actor, struct err *e)
 {
     sqlite3_stmt *there, *back;
-    char object[64];
     json_t *detail;
     int ra, rb;
 
@@ -269,7 +257,7 @@ int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
     ra = venue_exists(db, a);
     rb = venue_exists(db, b);
     if (ra < 0 || rb < 0)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     if (!ra || !rb)
         return err_set(e, ERR_NOT_FOUND, NULL, "no venue %lld", ra ? b : a);
     there = db_stmt(db, "INSERT INTO venue_travel(from_id, to_id, minutes, explicit)"
@@ -280,24 +268,19 @@ int venue_set_travel(struct db *db, long long a, long long b, long long minutes,
                        " VALUES (?2, ?1, ?3, 0) ON CONFLICT(from_id, to_id)"
                        " DO UPDATE SET minutes = ?3 WHERE explicit = 0");
     if (there == NULL || back == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+        return db_fail(db, e);
     sqlite3_bind_int64(there, 1, a);
     sqlite3_bind_int64(there, 2, b);
     sqlite3_bind_int64(there, 3, minutes);
     sqlite3_bind_int64(back, 1, a);
     sqlite3_bind_int64(back, 2, b);
     sqlite3_bind_int64(back, 3, minutes);
-    ra = sqlite3_step(there);
-    rb = sqlite3_step(back);
-    sqlite3_reset(there);
-    sqlite3_reset(back);
-    if (ra != SQLITE_DONE || rb != SQLITE_DONE)
-        return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", db_errmsg(db));
-    snprintf(object, sizeof object, "venue:%lld", a);
+    if (db_step_done(there) < 0 || db_step_done(back) < 0)
+        return db_fail(db, e);
     detail = json_pack("{s:I, s:I}", "to", (json_int_t)b, "minutes", (json_int_t)minutes);
-    ra = actor ? audit_add(db, now, actor, "venue.travel", object, detail) : 0;
+    ra = audit_record(db, now, actor, "venue.travel", "venue", a, detail, e);
     json_decref(detail);
-    return ra < 0 ? err_set(e, ERR_INTERNAL, NULL, "storage error") : 0;
+    return ra;
 }
 
 json_t *venue_travel_put(struct db *db, long long a, long long b, json_t *in, long long now,
@@ -355,28 +338,22 @@ int venue_find(struct db *db, const char *name, long long *id)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-static json_t *venue_row_json(sqlite3_stmt *st)
+/* A row of VENUE_COLUMNS (below). */
+static json_t *venue_row_json(sqlite3_stmt *st, void *arg)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s?, s:s}",
-                          "id", (json_int_t)sqlite3_column_int64(st, 0),
-                          "name", (const char *)sqlite3_column_text(st, 1),
-                          "address", (const char *)sqlite3_column_text(st, 2),
-                          "kind", (const char *)sqlite3_column_text(st, 3));
+    (void)arg;
+    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o}",
+                     "id", (json_int_t)sqlite3_column_int64(st, 0), "name", db_text(st, 1),
+                     "address", db_json_column(st, 2), "kind", db_text(st, 3),
+                     "capacity", db_json_column(st, 4), "lat", db_json_column(st, 5),
+                     "lon", db_json_column(st, 6), "contact_role", db_json_column(st, 7));
+}
 
-    if (o == NULL)
-        return NULL;
-    json_object_set_new(o, "capacity", sqlite3_column_type(st, 4) == SQLITE_NULL
-                                           ? json_null()
-                                           : json_integer(sqlite3_column_int64(st, 4)));
-    json_object_set_new(o, "lat", sqlite3_column_type(st, 5) == SQLITE_NULL
-                                      ? json_null() : json_real(sqlite3_column_double(st, 5)));
-    json_object_set_new(o, "lon", sqlite3_column_type(st, 6) == SQLITE_NULL
-                                      ? json_null() : json_real(sqlite3_column_double(st, 6)));
-    json_object_set_new(o, "contact_role",
-                        sqlite3_column_type(st, 7) == SQLITE_NULL
-                            ? json_null()
-                            : json_string((const char *)sqlite3_column_text(st, 7)));
-    return o;
+static json_t *travel_row_json(sqlite3_stmt *st, void *arg)
+{
+    (void)arg;
+    return json_pack("{s:I, s:I}", "to", (json_int_t)sqlite3_column_int64(st, 0),
+                     "minutes", (json_int_t)sqlite3_column_int64(st, 1));
 }
 
 #define VENUE_COLUMNS "id, name, address, kind, capacity, lat, lon, contact_role"
@@ -388,53 +365,38 @@ json_t *venue_json(struct db *db, long long id, struct err *e)
     int rc;
 
     if (st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         return NULL;
     }
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        o = venue_row_json(st);
+        o = venue_row_json(st, NULL);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) {
         err_set(e, ERR_NOT_FOUND, NULL, "no venue %lld", id);
         return NULL;
     }
     if (o == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         return NULL;
     }
-    travel = json_array();
     st = db_stmt(db, "SELECT to_id, minutes FROM venue_travel WHERE from_id = ?"
                      " ORDER BY to_id");
-    if (st && travel) {
+    if (st)
         sqlite3_bind_int64(st, 1, id);
-        while (sqlite3_step(st) == SQLITE_ROW)
-            json_array_append_new(travel, json_pack("{s:I, s:I}", "to",
-                                                    (json_int_t)sqlite3_column_int64(st, 0),
-                                                    "minutes",
-                                                    (json_int_t)sqlite3_column_int64(st, 1)));
-        sqlite3_reset(st);
+    travel = db_rows_json(st, travel_row_json, NULL);
+    if (travel == NULL) {
+        json_decref(o);
+        db_fail(db, e);
+        return NULL;
     }
-    json_object_set_new(o, "travel", travel ? travel : json_array());
+    json_object_set_new(o, "travel", travel);
     return o;
 }
 
 json_t *venue_list_json(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT " VENUE_COLUMNS " FROM venues ORDER BY id");
-    json_t *list = json_array();
-    int rc;
-
-    if (st == NULL || list == NULL)
-        goto fail;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(list, venue_row_json(st));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    return list;
-fail:
-    json_decref(list);
-    return NULL;
+    return db_rows_json(db_stmt(db, "SELECT " VENUE_COLUMNS " FROM venues ORDER BY id"),
+                        venue_row_json, NULL);
 }

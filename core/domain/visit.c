@@ -19,19 +19,6 @@ static const char *const slot_fields_new[] = {"starts_at", "ends_at", "title", "
 static const char *const option_fields[] = {"venue_id", "topic", "host", "capacity",
                                             "min_size", NULL};
 
-static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
-
-static int audit(struct db *db, long long now, const char *actor, const char *action,
-                 const char *kind, long long id, json_t *detail, struct err *e)
-{
-    char object[48];
-
-    if (actor == NULL)
-        return 0;
-    snprintf(object, sizeof object, "%s:%lld", kind, id);
-    return audit_add(db, now, actor, action, object, detail) < 0 ? storage(e) : 0;
-}
-
 /* ---- slots ----------------------------------------------------------------- */
 
 /* The agenda item a slot hangs on: an existing site_visit item of the
@@ -49,7 +36,7 @@ static int slot_item(struct db *db, long long meeting_id, json_t *in, long long 
             return -1;
         st = db_stmt(db, "SELECT kind FROM agenda_items WHERE id = ? AND meeting_id = ?");
         if (st == NULL)
-            return storage(e);
+            return db_fail(db, e);
         sqlite3_bind_int64(st, 1, *item);
         sqlite3_bind_int64(st, 2, meeting_id);
         rc = sqlite3_step(st);
@@ -63,13 +50,13 @@ static int slot_item(struct db *db, long long meeting_id, json_t *in, long long 
         if (rc == -2)
             return err_set(e, ERR_INVALID_FIELD, "agenda_item_id",
                            "agenda_item_id: item %lld is not of kind site_visit", *item);
-        return rc == SQLITE_ROW ? 0 : storage(e);
+        return rc == SQLITE_ROW ? 0 : db_fail(db, e);
     }
     if (jf_check_keys(in, slot_fields_new, NULL, e) < 0)
         return -1;
     body = json_pack("{s:s}", "kind", "site_visit");
     if (body == NULL)
-        return storage(e);
+        return db_fail(db, e);
     for (const char *const *k = slot_fields_new; *k; k++)
         if (strcmp(*k, "options") != 0 && json_object_get(in, *k))
             json_object_set(body, *k, json_object_get(in, *k));
@@ -113,7 +100,7 @@ static int option_read(json_t *o, const char *field, unsigned req, struct option
         return err_set(e, ERR_INVALID_FIELD, field, "%s: min_size is above capacity", field);
     rc = venue_exists(db, r->venue);
     if (rc != 1)
-        return rc < 0 ? storage(e)
+        return rc < 0 ? db_fail(db, e)
                       : err_set(e, ERR_INVALID_FIELD, field, "%s: no venue %lld", field,
                                 r->venue);
     return 0;
@@ -124,7 +111,6 @@ static int option_insert(struct db *db, long long slot, int position, json_t *o,
 {
     struct option_row r;
     sqlite3_stmt *st;
-    int rc;
 
     memset(&r, 0, sizeof r);
     r.min_size = -1;
@@ -133,7 +119,7 @@ static int option_insert(struct db *db, long long slot, int position, json_t *o,
     st = db_stmt(db, "INSERT INTO visit_options(slot_id, position, venue_id, topic, host,"
                      " capacity, min_size) VALUES (?,?,?,?,?,?,?)");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, slot);
     sqlite3_bind_int(st, 2, position);
     sqlite3_bind_int64(st, 3, r.venue);
@@ -142,9 +128,7 @@ static int option_insert(struct db *db, long long slot, int position, json_t *o,
     sqlite3_bind_int64(st, 6, r.capacity);
     if (r.min_size >= 0)
         sqlite3_bind_int64(st, 7, r.min_size);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : storage(e);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 
 /* Option `option` of the slot has new seats: announced, so that the
@@ -171,7 +155,7 @@ static int option_update(struct db *db, long long meeting_id, long long slot, js
     int rc;
 
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, slot);
     rc = sqlite3_step(st);
@@ -187,7 +171,7 @@ static int option_update(struct db *db, long long meeting_id, long long slot, js
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? err_set(e, ERR_INVALID_FIELD, field,
                                            "%s: slot %lld has no option %lld", field, slot, id)
-                                 : storage(e);
+                                 : db_fail(db, e);
     old_cap = r.capacity;
     if (option_read(o, field, 0, &r, db, e) < 0)
         return -1;
@@ -198,7 +182,7 @@ static int option_update(struct db *db, long long meeting_id, long long slot, js
     st = db_stmt(db, "UPDATE visit_options SET venue_id = ?, topic = ?, host = ?, capacity = ?,"
                      " min_size = ? WHERE id = ?");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, r.venue);
     sqlite3_bind_text(st, 2, r.topic, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, r.host, -1, SQLITE_TRANSIENT);
@@ -208,10 +192,8 @@ static int option_update(struct db *db, long long meeting_id, long long slot, js
     else
         sqlite3_bind_null(st, 5);
     sqlite3_bind_int64(st, 6, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return storage(e);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
     return r.capacity > old_cap ? seats_added(db, meeting_id, slot, id, now, e) : 0;
 }
 
@@ -237,7 +219,7 @@ int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, jso
     st = db_stmt(db, "SELECT count(*), coalesce(max(position) + 1, 0) FROM visit_options"
                      " WHERE slot_id = ?");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, slot_id);
     if (sqlite3_step(st) == SQLITE_ROW) {
         count = sqlite3_column_int(st, 0);
@@ -262,7 +244,7 @@ int visit_slot_patch(struct db *db, long long meeting_id, long long slot_id, jso
                 return -1;
         }
     }
-    return audit(db, now, actor, "visit.slot.update", "visit_slot", slot_id, in, e);
+    return audit_record(db, now, actor, "visit.slot.update", "visit_slot", slot_id, in, e);
 }
 
 int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long now,
@@ -272,7 +254,6 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
     sqlite3_stmt *st;
     long long item;
     size_t i;
-    int rc;
 
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
@@ -286,14 +267,12 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
     st = db_stmt(db, "INSERT INTO visit_slots(meeting_id, agenda_item_id, created_at,"
                      " updated_at) VALUES (?, ?, ?3, ?3) ON CONFLICT DO NOTHING");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, meeting_id);
     sqlite3_bind_int64(st, 2, item);
     sqlite3_bind_int64(st, 3, now);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return storage(e);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_IN_USE, "agenda_item_id",
                        "agenda_item_id: item %lld has its site-visit options already", item);
@@ -305,7 +284,21 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
         if (option_insert(db, *id, (int)i, json_array_get(options, i), field, e) < 0)
             return -1;
     }
-    return audit(db, now, actor, "visit.slot.create", "visit_slot", *id, in, e);
+    return audit_record(db, now, actor, "visit.slot.create", "visit_slot", *id, in, e);
+}
+
+static json_t *option_row_json(sqlite3_stmt *st, void *arg)
+{
+    long long cap = sqlite3_column_int64(st, 5), used = sqlite3_column_int64(st, 7);
+
+    (void)arg;
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:I, s:I}",
+                     "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "venue_id", (json_int_t)sqlite3_column_int64(st, 1),
+                     "venue_name", db_text(st, 2), "topic", db_text(st, 3),
+                     "host", db_text(st, 4), "capacity", (json_int_t)cap,
+                     "min_size", db_json_column(st, 6), "assigned", (json_int_t)used,
+                     "free", (json_int_t)(cap - used));
 }
 
 static json_t *options_json(struct db *db, long long slot_id)
@@ -314,27 +307,10 @@ static json_t *options_json(struct db *db, long long slot_id)
                                    " o.capacity, o.min_size, o.assigned_count"
                                    " FROM visit_options o JOIN venues v ON v.id = o.venue_id"
                                    " WHERE o.slot_id = ? ORDER BY o.position");
-    json_t *list;
 
-    if (st == NULL || (list = json_array()) == NULL)
-        return NULL;
-    sqlite3_bind_int64(st, 1, slot_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        long long cap = sqlite3_column_int64(st, 5), used = sqlite3_column_int64(st, 7);
-
-        json_array_append_new(
-            list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:o, s:I, s:I}", "id",
-                            (json_int_t)sqlite3_column_int64(st, 0), "venue_id",
-                            (json_int_t)sqlite3_column_int64(st, 1), "venue_name", db_text(st, 2),
-                            "topic", db_text(st, 3), "host", db_text(st, 4), "capacity",
-                            (json_int_t)cap, "min_size",
-                            sqlite3_column_type(st, 6) == SQLITE_NULL
-                                ? json_null()
-                                : json_integer(sqlite3_column_int64(st, 6)),
-                            "assigned", (json_int_t)used, "free", (json_int_t)(cap - used)));
-    }
-    sqlite3_reset(st);
-    return list;
+    if (st)
+        sqlite3_bind_int64(st, 1, slot_id);
+    return db_rows_json(st, option_row_json, NULL);
 }
 
 #define SLOT_COLUMNS                                                                       \
@@ -342,7 +318,8 @@ static json_t *options_json(struct db *db, long long slot_id)
     " (SELECT count(*) FROM visit_assignments a WHERE a.slot_id = s.id"                    \
     "  AND a.option_id IS NULL)"
 
-static json_t *slot_row_json(struct db *db, sqlite3_stmt *st)
+/* A row of SLOT_COLUMNS with its options; arg is the struct db. */
+static json_t *slot_row_json(sqlite3_stmt *st, void *arg)
 {
     char when[32] = "";
 
@@ -354,7 +331,7 @@ static json_t *slot_row_json(struct db *db, sqlite3_stmt *st)
                      "starts_at", db_text(st, 3), "ends_at", db_text(st, 4), "allocated_at",
                      when[0] ? json_string(when) : json_null(), "waiting",
                      (json_int_t)sqlite3_column_int64(st, 6), "options",
-                     options_json(db, sqlite3_column_int64(st, 0)));
+                     options_json(arg, sqlite3_column_int64(st, 0)));
 }
 
 json_t *visit_slot_json(struct db *db, long long meeting_id, long long slot_id,
@@ -367,20 +344,20 @@ json_t *visit_slot_json(struct db *db, long long meeting_id, long long slot_id,
     int rc;
 
     if (st == NULL) {
-        storage(e);
+        db_fail(db, e);
         return NULL;
     }
     sqlite3_bind_int64(st, 1, slot_id);
     sqlite3_bind_int64(st, 2, meeting_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        o = slot_row_json(db, st);
+        o = slot_row_json(st, db);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no site-visit slot %lld",
                 meeting_id, slot_id);
     else if (o == NULL)
-        storage(e);
+        db_fail(db, e);
     return o;
 }
 
@@ -391,14 +368,12 @@ json_t *visit_slots_json(struct db *db, long long meeting_id, struct err *e)
                                    " WHERE s.meeting_id = ? ORDER BY i.starts_at, s.id");
     json_t *list;
 
-    if (st == NULL || (list = json_array()) == NULL) {
-        storage(e);
+    if (st)
+        sqlite3_bind_int64(st, 1, meeting_id);
+    if ((list = db_rows_json(st, slot_row_json, db)) == NULL) {
+        db_fail(db, e);
         return NULL;
     }
-    sqlite3_bind_int64(st, 1, meeting_id);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(list, slot_row_json(db, st));
-    sqlite3_reset(st);
     return json_pack("{s:I, s:o}", "meeting", (json_int_t)meeting_id, "slots", list);
 }
 
@@ -425,7 +400,7 @@ int visit_slot_check(struct db *db, long long meeting_id, long long slot_id, str
         return 0;
     return rc == 0 ? err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no site-visit slot %lld",
                              meeting_id, slot_id)
-                   : storage(e);
+                   : db_fail(db, e);
 }
 
 /* A slot id written as a JSON object key: decimal, no sign, no zeros first. */
@@ -465,7 +440,7 @@ int visit_prefs_set(struct db *db, long long registration_id, long long meeting_
                            "%s: \"%.20s\" is not a site-visit slot of meeting %lld", field, key,
                            meeting_id);
         if (rc < 0)
-            return storage(e);
+            return db_fail(db, e);
         if (!json_is_array(list) || json_array_size(list) > VISIT_OPTIONS_MAX)
             return err_set(e, ERR_INVALID_FIELD, field, "%s: slot %lld: a list of option ids",
                            field, slot);
@@ -478,7 +453,7 @@ int visit_prefs_set(struct db *db, long long registration_id, long long meeting_
                                "%s: slot %lld has no option %s", field, slot,
                                json_is_integer(v) ? "with that id" : "like that");
             if (rc < 0)
-                return storage(e);
+                return db_fail(db, e);
             for (j = 0; j < i; j++)
                 if (json_integer_value(json_array_get(list, j)) == json_integer_value(v))
                     return err_set(e, ERR_INVALID_FIELD, field,
@@ -490,21 +465,19 @@ int visit_prefs_set(struct db *db, long long registration_id, long long meeting_
         ins = db_stmt(db, "INSERT INTO visit_preferences(registration_id, slot_id, rank,"
                           " option_id) VALUES (?,?,?,?)");
         if (del == NULL || ins == NULL)
-            return storage(e);
+            return db_fail(db, e);
         sqlite3_bind_int64(del, 1, registration_id);
         sqlite3_bind_int64(del, 2, slot);
-        rc = sqlite3_step(del);
-        sqlite3_reset(del);
-        for (i = 0; rc == SQLITE_DONE && i < json_array_size(list); i++) {
+        rc = db_step_done(del);
+        for (i = 0; rc == 0 && i < json_array_size(list); i++) {
             sqlite3_bind_int64(ins, 1, registration_id);
             sqlite3_bind_int64(ins, 2, slot);
             sqlite3_bind_int64(ins, 3, (long long)i + 1);
             sqlite3_bind_int64(ins, 4, json_integer_value(json_array_get(list, i)));
-            rc = sqlite3_step(ins);
-            sqlite3_reset(ins);
+            rc = db_step_done(ins);
         }
-        if (rc != SQLITE_DONE)
-            return storage(e);
+        if (rc < 0)
+            return db_fail(db, e);
     }
     return 0;
 }
@@ -552,9 +525,9 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
                    ? err_set(e, ERR_INVALID_FIELD, "registration_id",
                              "registration_id: no confirmed registration %lld in meeting %lld",
                              registration_id, meeting_id)
-                   : storage(e);
+                   : db_fail(db, e);
     if (option_id != 0 && (rc = option_in_slot(db, option_id, slot_id)) != 1)
-        return rc < 0 ? storage(e)
+        return rc < 0 ? db_fail(db, e)
                       : err_set(e, ERR_INVALID_FIELD, "option_id",
                                 "option_id: slot %lld has no option %lld", slot_id, option_id);
     st = option_id ? db_stmt(db, "INSERT INTO visit_pins(registration_id, slot_id, option_id)"
@@ -563,15 +536,13 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
                    : db_stmt(db, "DELETE FROM visit_pins WHERE registration_id = ?1"
                                  " AND slot_id = ?2");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, registration_id);
     sqlite3_bind_int64(st, 2, slot_id);
     if (option_id)
         sqlite3_bind_int64(st, 3, option_id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return storage(e);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
     if (option_id) {
         struct event ev = {.type = EVENT_VISIT_PINNED, .now = now, .actor = actor,
                            .meeting_id = meeting_id, .slot_id = slot_id,
@@ -582,7 +553,7 @@ int visit_pin(struct db *db, long long meeting_id, long long slot_id,
     }
     detail = json_pack("{s:I, s:I}", "registration_id", (json_int_t)registration_id,
                        "option_id", (json_int_t)option_id);
-    rc = audit(db, now, actor, option_id ? "visit.pin" : "visit.unpin", "visit_slot", slot_id,
+    rc = audit_record(db, now, actor, option_id ? "visit.pin" : "visit.unpin", "visit_slot", slot_id,
                detail, e);
     json_decref(detail);
     return rc;
@@ -616,7 +587,6 @@ int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long no
     char name[JF_TEXT_BYTES(100)];
     long long seats = 0;
     sqlite3_stmt *st;
-    int rc;
 
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
@@ -627,20 +597,25 @@ int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long no
     st = db_stmt(db, "INSERT INTO vehicles(meeting_id, name, seats, created_at)"
                      " VALUES (?,?,?,?) ON CONFLICT DO NOTHING");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, meeting_id);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 3, seats);
     sqlite3_bind_int64(st, 4, now);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return storage(e);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_DUPLICATE_NAME, "name", "name: meeting %lld has a vehicle "
                        "called '%s' already", meeting_id, name);
     *id = db_last_id(db);
-    return audit(db, now, actor, "vehicle.create", "vehicle", *id, in, e);
+    return audit_record(db, now, actor, "vehicle.create", "vehicle", *id, in, e);
+}
+
+static json_t *vehicle_row_json(sqlite3_stmt *st, void *arg)
+{
+    (void)arg;
+    return json_pack("{s:I, s:s, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "name", db_text(st, 1), "seats", (json_int_t)sqlite3_column_int64(st, 2));
 }
 
 json_t *vehicles_json(struct db *db, long long meeting_id, struct err *e)
@@ -649,17 +624,12 @@ json_t *vehicles_json(struct db *db, long long meeting_id, struct err *e)
                                    " ORDER BY id");
     json_t *list;
 
-    if (st == NULL || (list = json_array()) == NULL) {
-        storage(e);
+    if (st)
+        sqlite3_bind_int64(st, 1, meeting_id);
+    if ((list = db_rows_json(st, vehicle_row_json, NULL)) == NULL) {
+        db_fail(db, e);
         return NULL;
     }
-    sqlite3_bind_int64(st, 1, meeting_id);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(list, json_pack("{s:I, s:s, s:I}", "id",
-                                              (json_int_t)sqlite3_column_int64(st, 0), "name",
-                                              db_text(st, 1), "seats",
-                                              (json_int_t)sqlite3_column_int64(st, 2)));
-    sqlite3_reset(st);
     return json_pack("{s:I, s:o}", "meeting", (json_int_t)meeting_id, "vehicles", list);
 }
 
@@ -675,7 +645,7 @@ int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in,
     int rc;
 
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, meeting_id);
     rc = sqlite3_step(st);
@@ -687,7 +657,7 @@ int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in,
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? err_set(e, ERR_NOT_FOUND, NULL,
                                            "meeting %lld has no vehicle %lld", meeting_id, id)
-                                 : storage(e);
+                                 : db_fail(db, e);
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
     if (jf_check_keys(in, fields, readonly, e) < 0 ||
@@ -698,35 +668,30 @@ int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in,
         return err_set(e, ERR_MISSING_FIELD, "name", "name: required");
     st = db_stmt(db, "UPDATE OR IGNORE vehicles SET name = ?, seats = ? WHERE id = ?");
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, seats);
     sqlite3_bind_int64(st, 3, id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return storage(e);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_DUPLICATE_NAME, "name", "name: meeting %lld has a vehicle "
                        "called '%s' already", meeting_id, name);
-    return audit(db, now, actor, "vehicle.update", "vehicle", id, in, e);
+    return audit_record(db, now, actor, "vehicle.update", "vehicle", id, in, e);
 }
 
 int vehicle_delete(struct db *db, long long meeting_id, long long id, long long now,
                    const char *actor, struct err *e)
 {
     sqlite3_stmt *st = db_stmt(db, "DELETE FROM vehicles WHERE id = ? AND meeting_id = ?");
-    int rc;
 
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, meeting_id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return storage(e);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
     if (db_changes(db) == 0)
         return err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no vehicle %lld", meeting_id, id);
-    return audit(db, now, actor, "vehicle.delete", "vehicle", id, NULL, e);
+    return audit_record(db, now, actor, "vehicle.delete", "vehicle", id, NULL, e);
 }

@@ -15,8 +15,6 @@
 #include "visit.h"
 #include "seat_alloc.h"
 
-static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
-
 /* ---- the allocation run ----------------------------------------------------- */
 
 /* What sa_allocate needs, loaded from the database.  Owns every array. */
@@ -246,7 +244,7 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
     if (load_options(db, slot_id, &in) < 0 || load_people(db, meeting_id, &in) < 0 ||
         load_prefs_and_pins(db, slot_id, &in) < 0 ||
         (res = calloc((size_t)(in.n ? in.n : 1), sizeof *res)) == NULL) {
-        storage(e);
+        db_fail(db, e);
         goto out;
     }
     if (sa_allocate(in.capacity, in.nopts, in.people, in.n, res, NULL, msg, sizeof msg) < 0) {
@@ -257,34 +255,31 @@ int visit_allocate(struct db *db, long long meeting_id, long long slot_id, int d
     /* A dry run stores the result, reads it back as JSON and undoes it, so
      * that both answers come from the same code. */
     if (db_savepoint(db, "allocation") < 0) {
-        storage(e);
+        db_fail(db, e);
         goto out;
     }
     if (store(db, slot_id, &in, res, now) < 0 ||
         (*out = visit_allocation_json(db, meeting_id, slot_id, e)) == NULL) {
         if (e->code == ERR_NONE)
-            storage(e);
+            db_fail(db, e);
         db_savepoint_end(db, "allocation", 0);
         goto out;
     }
     if (db_savepoint_end(db, "allocation", !dry_run) < 0) {
         json_decref(*out);
         *out = NULL;
-        storage(e);
+        db_fail(db, e);
         goto out;
     }
     json_object_set_new(*out, "dry_run", json_boolean(dry_run));
     if (!dry_run && actor) {
-        char object[48];
         json_t *detail = json_pack("{s:I}", "people", (json_int_t)in.n);
+        int logged = audit_record(db, now, actor, "visit.allocate", "visit_slot", slot_id,
+                                  detail, e);
 
-        snprintf(object, sizeof object, "visit_slot:%lld", slot_id);
-        if (audit_add(db, now, actor, "visit.allocate", object, detail) < 0) {
-            json_decref(detail);
-            storage(e);
-            goto out;
-        }
         json_decref(detail);
+        if (logged < 0)
+            goto out;
     }
     if (!dry_run) {
         struct event ev = {.type = EVENT_ALLOCATION_DONE, .now = now, .actor = actor,
@@ -306,147 +301,250 @@ out:
 
 /* ---- the stored allocation as JSON ---------------------------------------- */
 
+/* What visit_allocation_json puts together: the slot's options (also by id),
+ * its waiting list, and the counts of the summary. */
+struct allocation_view {
+    json_t *options, *by_id, *waiting, *by_rank;
+    int nopts;                 /* options in the slot */
+    long long allocated;       /* allocated_at; 0: never allocated */
+    long long rank_sum;        /* an unranked seat counts as rank nopts + 1 */
+    long long pairs;           /* two people of one municipality in one group */
+    int unranked, no_prefs, pinned, seated, below;
+};
+
+static void view_free(struct allocation_view *v)
+{
+    json_decref(v->options);
+    json_decref(v->by_id);
+    json_decref(v->waiting);
+    json_decref(v->by_rank);
+}
+
+/* {"ID": option} for a list of options (borrowed from it); NULL when out of
+ * memory. */
+static json_t *index_by_id(json_t *options)
+{
+    json_t *map = json_object(), *o;
+    char key[24];
+    size_t i;
+
+    json_array_foreach(options, i, o) {
+        snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(o, "id")));
+        if (map == NULL || json_object_set(map, key, o) < 0) {
+            json_decref(map);
+            return NULL;
+        }
+    }
+    return map;
+}
+
+/* An option as the allocation shows it, with no people yet and the
+ * municipality counts they fill in; notes the slot's option count and
+ * allocation time (arg: the view). */
+static json_t *view_option_json(sqlite3_stmt *st, void *arg)
+{
+    struct allocation_view *v = arg;
+
+    v->nopts = sqlite3_column_int(st, 7);
+    v->allocated = sqlite3_column_type(st, 8) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 8);
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o, s:[], s:{}}",
+                     "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "venue_name", db_text(st, 1), "topic", db_text(st, 2),
+                     "host", db_text(st, 3), "capacity", (json_int_t)sqlite3_column_int64(st, 4),
+                     "assigned", (json_int_t)sqlite3_column_int64(st, 5),
+                     "min_size", db_json_column(st, 6), "people", "municipalities_count");
+}
+
+static int view_options(struct db *db, long long slot_id, struct allocation_view *v)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT o.id, v.name, o.topic, o.host, o.capacity,"
+                                   " o.assigned_count, o.min_size, (SELECT count(*)"
+                                   "  FROM visit_options x WHERE x.slot_id = o.slot_id),"
+                                   " s.allocated_at"
+                                   " FROM visit_options o JOIN venues v ON v.id = o.venue_id"
+                                   " JOIN visit_slots s ON s.id = o.slot_id"
+                                   " WHERE o.slot_id = ? ORDER BY o.position");
+
+    if (st)
+        sqlite3_bind_int64(st, 1, slot_id);
+    v->options = db_rows_json(st, view_option_json, v);
+    v->by_id = v->options ? index_by_id(v->options) : NULL;
+    return v->by_id ? 0 : -1;
+}
+
+/* A row of view_people's SELECT as a person of the allocation. */
 static json_t *person_json(sqlite3_stmt *st)
 {
     return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s}", "registration_id",
                      (json_int_t)sqlite3_column_int64(st, 0), "first_name", db_text(st, 1),
-                     "last_name", db_text(st, 2), "organisation", db_text(st, 3), "rank",
-                     sqlite3_column_type(st, 4) == SQLITE_NULL
-                         ? json_null() : json_integer(sqlite3_column_int64(st, 4)),
-                     "why", db_text(st, 5), "explanation", db_text(st, 6));
+                     "last_name", db_text(st, 2), "organisation", db_text(st, 3),
+                     "rank", db_json_column(st, 4), "why", db_text(st, 5),
+                     "explanation", db_text(st, 6));
+}
+
+/* Adds one to counts[key] (an object of counts by decimal key) and returns
+ * the count before. */
+static long long count_up(json_t *counts, long long key)
+{
+    char k[24];
+    json_t *c;
+    long long before;
+
+    snprintf(k, sizeof k, "%lld", key);
+    c = json_object_get(counts, k);
+    before = c ? json_integer_value(c) : 0;
+    json_object_set_new(counts, k, json_integer(before + 1));
+    return before;
+}
+
+/* Why a seated person sits where they do, for the summary: a pin, no
+ * preferences at all, an option they did not rank, or the rank they gave
+ * it. */
+static void count_choice(struct allocation_view *v, sqlite3_stmt *st)
+{
+    if (strcmp(db_text(st, 5), "pinned") == 0) {
+        v->pinned++;
+    } else if (!sqlite3_column_int(st, 10)) {
+        v->no_prefs++;
+    } else if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
+        v->unranked++;
+        v->rank_sum += v->nopts + 1;
+    } else {
+        v->rank_sum += sqlite3_column_int64(st, 4);
+        count_up(v->by_rank, sqlite3_column_int64(st, 4));
+    }
+}
+
+/* Counts a seated person's municipality (their known organisation) in the
+ * option: each one of it seated there before makes a pair with them. */
+static void count_municipality(struct allocation_view *v, json_t *option, sqlite3_stmt *st)
+{
+    if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+        v->pairs += count_up(json_object_get(option, "municipalities_count"),
+                             sqlite3_column_int64(st, 9));
+}
+
+/* Everyone in the slot's stored allocation: the seated into their option's
+ * "people" (counted for the summary), the others onto the waiting list in
+ * its order. */
+static int view_people(struct db *db, long long slot_id, struct allocation_view *v)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT r.id, r.first_name, r.last_name,"
+                                   " r.organisation_name, a.rank, a.why, a.explanation,"
+                                   " a.option_id, a.waitlist_seq, r.organisation_id,"
+                                   " EXISTS (SELECT 1 FROM visit_preferences p"
+                                   "  WHERE p.registration_id = r.id AND p.slot_id = a.slot_id)"
+                                   " FROM visit_assignments a"
+                                   " JOIN registrations r ON r.id = a.registration_id"
+                                   " WHERE a.slot_id = ? ORDER BY a.option_id IS NULL,"
+                                   " a.waitlist_seq, r.last_name, r.first_name, r.id");
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, slot_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *p = person_json(st), *o;
+        char key[24];
+
+        if (p == NULL)
+            break;
+        if (sqlite3_column_type(st, 7) == SQLITE_NULL) {
+            json_object_set_new(p, "position",
+                                json_integer((json_int_t)json_array_size(v->waiting) + 1));
+            json_array_append_new(v->waiting, p);
+            continue;
+        }
+        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 7));
+        o = json_object_get(v->by_id, key);
+        json_array_append_new(json_object_get(o, "people"), p);
+        v->seated++;
+        count_choice(v, st);
+        count_municipality(v, o, st);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Per option, once its people are in: how many municipalities it mixes
+ * (the counts were only scaffolding), and whether it is smaller than its
+ * host wants (only after an allocation). */
+static void finish_options(struct allocation_view *v)
+{
+    size_t i;
+    json_t *o;
+
+    json_array_foreach(v->options, i, o) {
+        json_t *min = json_object_get(o, "min_size");
+        int small = v->allocated && json_is_integer(min) &&
+                    (json_int_t)json_array_size(json_object_get(o, "people")) <
+                        json_integer_value(min);
+
+        json_object_set_new(o, "municipalities",
+                            json_integer((json_int_t)json_object_size(
+                                json_object_get(o, "municipalities_count"))));
+        json_object_del(o, "municipalities_count");
+        json_object_set_new(o, "below_min_size", json_boolean(small));
+        v->below += small;
+    }
+}
+
+static json_t *view_json(long long slot_id, const struct allocation_view *v)
+{
+    char when[32] = "";
+
+    if (v->allocated)
+        tu_format_utc(v->allocated, when);
+    return json_pack("{s:I, s:o, s:O, s:O, s:{s:I, s:O, s:i, s:i, s:i, s:i, s:I, s:I, s:i}}",
+                     "slot", (json_int_t)slot_id,
+                     "allocated_at", when[0] ? json_string(when) : json_null(),
+                     "options", v->options, "waiting", v->waiting, "summary",
+                     "rank_sum", (json_int_t)v->rank_sum, "by_rank", v->by_rank,
+                     "unranked", v->unranked, "no_preferences", v->no_prefs,
+                     "pinned", v->pinned, "seated", v->seated,
+                     "waiting", (json_int_t)json_array_size(v->waiting),
+                     "same_municipality_pairs", (json_int_t)v->pairs,
+                     "groups_below_min_size", v->below);
 }
 
 json_t *visit_allocation_json(struct db *db, long long meeting_id, long long slot_id,
                               struct err *e)
 {
-    sqlite3_stmt *st;
-    json_t *options = json_array(), *waiting = json_array(), *by_rank = json_object(),
-           *byopt = json_object(), *out = NULL;
-    long long rank_sum = 0, pairs = 0, allocated = 0;
-    int nopts = 0, unranked = 0, no_prefs = 0, pinned = 0, seated = 0, below = 0;
-    char key[24], when[32] = "";
+    struct allocation_view v;
+    json_t *out = NULL;
 
-    if (options == NULL || waiting == NULL || by_rank == NULL || byopt == NULL)
-        goto fail;
+    memset(&v, 0, sizeof v);
     if (visit_slot_check(db, meeting_id, slot_id, e) < 0)
-        goto fail_quiet;
-    st = db_stmt(db, "SELECT o.id, v.name, o.topic, o.host, o.capacity, o.assigned_count,"
-                     " o.min_size, (SELECT count(*) FROM visit_options x"
-                     "  WHERE x.slot_id = o.slot_id), s.allocated_at"
-                     " FROM visit_options o JOIN venues v ON v.id = o.venue_id"
-                     " JOIN visit_slots s ON s.id = o.slot_id"
-                     " WHERE o.slot_id = ? ORDER BY o.position");
-    if (st == NULL)
-        goto fail;
-    sqlite3_bind_int64(st, 1, slot_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:o, s:[], s:{}}", "id",
-                              (json_int_t)sqlite3_column_int64(st, 0), "venue_name",
-                              db_text(st, 1), "topic", db_text(st, 2), "host", db_text(st, 3),
-                              "capacity", (json_int_t)sqlite3_column_int64(st, 4),
-                              "assigned", (json_int_t)sqlite3_column_int64(st, 5),
-                              "min_size", sqlite3_column_type(st, 6) == SQLITE_NULL
-                                  ? json_null() : json_integer(sqlite3_column_int64(st, 6)),
-                              "people", "municipalities_count");
-        nopts = sqlite3_column_int(st, 7);
-        allocated = sqlite3_column_type(st, 8) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 8);
-        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
-        json_object_set(byopt, key, o);
-        json_array_append_new(options, o);
+        return NULL;
+    v.waiting = json_array();
+    v.by_rank = json_object();
+    if (v.waiting && v.by_rank && view_options(db, slot_id, &v) == 0 &&
+        view_people(db, slot_id, &v) == 0) {
+        finish_options(&v);
+        out = view_json(slot_id, &v);
     }
-    sqlite3_reset(st);
-    st = db_stmt(db, "SELECT r.id, r.first_name, r.last_name, r.organisation_name, a.rank,"
-                     " a.why, a.explanation, a.option_id, a.waitlist_seq, r.organisation_id,"
-                     " EXISTS (SELECT 1 FROM visit_preferences p"
-                     "  WHERE p.registration_id = r.id AND p.slot_id = a.slot_id)"
-                     " FROM visit_assignments a JOIN registrations r ON r.id = a.registration_id"
-                     " WHERE a.slot_id = ? ORDER BY a.option_id IS NULL, a.waitlist_seq,"
-                     " r.last_name, r.first_name, r.id");
-    if (st == NULL)
-        goto fail;
-    sqlite3_bind_int64(st, 1, slot_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *p = person_json(st);
-
-        if (sqlite3_column_type(st, 7) == SQLITE_NULL) {
-            json_object_set_new(p, "position", json_integer((json_int_t)json_array_size(waiting) + 1));
-            json_array_append_new(waiting, p);
-            continue;
-        }
-        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 7));
-        json_t *o = json_object_get(byopt, key);
-        json_array_append_new(json_object_get(o, "people"), p);
-        seated++;
-        if (strcmp(db_text(st, 5), "pinned") == 0) {
-            pinned++;
-        } else if (!sqlite3_column_int(st, 10)) {
-            no_prefs++;
-        } else if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
-            unranked++;
-            rank_sum += nopts + 1;
-        } else {
-            long long r = sqlite3_column_int64(st, 4);
-            json_t *c;
-
-            rank_sum += r;
-            snprintf(key, sizeof key, "%lld", r);
-            c = json_object_get(by_rank, key);
-            json_object_set_new(by_rank, key, json_integer(c ? json_integer_value(c) + 1 : 1));
-        }
-        if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
-            json_t *m = json_object_get(o, "municipalities_count"), *c;
-
-            snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 9));
-            c = json_object_get(m, key);
-            pairs += c ? json_integer_value(c) : 0; /* the new member pairs with each */
-            json_object_set_new(m, key, json_integer(c ? json_integer_value(c) + 1 : 1));
-        }
-    }
-    sqlite3_reset(st);
-    {
-        size_t i;
-        json_t *o;
-
-        /* Per group: how many municipalities it mixes (the counts were only
-         * scaffolding), and whether it is smaller than its host wants. */
-        json_array_foreach(options, i, o) {
-            json_t *min = json_object_get(o, "min_size");
-            int small = allocated && json_is_integer(min) &&
-                        (json_int_t)json_array_size(json_object_get(o, "people")) <
-                            json_integer_value(min);
-
-            json_object_set_new(o, "municipalities",
-                                json_integer((json_int_t)json_object_size(
-                                    json_object_get(o, "municipalities_count"))));
-            json_object_del(o, "municipalities_count");
-            json_object_set_new(o, "below_min_size", json_boolean(small));
-            below += small;
-        }
-    }
-    if (allocated)
-        tu_format_utc(allocated, when);
-    out = json_pack("{s:I, s:o, s:O, s:O, s:{s:I, s:O, s:i, s:i, s:i, s:i, s:I, s:I, s:i}}",
-                    "slot", (json_int_t)slot_id,
-                    "allocated_at", when[0] ? json_string(when) : json_null(),
-                    "options", options, "waiting", waiting, "summary",
-                    "rank_sum", (json_int_t)rank_sum, "by_rank", by_rank,
-                    "unranked", unranked, "no_preferences", no_prefs, "pinned", pinned,
-                    "seated", seated, "waiting", (json_int_t)json_array_size(waiting),
-                    "same_municipality_pairs", (json_int_t)pairs,
-                    "groups_below_min_size", below);
     if (out == NULL)
-        goto fail;
-    goto done;
-fail:
-    storage(e);
-fail_quiet:
-    out = NULL;
-done:
-    json_decref(options);
-    json_decref(waiting);
-    json_decref(by_rank);
-    json_decref(byopt);
+        db_fail(db, e);
+    view_free(&v);
     return out;
+}
+
+static json_t *place_row_json(sqlite3_stmt *st, void *arg)
+{
+    int seated = sqlite3_column_type(st, 5) != SQLITE_NULL;
+
+    (void)arg;
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
+                     "slot_id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "agenda_item_id", (json_int_t)sqlite3_column_int64(st, 1),
+                     "title", db_text(st, 2), "starts_at", db_text(st, 3),
+                     "ends_at", db_text(st, 4), "option_id", db_json_column(st, 5),
+                     "venue_id", seated ? db_json_column(st, 6) : json_null(),
+                     "venue_name", seated ? json_string(db_text(st, 7)) : json_null(),
+                     "topic", seated ? json_string(db_text(st, 8)) : json_null(),
+                     "host", seated ? json_string(db_text(st, 9)) : json_null(),
+                     "waiting_position", seated ? json_null() : db_json_column(st, 11),
+                     "explanation", db_text(st, 10));
 }
 
 json_t *visit_places_json(struct db *db, long long registration_id)
@@ -462,100 +560,91 @@ json_t *visit_places_json(struct db *db, long long registration_id)
                                    " LEFT JOIN visit_options o ON o.id = a.option_id"
                                    " LEFT JOIN venues v ON v.id = o.venue_id"
                                    " WHERE a.registration_id = ? ORDER BY i.starts_at");
-    json_t *list = json_array();
 
-    if (st == NULL || list == NULL)
-        return list;
-    sqlite3_bind_int64(st, 1, registration_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int seated = sqlite3_column_type(st, 5) != SQLITE_NULL;
+    if (st)
+        sqlite3_bind_int64(st, 1, registration_id);
+    return db_rows_json(st, place_row_json, NULL);
+}
 
-        json_array_append_new(
-            list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
-                            "slot_id", (json_int_t)sqlite3_column_int64(st, 0),
-                            "agenda_item_id", (json_int_t)sqlite3_column_int64(st, 1),
-                            "title", db_text(st, 2), "starts_at", db_text(st, 3), "ends_at", db_text(st, 4),
-                            "option_id", seated ? json_integer(sqlite3_column_int64(st, 5))
-                                                : json_null(),
-                            "venue_id", seated ? json_integer(sqlite3_column_int64(st, 6))
-                                               : json_null(),
-                            "venue_name", seated ? json_string(db_text(st, 7)) : json_null(),
-                            "topic", seated ? json_string(db_text(st, 8)) : json_null(),
-                            "host", seated ? json_string(db_text(st, 9)) : json_null(),
-                            "waiting_position", seated ? json_null()
-                                                       : json_integer(sqlite3_column_int64(st, 11)),
-                            "explanation", db_text(st, 10)));
+static json_t *host_option_json(sqlite3_stmt *st, void *arg)
+{
+    (void)arg;
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:[]}",
+                     "id", (json_int_t)sqlite3_column_int64(st, 0),
+                     "venue_name", db_text(st, 1), "venue_address", db_text(st, 2),
+                     "topic", db_text(st, 3), "host", db_text(st, 4),
+                     "capacity", (json_int_t)sqlite3_column_int64(st, 5),
+                     "title", db_text(st, 6), "starts_at", db_text(st, 7),
+                     "ends_at", db_text(st, 8), "people");
+}
+
+static json_t *host_person_json(sqlite3_stmt *st)
+{
+    json_t *answers = json_loads(db_text(st, 8), 0, NULL);
+
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+                     "registration_id", (json_int_t)sqlite3_column_int64(st, 1),
+                     "first_name", db_text(st, 2), "last_name", db_text(st, 3),
+                     "organisation", db_text(st, 4), "position", db_text(st, 5),
+                     "phone", db_text(st, 6), "email", db_text(st, 7),
+                     "answers", answers ? answers : json_object());
+}
+
+/* Puts the people seated in the slot (in option_id, or any when 0) into
+ * their option's "people" (by_id: the options by id). */
+static int host_people(struct db *db, long long slot_id, long long option_id, json_t *by_id)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT a.option_id, r.id, r.first_name, r.last_name,"
+                                   " r.organisation_name, r.position, r.phone, r.email,"
+                                   " r.answers_json FROM visit_assignments a"
+                                   " JOIN registrations r ON r.id = a.registration_id"
+                                   " WHERE a.slot_id = ?1 AND a.option_id IS NOT NULL"
+                                   " AND (?2 = 0 OR a.option_id = ?2)");
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, slot_id);
+    sqlite3_bind_int64(st, 2, option_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char key[24];
+
+        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
+        if (json_array_append_new(json_object_get(json_object_get(by_id, key), "people"),
+                                  host_person_json(st)) < 0)
+            break;
     }
     sqlite3_reset(st);
-    return list;
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slot_id,
                               long long option_id, struct err *e)
 {
     sqlite3_stmt *st;
-    json_t *options = json_array(), *byopt = json_object(), *out = NULL;
-    char key[24];
+    json_t *options, *by_id = NULL, *out = NULL;
 
-    if (options == NULL || byopt == NULL || visit_slot_check(db, meeting_id, slot_id, e) < 0)
-        goto done;
+    if (visit_slot_check(db, meeting_id, slot_id, e) < 0)
+        return NULL;
     st = db_stmt(db, "SELECT o.id, v.name, v.address, o.topic, o.host, o.capacity,"
                      " i.title, i.starts_local, i.ends_local"
                      " FROM visit_options o JOIN venues v ON v.id = o.venue_id"
                      " JOIN visit_slots s ON s.id = o.slot_id"
                      " JOIN agenda_items i ON i.id = s.agenda_item_id"
                      " WHERE o.slot_id = ?1 AND (?2 = 0 OR o.id = ?2) ORDER BY o.position");
-    if (st == NULL) {
-        storage(e);
-        goto done;
+    if (st) {
+        sqlite3_bind_int64(st, 1, slot_id);
+        sqlite3_bind_int64(st, 2, option_id);
     }
-    sqlite3_bind_int64(st, 1, slot_id);
-    sqlite3_bind_int64(st, 2, option_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:[]}", "id",
-                              (json_int_t)sqlite3_column_int64(st, 0), "venue_name", db_text(st, 1),
-                              "venue_address", db_text(st, 2), "topic", db_text(st, 3), "host",
-                              db_text(st, 4), "capacity", (json_int_t)sqlite3_column_int64(st, 5),
-                              "title", db_text(st, 6), "starts_at", db_text(st, 7), "ends_at",
-                              db_text(st, 8), "people");
-        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
-        json_object_set(byopt, key, o);
-        json_array_append_new(options, o);
-    }
-    sqlite3_reset(st);
-    if (option_id && json_array_size(options) == 0) {
+    options = db_rows_json(st, host_option_json, NULL);
+    if (options && option_id && json_array_size(options) == 0)
         err_set(e, ERR_NOT_FOUND, NULL, "slot %lld has no option %lld", slot_id, option_id);
-        goto done;
-    }
-    st = db_stmt(db, "SELECT a.option_id, r.id, r.first_name, r.last_name,"
-                     " r.organisation_name, r.position, r.phone, r.email, r.answers_json"
-                     " FROM visit_assignments a JOIN registrations r ON r.id = a.registration_id"
-                     " WHERE a.slot_id = ?1 AND a.option_id IS NOT NULL"
-                     " AND (?2 = 0 OR a.option_id = ?2)");
-    if (st == NULL) {
-        storage(e);
-        goto done;
-    }
-    sqlite3_bind_int64(st, 1, slot_id);
-    sqlite3_bind_int64(st, 2, option_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *answers = json_loads(db_text(st, 8), 0, NULL);
-
-        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
-        json_array_append_new(
-            json_object_get(json_object_get(byopt, key), "people"),
-            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "registration_id",
-                      (json_int_t)sqlite3_column_int64(st, 1), "first_name", db_text(st, 2),
-                      "last_name", db_text(st, 3), "organisation", db_text(st, 4), "position",
-                      db_text(st, 5), "phone", db_text(st, 6), "email", db_text(st, 7), "answers",
-                      answers ? answers : json_object()));
-    }
-    sqlite3_reset(st);
-    out = json_pack("{s:I, s:O}", "slot", (json_int_t)slot_id, "options", options);
-    if (out == NULL)
-        storage(e);
-done:
+    else if (options == NULL || (by_id = index_by_id(options)) == NULL ||
+             host_people(db, slot_id, option_id, by_id) < 0 ||
+             (out = json_pack("{s:I, s:O}", "slot", (json_int_t)slot_id, "options",
+                              options)) == NULL)
+        db_fail(db, e);
     json_decref(options);
-    json_decref(byopt);
+    json_decref(by_id);
     return out;
 }

@@ -6,7 +6,8 @@
  * organizer (a pin, or allocating again):
  *   - a freed seat (a cancellation, a pin moving someone away) goes to the
  *     waiting person who ranked that option best, earliest on the waiting
- *     list first (visit_seat_freed);
+ *     list first (visit_on_cancelled, visit_place_pinned; visit_fill_seats
+ *     does the same for seats an organizer adds);
  *   - a registration confirmed later gets the best-ranked option with a free
  *     seat, else any free seat, else the end of the waiting list
  *     (visit_on_confirmed);
@@ -65,7 +66,7 @@ json_t *visit_host_lists_json(struct db *db, long long meeting_id, long long slo
 
 /* The registration's places: [{"slot_id", "agenda_item_id", "title",
  * "starts_at", "ends_at", "option_id", "venue_id", "venue_name", "topic",
- * "host", "waiting_position", "explanation"}]. */
+ * "host", "waiting_position", "explanation"}]; NULL on a storage error. */
 json_t *visit_places_json(struct db *db, long long registration_id);
 
 #endif

@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int storage(struct err *e) { return err_set(e, ERR_INTERNAL, NULL, "storage error"); }
-
 /* Runs fn(slot, reg) for the slot id in the first column of every row of
  * st (bound to reg as ?1, not yet stepped).  The ids are read whole first:
  * fn changes the tables st reads.  0, or -1 at the first failure. */
@@ -147,14 +145,14 @@ int visit_on_cancelled(struct db *db, long long registration_id, long long now,
         "DELETE FROM visit_pins WHERE registration_id = ?"};
 
     if (st == NULL || each_slot(db, st, registration_id, now, leave_slot) < 0)
-        return storage(e);
+        return db_fail(db, e);
     for (size_t i = 0; i < sizeof cleanup / sizeof cleanup[0]; i++) {
         st = db_stmt(db, cleanup[i]);
         if (st == NULL)
-            return storage(e);
+            return db_fail(db, e);
         sqlite3_bind_int64(st, 1, registration_id);
         if (db_step_done(st) < 0)
-            return storage(e);
+            return db_fail(db, e);
     }
     return 0;
 }
@@ -250,7 +248,7 @@ int visit_on_confirmed(struct db *db, long long registration_id, long long now,
                                    " ORDER BY s.id");
 
     if (st == NULL || each_slot(db, st, registration_id, now, place_late) < 0)
-        return storage(e);
+        return db_fail(db, e);
     return 0;
 }
 
@@ -270,13 +268,13 @@ int visit_place_pinned(struct db *db, long long slot_id, long long registration_
     char line[300];
 
     if (st == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(st, 1, slot_id);
     sqlite3_bind_int64(st, 2, option_id);
     sqlite3_bind_int64(st, 3, registration_id);
     if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return storage(e);
+        return db_fail(db, e);
     }
     allocated = sqlite3_column_int(st, 0);
     full = sqlite3_column_int(st, 1);
@@ -290,7 +288,7 @@ int visit_place_pinned(struct db *db, long long slot_id, long long registration_
                        "option_id: option %lld is full; pin someone elsewhere or raise its "
                        "capacity first", option_id);
     if (current != option_id && leave_slot(db, slot_id, registration_id, now) < 0)
-        return storage(e);
+        return db_fail(db, e);
     ins = db_stmt(db, "INSERT INTO visit_assignments(registration_id, slot_id, option_id,"
                       " waitlist_seq, rank, why, explanation, updated_at)"
                       " VALUES (?1, ?2, ?3, NULL, NULL, 'pinned', ?4, ?5)"
@@ -299,16 +297,16 @@ int visit_place_pinned(struct db *db, long long slot_id, long long registration_
     cnt = db_stmt(db, "UPDATE visit_options SET assigned_count = assigned_count + 1"
                       " WHERE id = ?");
     if (ins == NULL || cnt == NULL)
-        return storage(e);
+        return db_fail(db, e);
     sqlite3_bind_int64(ins, 1, registration_id);
     sqlite3_bind_int64(ins, 2, slot_id);
     sqlite3_bind_int64(ins, 3, option_id);
     sqlite3_bind_text(ins, 4, line, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(ins, 5, now);
     if (db_step_done(ins) < 0)
-        return storage(e);
+        return db_fail(db, e);
     if (current == option_id)
         return 0;
     sqlite3_bind_int64(cnt, 1, option_id);
-    return db_step_done(cnt) < 0 ? storage(e) : 0;
+    return db_step_done(cnt) < 0 ? db_fail(db, e) : 0;
 }

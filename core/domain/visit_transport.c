@@ -277,7 +277,7 @@ static int plan_all(struct db *db, long long meeting_id, json_t *out, struct err
                      " ON i.id = s.agenda_item_id WHERE s.meeting_id = ?"
                      " ORDER BY i.starts_at, s.id");
     if (vehicles == NULL || st == NULL) {
-        err_set(e, ERR_INTERNAL, NULL, "storage error");
+        db_fail(db, e);
         goto out;
     }
     for (size_t i = 0; i < json_array_size(json_object_get(vehicles, "vehicles")) &&
@@ -313,7 +313,7 @@ static int plan_all(struct db *db, long long meeting_id, json_t *out, struct err
                          " WHERE s.id = ?");
         if (st == NULL) {
             free(in);
-            err_set(e, ERR_INTERNAL, NULL, "storage error");
+            db_fail(db, e);
             goto out;
         }
         sqlite3_bind_int64(st, 1, in->slot_id);

@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "csv.h"
+#include "form.h"
 #include "http.h"
 #include "meeting.h"
 #include "registration.h"
@@ -137,31 +138,13 @@ static const char *const csv_columns[] = {
     "id", "first_name", "last_name", "email", "organisation", "position", "phone",
     "status", "waitlist_position", "created_at", NULL};
 
+/* The core columns hold text, integers or null. */
 static void csv_value(struct buf *b, json_t *v, int first)
 {
-    if (v == NULL || json_is_null(v)) {
-        csv_cell(b, NULL, first);
-    } else if (json_is_integer(v)) {
+    if (json_is_integer(v))
         csv_cell_int(b, json_integer_value(v), first);
-    } else if (json_is_string(v)) {
+    else
         csv_cell(b, json_string_value(v), first);
-    } else if (json_is_array(v)) {
-        /* multi_choice: options joined with "; " */
-        struct buf joined = BUF_INIT;
-        size_t i;
-        json_t *o;
-        json_array_foreach(v, i, o) {
-            if (i)
-                buf_puts(&joined, "; ");
-            buf_puts(&joined, json_is_string(o) ? json_string_value(o) : "");
-        }
-        csv_cell(b, buf_cstr(&joined), first);
-        buf_free(&joined);
-    } else {
-        char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-        csv_cell(b, s, first);
-        free(s);
-    }
 }
 
 static void reply_csv(struct http_ctx *c, json_t *sorted, json_t *form)
@@ -184,9 +167,9 @@ static void reply_csv(struct http_ctx *c, json_t *sorted, json_t *form)
         for (j = 0; csv_columns[j]; j++)
             csv_value(&b, json_object_get(r, csv_columns[j]), j == 0);
         json_array_foreach(form, j, def)
-            csv_value(&b, json_object_get(answers, json_string_value(
-                                                       json_object_get(def, "key"))),
-                      0);
+            form_answer_csv(json_object_get(answers, json_string_value(
+                                                         json_object_get(def, "key"))),
+                            &b, 0);
         csv_end_row(&b);
     }
     if (!buf_ok(&b)) {

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "collate.h"
 #include "csv.h"
+#include "form.h"
 #include "http.h"
 #include "meeting.h"
 #include "visit_allocation.h"
@@ -50,28 +51,6 @@ static int sort_people(struct collate *coll, json_t *lists)
     return 0;
 }
 
-/* An answer as text: lists joined with ", ", booleans as yes/no. */
-static void answer_text(struct buf *b, json_t *v)
-{
-    size_t i;
-    json_t *x;
-
-    if (json_is_string(v))
-        buf_puts(b, json_string_value(v));
-    else if (json_is_true(v))
-        buf_puts(b, "yes");
-    else if (json_is_false(v))
-        buf_puts(b, "no");
-    else if (json_is_integer(v))
-        buf_printf(b, "%lld", (long long)json_integer_value(v));
-    else if (json_is_array(v))
-        json_array_foreach(v, i, x) {
-            if (i)
-                buf_puts(b, ", ");
-            answer_text(b, x);
-        }
-}
-
 static const char *field_key(json_t *def) { return json_string_value(json_object_get(def, "key")); }
 
 static const char *str(json_t *o, const char *k)
@@ -84,7 +63,7 @@ static void reply_csv(struct http_ctx *c, json_t *lists, json_t *form)
 {
     static const char *const cols[] = {"venue_name", "last_name", "first_name",
                                        "organisation", "position", "phone", "email", NULL};
-    struct buf b = BUF_INIT, cell = BUF_INIT;
+    struct buf b = BUF_INIT;
     size_t i, j, k;
     json_t *o, *p, *def;
 
@@ -97,16 +76,12 @@ static void reply_csv(struct http_ctx *c, json_t *lists, json_t *form)
         json_array_foreach(json_object_get(o, "people"), j, p) {
             for (k = 0; cols[k]; k++)
                 csv_cell(&b, str(k == 0 ? o : p, cols[k]), k == 0);
-            json_array_foreach(form, k, def) {
-                buf_reset(&cell);
-                answer_text(&cell, json_object_get(json_object_get(p, "answers"),
-                                                   field_key(def)));
-                csv_cell(&b, buf_cstr(&cell), 0);
-            }
+            json_array_foreach(form, k, def)
+                form_answer_csv(json_object_get(json_object_get(p, "answers"),
+                                                field_key(def)), &b, 0);
             csv_end_row(&b);
         }
     }
-    buf_free(&cell);
     if (!buf_ok(&b)) {
         buf_free(&b);
         http_reply_code(c, ERR_INTERNAL, "out of memory");
@@ -181,8 +156,8 @@ static void reply_html(struct http_ctx *c, json_t *lists, json_t *form)
             buf_puts(&b, "</td>");
             json_array_foreach(form, k, def) {
                 buf_reset(&cell);
-                answer_text(&cell, json_object_get(json_object_get(p, "answers"),
-                                                   field_key(def)));
+                form_answer_text(json_object_get(json_object_get(p, "answers"),
+                                                 field_key(def)), &cell);
                 buf_puts(&b, "<td>");
                 buf_put_html(&b, buf_cstr(&cell));
                 buf_puts(&b, "</td>");

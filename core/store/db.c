@@ -298,3 +298,75 @@ fail:
     db_rollback(db);
     return -1;
 }
+
+int db_fail(struct db *db, struct err *e)
+{
+    if (sqlite3_errcode(db->h) == SQLITE_OK)
+        return err_set(e, ERR_INTERNAL, NULL, "storage error");
+    return err_set(e, ERR_INTERNAL, NULL, "storage error: %s", sqlite3_errmsg(db->h));
+}
+
+json_t *db_json_column(sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        return json_integer(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return json_real(sqlite3_column_double(st, i));
+    case SQLITE_TEXT:
+        return json_string(db_text(st, i));
+    default:
+        return json_null();
+    }
+}
+
+json_t *db_rows_json(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st, void *arg),
+                     void *arg)
+{
+    json_t *list;
+    int rc;
+
+    if (st == NULL)
+        return NULL;
+    list = json_array();
+    if (list == NULL) {
+        sqlite3_reset(st);
+        return NULL;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (json_array_append_new(list, row(st, arg)) < 0)
+            break; /* row() gave NULL: rc stays SQLITE_ROW */
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(list);
+        return NULL;
+    }
+    return list;
+}
+
+long long db_find_or_insert(struct db *db, const char *find_sql, const char *insert_sql,
+                            const char *key, const char *text, long long now)
+{
+    sqlite3_stmt *st = db_stmt(db, find_sql);
+    long long id = 0;
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return rc == SQLITE_ROW ? id : -1;
+    st = db_stmt(db, insert_sql);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    if (sqlite3_bind_parameter_count(st) >= 3)
+        sqlite3_bind_int64(st, 3, now);
+    return db_step_done(st) < 0 ? -1 : db_last_id(db);
+}

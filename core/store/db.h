@@ -7,7 +7,10 @@
 #ifndef SAIETS_DB_H
 #define SAIETS_DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
+
+#include "errors.h"
 
 struct db;
 
@@ -70,5 +73,27 @@ const char *db_errmsg(struct db *db);
 
 /* Binds text or NULL (for NULL or ""). */
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+
+/* Sets *e to ERR_INTERNAL "storage error: " followed by SQLite's latest
+ * message on this connection ("storage error" alone when SQLite reports no
+ * error) and returns -1, so that callers can write `return db_fail(db, e)`. */
+int db_fail(struct db *db, struct err *e);
+
+/* Column i of the current row as JSON by the type of its value: null, an
+ * integer, a real or a string (a blob is null). */
+json_t *db_json_column(sqlite3_stmt *st, int i);
+
+/* Steps st (prepared and bound, not yet stepped) to its end and returns a
+ * new array of row(st, arg) for each row; st is reset.  NULL when st is
+ * NULL, a step fails or row returns NULL (out of memory). */
+json_t *db_rows_json(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st, void *arg),
+                     void *arg);
+
+/* The id in the first column of the row find_sql returns for ?1 = key; when
+ * it returns none, runs insert_sql with ?1 = key, ?2 = text and ?3 = now
+ * (it may leave out ?2) and returns the new row's id.  Both SQL texts are
+ * literals, as for db_stmt.  -1 on error. */
+long long db_find_or_insert(struct db *db, const char *find_sql, const char *insert_sql,
+                            const char *key, const char *text, long long now);
 
 #endif

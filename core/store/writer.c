@@ -71,13 +71,13 @@ static void run_batch(struct writer *w, struct wjob *batch)
     for (struct wjob *j = batch; j; j = j->next) {
         err_clear(&j->err);
         if (db_run(db, "SAVEPOINT job") < 0) {
-            j->rc = err_set(&j->err, ERR_INTERNAL, NULL, "storage error");
+            j->rc = db_fail(db, &j->err);
             continue;
         }
         j->rc = j->run(db, j);
         if (j->rc < 0) {
             if (j->err.code == ERR_NONE)
-                err_set(&j->err, ERR_INTERNAL, NULL, "storage error");
+                db_fail(db, &j->err);
             /* Some errors (disk full, I/O, out of memory) make SQLite roll
              * back the whole transaction, not just the statement: then the
              * jobs before this one are gone too, and nothing may run

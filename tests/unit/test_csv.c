@@ -101,6 +101,35 @@ START_TEST(test_int)
 }
 END_TEST
 
+/* A number's text goes out as it is (no formula guard for "-7"); anything
+ * else handed in as a number is written as a text cell. */
+START_TEST(test_number)
+{
+    struct buf b = BUF_INIT;
+
+    csv_cell_number(&b, "0", 1);
+    csv_cell_number(&b, "-7", 0);
+    csv_cell_number(&b, "2.5", 0);
+    csv_cell_number(&b, "-0.1", 0);
+    csv_cell_number(&b, "1e+20", 0);
+    csv_cell_number(&b, "-1E-7", 0);
+    ck_assert(buf_ok(&b));
+    ck_assert_str_eq(buf_cstr(&b), "0,-7,2.5,-0.1,1e+20,-1E-7");
+    buf_reset(&b);
+    csv_cell_number(&b, "-1+1", 1);
+    csv_cell_number(&b, "=1", 0);
+    csv_cell_number(&b, "1,5", 0);
+    csv_cell_number(&b, "-", 0);
+    csv_cell_number(&b, "1.", 0);
+    csv_cell_number(&b, "1e", 0);
+    csv_cell_number(&b, "", 0);
+    csv_cell_number(&b, NULL, 0);
+    ck_assert(buf_ok(&b));
+    ck_assert_str_eq(buf_cstr(&b), "'-1+1,'=1,\"1,5\",'-,1.,1e,,");
+    buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_rows)
 {
     struct buf b = BUF_INIT;
@@ -162,6 +191,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_null_and_separators);
     tcase_add_test(tc, test_utf8_untouched);
     tcase_add_test(tc, test_int);
+    tcase_add_test(tc, test_number);
     tcase_add_test(tc, test_rows);
     tcase_add_test(tc, test_long_cell);
     suite_add_tcase(s, tc);

@@ -474,6 +474,74 @@ START_TEST(test_answers_empty_form)
 }
 END_TEST
 
+/* --- answers as text ------------------------------------------------------ */
+
+/* form_answer_text appends: what was in the buffer stays. */
+static void check_text(const char *answer, const char *want)
+{
+    json_t *a = answer ? J(answer) : NULL;
+    struct buf b = BUF_INIT;
+
+    buf_puts(&b, ">");
+    form_answer_text(a, &b);
+    ck_assert(buf_ok(&b));
+    ck_assert_msg(buf_cstr(&b)[0] == '>' && strcmp(buf_cstr(&b) + 1, want) == 0,
+                  "answer %s: got [%s], want [>%s]", answer ? answer : "(none)",
+                  buf_cstr(&b), want);
+    buf_free(&b);
+    json_decref(a);
+}
+
+START_TEST(test_answer_text)
+{
+    check_text("\"vegan, no nuts\"", "vegan, no nuts");
+    check_text("\"2016-02-29\"", "2016-02-29");
+    check_text("\"\"", "");
+    check_text("true", "yes");
+    check_text("false", "no");
+    check_text("2", "2");
+    check_text("-3", "-3");
+    check_text("2.5", "2.5");
+    check_text("0.1", "0.1");
+    check_text("3.0", "3");
+    check_text("1e20", "1e+20");
+    check_text("[\"a\", \"b, c\", \"=d\"]", "a; b, c; =d");
+    check_text("[]", "");
+    check_text("null", "");
+    check_text(NULL, "");
+}
+END_TEST
+
+static void check_csv(const char *answer, const char *want)
+{
+    json_t *a = answer ? J(answer) : NULL;
+    struct buf b = BUF_INIT;
+
+    buf_puts(&b, "x");
+    form_answer_csv(a, &b, 0);
+    ck_assert(buf_ok(&b));
+    ck_assert_msg(strcmp(buf_cstr(&b), want) == 0, "answer %s: got [%s], want [%s]",
+                  answer ? answer : "(none)", buf_cstr(&b), want);
+    buf_free(&b);
+    json_decref(a);
+}
+
+/* The cell is the text, formula-guarded and quoted as csv.h does, except
+ * that a number needs no guard. */
+START_TEST(test_answer_csv)
+{
+    check_csv("\"vegan, no nuts\"", "x,\"vegan, no nuts\"");
+    check_csv("\"=1+1\"", "x,'=1+1");
+    check_csv("\"-2\"", "x,'-2");   /* a text that looks like a number is text */
+    check_csv("-3", "x,-3");
+    check_csv("-2.5", "x,-2.5");
+    check_csv("true", "x,yes");
+    check_csv("[\"=d\", \"b, c\"]", "x,\"'=d; b, c\"");
+    check_csv("null", "x,");
+    check_csv(NULL, "x,");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("form");
@@ -505,6 +573,8 @@ Suite *test_suite(void)
     tcase_add_test(ta, test_answers_text);
     tcase_add_test(ta, test_answers_all_types_ok);
     tcase_add_test(ta, test_answers_empty_form);
+    tcase_add_test(ta, test_answer_text);
+    tcase_add_test(ta, test_answer_csv);
     suite_add_tcase(s, ta);
     return s;
 }

@@ -154,7 +154,7 @@ START_TEST(test_text_length_in_characters)
     put("name", json_string(s));
     ck_assert_int_eq(jf_text(obj, "name", JF_REQUIRED, 200, dst, sizeof dst, &e), JF_SET);
     ck_assert_str_eq(dst, s);
-    ck_assert_uint_eq(utf8_chars(dst), 200);
+    ck_assert_uint_eq(jf_utf8_chars(dst), 200);
     free(s);
     /* 201 of them: refused. */
     s = repeat("ā", 201);
@@ -211,7 +211,7 @@ START_TEST(test_text_controls)
 }
 END_TEST
 
-/* Regression (core/jfield.c text_has_controls, fixed):
+/* Regression (core/base/jfield.c jf_text_has_controls, fixed):
  * Unicode's control characters (category Cc) include C1, U+0080-U+009F;
  * U+009B is a terminal's CSI.  jfield.h promises text "without control
  * characters". */
@@ -230,16 +230,16 @@ END_TEST
 
 START_TEST(test_utf8_helpers)
 {
-    ck_assert_uint_eq(utf8_chars(""), 0);
-    ck_assert_uint_eq(utf8_chars("abc"), 3);
-    ck_assert_uint_eq(utf8_chars("Ģirts Ķīsis"), 11);
-    ck_assert_uint_eq(utf8_chars("\xF0\x9F\x98\x80x"), 2);
-    ck_assert_int_eq(text_has_controls("", 0), 0);
-    ck_assert_int_eq(text_has_controls("Rēzekne", 0), 0);
-    ck_assert_int_ne(text_has_controls("a\tb", 0), 0);
-    ck_assert_int_eq(text_has_controls("a\tb\nc", 1), 0);
-    ck_assert_int_ne(text_has_controls("a\r\nb", 1), 0);
-    ck_assert_int_ne(text_has_controls("\x7f", 1), 0);
+    ck_assert_uint_eq(jf_utf8_chars(""), 0);
+    ck_assert_uint_eq(jf_utf8_chars("abc"), 3);
+    ck_assert_uint_eq(jf_utf8_chars("Ģirts Ķīsis"), 11);
+    ck_assert_uint_eq(jf_utf8_chars("\xF0\x9F\x98\x80x"), 2);
+    ck_assert_int_eq(jf_text_has_controls("", 0), 0);
+    ck_assert_int_eq(jf_text_has_controls("Rēzekne", 0), 0);
+    ck_assert_int_ne(jf_text_has_controls("a\tb", 0), 0);
+    ck_assert_int_eq(jf_text_has_controls("a\tb\nc", 1), 0);
+    ck_assert_int_ne(jf_text_has_controls("a\r\nb", 1), 0);
+    ck_assert_int_ne(jf_text_has_controls("\x7f", 1), 0);
 }
 END_TEST
 
