@@ -11,6 +11,7 @@
 #include "csv.h"
 #include "form.h"
 #include "http.h"
+#include "page_host_lists.h"
 #include "meeting.h"
 #include "visit_allocation.h"
 
@@ -93,88 +94,19 @@ static void reply_csv(struct http_ctx *c, json_t *lists, json_t *form)
     buf_free(&b);
 }
 
-static const char page_style[] =
-    "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}"
-    "h1{font-size:1.4rem}section{margin-bottom:2.5rem}table{border-collapse:collapse;"
-    "width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ccc;"
-    "vertical-align:top}.meta{color:#555}"
-    "@media print{body{margin:0;max-width:none}section{page-break-after:always}}";
-
-/* Label of a form field in Latvian, else English, else its key. */
-static const char *field_label(json_t *def)
-{
-    json_t *l = json_object_get(def, "label");
-    const char *s = json_string_value(json_object_get(l, "lv"));
-
-    if (s == NULL)
-        s = json_string_value(json_object_get(l, "en"));
-    return s ? s : field_key(def);
-}
-
 static void reply_html(struct http_ctx *c, json_t *lists, json_t *form)
 {
-    struct buf b = BUF_INIT, cell = BUF_INIT;
-    size_t i, j, k;
-    json_t *o, *p, *def;
+    struct err e;
+    char *text;
 
-    buf_puts(&b, "<!doctype html>\n<html lang=\"lv\"><head><meta charset=\"utf-8\">"
-                 "<title>Host lists</title><style>");
-    buf_puts(&b, page_style);
-    buf_puts(&b, "</style></head><body>\n");
-    json_array_foreach(json_object_get(lists, "options"), i, o) {
-        buf_puts(&b, "<section><h1>");
-        buf_put_html(&b, str(o, "venue_name"));
-        buf_puts(&b, "</h1><p class=\"meta\">");
-        buf_put_html(&b, str(o, "title"));
-        buf_puts(&b, ", ");
-        buf_put_html(&b, str(o, "starts_at"));
-        buf_puts(&b, " - ");
-        buf_put_html(&b, str(o, "ends_at") + (strlen(str(o, "ends_at")) > 11 ? 11 : 0));
-        buf_puts(&b, "<br>");
-        buf_put_html(&b, str(o, "topic"));
-        buf_puts(&b, "<br>Host: ");
-        buf_put_html(&b, str(o, "host"));
-        buf_printf(&b, " &middot; %zu of %lld seats</p>\n<table><tr><th>#</th><th>Name</th>"
-                       "<th>Organisation</th><th>Position</th>",
-                   json_array_size(json_object_get(o, "people")),
-                   (long long)json_integer_value(json_object_get(o, "capacity")));
-        json_array_foreach(form, k, def) {
-            buf_puts(&b, "<th>");
-            buf_put_html(&b, field_label(def));
-            buf_puts(&b, "</th>");
-        }
-        buf_puts(&b, "</tr>\n");
-        json_array_foreach(json_object_get(o, "people"), j, p) {
-            buf_printf(&b, "<tr><td>%zu</td><td>", j + 1);
-            buf_put_html(&b, str(p, "first_name"));
-            buf_putc(&b, ' ');
-            buf_put_html(&b, str(p, "last_name"));
-            buf_puts(&b, "</td><td>");
-            buf_put_html(&b, str(p, "organisation"));
-            buf_puts(&b, "</td><td>");
-            buf_put_html(&b, str(p, "position"));
-            buf_puts(&b, "</td>");
-            json_array_foreach(form, k, def) {
-                buf_reset(&cell);
-                form_answer_text(json_object_get(json_object_get(p, "answers"),
-                                                 field_key(def)), &cell);
-                buf_puts(&b, "<td>");
-                buf_put_html(&b, buf_cstr(&cell));
-                buf_puts(&b, "</td>");
-            }
-            buf_puts(&b, "</tr>\n");
-        }
-        buf_puts(&b, "</table></section>\n");
-    }
-    buf_puts(&b, "</body></html>\n");
-    buf_free(&cell);
-    if (!buf_ok(&b)) {
-        buf_free(&b);
-        http_reply_code(c, ERR_INTERNAL, "out of memory");
+    err_clear(&e);
+    text = page_host_lists_html(lists, form, &e);
+    if (text == NULL) {
+        http_reply_err(c, &e);
         return;
     }
-    http_reply_text(c, 200, "text/html; charset=utf-8", b.data, b.len);
-    buf_free(&b);
+    http_reply_text(c, 200, "text/html; charset=utf-8", text, strlen(text));
+    free(text);
 }
 
 static void api_visit_host_lists(struct http_ctx *c)
