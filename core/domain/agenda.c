@@ -314,6 +314,13 @@ int agenda_item_insert(struct db *db, long long meeting_id, json_t *n,
     return 0;
 }
 
+/* 1 when a site-visit slot hangs on item id (storage errors count as 1:
+ * refusing is the safe answer). */
+static int holds_visits(struct db *db, long long id)
+{
+    return db_exists(db, "SELECT 1 FROM visit_slots WHERE agenda_item_id = ?", id, 0) != 0;
+}
+
 int agenda_item_update(struct db *db, long long id, json_t *n, const struct agenda_times *t,
                        long long now, struct err *e)
 {
@@ -325,6 +332,14 @@ int agenda_item_update(struct db *db, long long id, json_t *n, const struct agen
                                    " sequence = sequence + 1 WHERE id=?");
     int rc;
 
+    /* Its slot, options and people's places hang on the item: whoever
+     * changes it (a patch, a script) may not make it something else. */
+    if (strcmp(json_string_value(json_object_get(n, "kind")), "site_visit") != 0 &&
+        holds_visits(db, id)) {
+        free(speakers);
+        return err_set(e, ERR_INVALID_FIELD, "kind",
+                       "kind: item %lld holds site-visit options; it stays a site_visit", id);
+    }
     if (st == NULL || speakers == NULL) {
         free(speakers);
         return db_fail(db, e);
@@ -337,13 +352,6 @@ int agenda_item_update(struct db *db, long long id, json_t *n, const struct agen
     if (rc < 0)
         return db_fail(db, e);
     return 0;
-}
-
-/* 1 when a site-visit slot hangs on item id (storage errors count as 1:
- * refusing is the safe answer). */
-static int holds_visits(struct db *db, long long id)
-{
-    return db_exists(db, "SELECT 1 FROM visit_slots WHERE agenda_item_id = ?", id, 0) != 0;
 }
 
 int agenda_item_remove(struct db *db, long long id, struct err *e)
@@ -423,12 +431,6 @@ int agenda_item_patch(struct db *db, long long meeting_id, long long id, json_t 
     /* A patch is the stored item with some fields replaced, checked whole. */
     json_object_update(merged, in);
     n = agenda_item_validate(db, &m, merged, &t, e);
-    if (n && strcmp(json_string_value(json_object_get(n, "kind")), "site_visit") != 0 &&
-        holds_visits(db, id)) {
-        err_set(e, ERR_INVALID_FIELD, "kind",
-                "kind: item %lld holds site-visit options; it stays a site_visit", id);
-        goto out;
-    }
     if (n && agenda_item_update(db, id, n, &t, now, e) == 0 &&
         item_changed(db, meeting_id, now, actor, "agenda.update", id, in, e) == 0)
         rc = 0;

@@ -239,6 +239,8 @@ static int sync_items(struct db *db, const struct meeting *m, const char *source
                 json_array_append_new(changed, json_pack("{s:s, s:I, s:O, s:O}", "key", key,
                                                          "id", (json_int_t)id, "before",
                                                          json_array_get(old, 1), "after", n));
+            else
+                scoped(e, "item", key);
         }
         json_decref(n);
         if (e->code != ERR_NONE)

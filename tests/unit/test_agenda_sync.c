@@ -672,6 +672,25 @@ START_TEST(test_item_holding_site_visits_is_not_removed)
     ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM visit_slots WHERE agenda_item_id = %lld",
                                 visit),
                      1);
+
+    /* Nor may the script make it a talk: its slot and places hang on it. */
+    d = talks_v1();
+    json_array_append_new(A(d, "items"),
+                          J("{\"key\":\"d2/visit\",\"starts_at\":\"2015-11-06T11:00\","
+                            "\"ends_at\":\"2015-11-06T12:00\",\"kind\":\"talk\","
+                            "\"title\":\"Skolas\"}"));
+    before = snapshot();
+    ck_assert_ptr_null(apply_as(meeting, "talks", d, LATER, NULL));
+    ck_assert_int_eq(e.code, ERR_SCRIPT);
+    ck_assert_msg(strstr(e.message, "d2/visit") && strstr(e.message, "stays a site_visit"),
+                  "%s", e.message);
+    after = snapshot();
+    expect_same(before, after, "making an item that holds site visits a talk");
+    free(before);
+    free(after);
+    ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM agenda_items WHERE id = %lld"
+                                    " AND kind = 'site_visit'", visit),
+                     1);
 }
 END_TEST
 
