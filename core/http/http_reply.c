@@ -63,11 +63,23 @@ void http_reply_json(struct http_ctx *c, int status, json_t *body)
 {
     struct evbuffer *buf = evbuffer_new();
     struct evkeyvalq *h = evhttp_request_get_output_headers(c->req);
+    char text[4096];
+    size_t n;
+    int ok = 0;
 
     evhttp_add_header(h, "Content-Type", "application/json");
     evhttp_add_header(h, "Cache-Control", "no-store");
-    if (buf == NULL || body == NULL ||
-        json_dump_callback(body, dump_to_evbuffer, buf, JSON_COMPACT) < 0) {
+    /* Most answers fit on the stack and go into buf in one piece: jansson
+     * dumps token by token, and an evbuffer_add per token cost more than
+     * the dump itself.  Longer ones are dumped straight into buf. */
+    if (buf != NULL && body != NULL) {
+        n = json_dumpb(body, text, sizeof text, JSON_COMPACT); /* 0: error */
+        if (n > 0 && n <= sizeof text)
+            ok = evbuffer_add(buf, text, n) == 0;
+        else if (n > sizeof text)
+            ok = json_dump_callback(body, dump_to_evbuffer, buf, JSON_COMPACT) == 0;
+    }
+    if (!ok) {
         if (buf)
             evbuffer_drain(buf, evbuffer_get_length(buf));
         else
