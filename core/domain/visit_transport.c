@@ -382,6 +382,10 @@ void visit_transport_annotate(struct db *db, long long meeting_id, long long reg
     json_t *plan, *slot, *place, *v, *p, *leg;
     size_t i, j, k, l;
 
+    /* No place, nothing to annotate: the meeting's whole plan is not
+     * worked out for it. */
+    if (json_array_size(places) == 0)
+        return;
     err_clear(&e);
     plan = visit_transport_plan_json(db, meeting_id, &e);
     json_array_foreach(json_object_get(plan, "slots"), i, slot) {
