@@ -315,6 +315,47 @@ START_TEST(test_stmt_cache)
 }
 END_TEST
 
+START_TEST(test_data_version)
+{
+    struct db *ro = NULL, *other = NULL;
+    char *msg = NULL;
+    unsigned long long v;
+
+    testdb_open(&t);
+    ck_assert_int_eq(db_open(t.path, DB_READONLY, &ro, &msg), 0);
+    ck_assert_int_eq(db_open(t.path, 0, &other, &msg), 0);
+    v = db_data_version(ro);
+    /* Reading, here or elsewhere, changes nothing. */
+    ck_assert_int_eq(testdb_int(ro, "SELECT count(*) FROM networks"), 0);
+    ck_assert_int_eq(testdb_int(t.db, "SELECT count(*) FROM networks"), 0);
+    ck_assert(db_data_version(ro) == v);
+    ck_assert(db_data_version(ro) == v);
+    /* A commit by any other connection moves it, at once. */
+    ck_assert_int_eq(db_exec(t.db, "INSERT INTO networks(name, created_at) VALUES ('a', 1)"), 0);
+    ck_assert(db_data_version(ro) != v);
+    v = db_data_version(ro);
+    ck_assert(db_data_version(ro) == v);
+    ck_assert_int_eq(db_exec(other, "INSERT INTO networks(name, created_at) VALUES ('b', 1)"), 0);
+    ck_assert(db_data_version(ro) != v);
+    v = db_data_version(ro);
+    /* A checkpoint writes no data: at most one more change (the log's restart
+     * by the next commit), never a missed one. */
+    ck_assert_int_eq(db_exec(other, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+    v = db_data_version(ro);
+    ck_assert_int_eq(db_exec(other, "INSERT INTO networks(name, created_at) VALUES ('c', 1)"), 0);
+    ck_assert(db_data_version(ro) != v);
+    v = db_data_version(ro);
+    /* A transaction rolled back commits nothing. */
+    ck_assert_int_eq(db_begin(other), 0);
+    ck_assert_int_eq(db_exec(other, "INSERT INTO networks(name, created_at) VALUES ('d', 1)"), 0);
+    db_rollback(other);
+    ck_assert(db_data_version(ro) == v);
+    ck_assert_int_eq(testdb_int(ro, "SELECT count(*) FROM networks"), 3);
+    db_close(other);
+    db_close(ro);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("migrations");
@@ -329,6 +370,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_newer_schema_refused);
     tcase_add_test(tc, test_migration_list);
     tcase_add_test(tc, test_migrate_fresh);
+    tcase_add_test(tc, test_data_version);
     tcase_add_test(tc, test_migrate_twice_is_noop);
     tcase_add_test(tc, test_pragmas);
     tcase_add_test(tc, test_readonly_connection);
