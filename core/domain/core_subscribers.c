@@ -30,14 +30,14 @@ static int visits_on_confirmed(struct db *db, const struct event *ev, void *arg,
                                struct err *e)
 {
     (void)arg;
-    return visit_on_confirmed(db, ev->registration_id, ev->now, e);
+    return ev->has_visits ? visit_on_confirmed(db, ev->registration_id, ev->now, e) : 0;
 }
 
 static int visits_on_cancelled(struct db *db, const struct event *ev, void *arg,
                                struct err *e)
 {
     (void)arg;
-    return visit_on_cancelled(db, ev->registration_id, ev->now, e);
+    return ev->has_visits ? visit_on_cancelled(db, ev->registration_id, ev->now, e) : 0;
 }
 
 static int allocation_on_seats_added(struct db *db, const struct event *ev, void *arg,

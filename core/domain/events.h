@@ -40,6 +40,8 @@ struct event {
     long long meeting_id;  /* every event */
     long long registration_id; /* registration.*, site_visit.pinned */
     int was_confirmed;     /* registration.cancelled: it held a seat */
+    int has_visits;        /* registration.*: the meeting has site-visit slots; when
+                              it has none, site-visit subscribers have nothing to do */
     const struct meeting *meeting; /* meeting.changed: the meeting as now stored */
     int zone_changed;      /* meeting.changed: its time zone is another one */
     long long slot_id;     /* allocation.done, site_visit.* */

@@ -14,7 +14,8 @@
 #define MEETING_COLUMNS                                                        \
     "id, title, network_id, host_id, city, starts_on, ends_on, timezone,"      \
     " capacity, opens_at, closes_at, status, form_json, confirmed_count,"      \
-    " waitlist_count, waitlist_next, created_at, updated_at"
+    " waitlist_count, waitlist_next, created_at, updated_at,"                 \
+    " EXISTS (SELECT 1 FROM visit_slots s WHERE s.meeting_id = meetings.id)"
 
 static const char *const meeting_fields[] = {
     "title", "network", "host", "city", "starts_on", "ends_on", "timezone",
@@ -55,6 +56,7 @@ static void meeting_from_row(sqlite3_stmt *st, struct meeting *m)
     m->waitlist_next = sqlite3_column_int64(st, 15);
     m->created_at = sqlite3_column_int64(st, 16);
     m->updated_at = sqlite3_column_int64(st, 17);
+    m->has_visits = sqlite3_column_int(st, 18);
 }
 
 int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)
@@ -347,9 +349,11 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
     for (;;) {
         struct event ev;
         long long reg = 0;
-        int rc;
+        int rc, has_visits = 0;
 
-        pick = db_stmt(db, "SELECT r.id FROM meetings m JOIN registrations r"
+        pick = db_stmt(db, "SELECT r.id, EXISTS (SELECT 1 FROM visit_slots s"
+                           "  WHERE s.meeting_id = m.id)"
+                           " FROM meetings m JOIN registrations r"
                            " ON r.meeting_id = m.id AND r.status = 'waitlisted'"
                            " WHERE m.id = ? AND m.confirmed_count < m.capacity"
                            " ORDER BY r.waitlist_seq LIMIT 1");
@@ -357,8 +361,10 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
             return db_fail(db, e);
         sqlite3_bind_int64(pick, 1, meeting_id);
         rc = sqlite3_step(pick);
-        if (rc == SQLITE_ROW)
+        if (rc == SQLITE_ROW) {
             reg = sqlite3_column_int64(pick, 0);
+            has_visits = sqlite3_column_int(pick, 1);
+        }
         sqlite3_reset(pick);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
             return db_fail(db, e);
@@ -376,7 +382,8 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
         if (db_step_done(up) < 0 || db_step_done(cnt) < 0)
             return db_fail(db, e);
         ev = (struct event){.type = EVENT_REGISTRATION_PROMOTED, .now = now, .actor = actor,
-                            .meeting_id = meeting_id, .registration_id = reg};
+                            .meeting_id = meeting_id, .registration_id = reg,
+                            .has_visits = has_visits};
         if (events_emit(db, &ev, e) < 0)
             return -1;
         promoted++;

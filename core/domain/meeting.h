@@ -32,6 +32,7 @@ struct meeting {
     json_t *form; /* owned: parsed custom field list */
     long long confirmed, waitlisted, waitlist_next;
     long long created_at, updated_at;
+    int has_visits; /* it has site-visit slots (read with the row, never stored) */
 };
 
 /* Releases what a loaded meeting owns (the form). */

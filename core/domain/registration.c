@@ -77,7 +77,9 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
         "SELECT " REG_COLUMNS ", CASE WHEN r.status = 'waitlisted' THEN"
         " (SELECT count(*) FROM registrations w WHERE w.meeting_id = r.meeting_id"
         "  AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq)"
-        " ELSE 0 END FROM registrations r WHERE r.id = ?");
+        " ELSE 0 END,"
+        " EXISTS (SELECT 1 FROM visit_slots s WHERE s.meeting_id = r.meeting_id)"
+        " FROM registrations r WHERE r.id = ?");
     int rc;
 
     memset(r, 0, sizeof *r);
@@ -85,8 +87,10 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
         return db_fail(db, e);
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         reg_from_row(st, r);
+        r->has_visits = sqlite3_column_int(st, 15);
+    }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return err_set(e, ERR_NOT_FOUND, NULL, "no registration %lld", id);
@@ -393,7 +397,8 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
      * already) read them. */
     ev = (struct event){.type = waitlisted ? EVENT_REGISTRATION_WAITLISTED
                                            : EVENT_REGISTRATION_CONFIRMED,
-                        .now = now, .meeting_id = meeting_id, .registration_id = r.id};
+                        .now = now, .meeting_id = meeting_id, .registration_id = r.id,
+                        .has_visits = m.has_visits};
     if ((json_object_get(in, "visit_preferences") &&
          visit_prefs_set(db, r.id, meeting_id, json_object_get(in, "visit_preferences"),
                          e) < 0) ||
@@ -405,6 +410,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     snprintf(r.status, sizeof r.status, "%s", waitlisted ? "waitlisted" : "confirmed");
     r.waitlist_position = waitlisted ? m.waitlisted + 1 : 0;
     r.created_at = r.updated_at = now;
+    r.has_visits = m.has_visits;
     *out = r;
     r.answers = NULL; /* now owned by *out */
     rc = 0;
@@ -509,7 +515,7 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
      * up, so a person promoted now can take one of those seats. */
     ev = (struct event){.type = EVENT_REGISTRATION_CANCELLED, .now = now, .actor = actor,
                         .meeting_id = r.meeting_id, .registration_id = id,
-                        .was_confirmed = was_confirmed};
+                        .was_confirmed = was_confirmed, .has_visits = r.has_visits};
     if (events_emit(db, &ev, e) < 0 ||
         (was_confirmed && meeting_promote(db, r.meeting_id, now, actor, e) < 0))
         goto out;

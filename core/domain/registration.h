@@ -31,6 +31,10 @@ struct registration {
     char status[12];
     long long waitlist_position; /* 0 unless waitlisted */
     long long created_at, updated_at;
+    /* Its meeting has site-visit slots (set by reg_create and reg_load).
+     * Without them it has no preferences, pins or places, for sure: they
+     * all name a slot, so nothing about site visits need be read. */
+    int has_visits;
 };
 
 void reg_clear(struct registration *r);

@@ -9,38 +9,7 @@
 #include "http.h"
 #include "meeting.h"
 #include "registration.h"
-#include "visit.h"
-#include "visit_allocation.h"
-#include "visit_transport.h"
-
-/* The registration with its site-visit preferences and places. */
-static json_t *reg_full_json(struct db *db, const struct registration *r)
-{
-    json_t *o = reg_to_json(r);
-
-    if (o != NULL) {
-        json_object_set_new(o, "visit_preferences", visit_prefs_json(db, r->id));
-        json_t *places = visit_places_json(db, r->id);
-
-        visit_transport_annotate(db, r->meeting_id, r->id, places);
-        json_object_set_new(o, "site_visits", places);
-    }
-    return o;
-}
-
-static json_t *reg_json_by_id(struct db *db, long long id, struct err *e)
-{
-    struct registration r;
-    json_t *o;
-
-    if (reg_load(db, id, &r, e) < 0)
-        return NULL;
-    o = reg_full_json(db, &r);
-    reg_clear(&r);
-    if (o == NULL)
-        err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    return o;
-}
+#include "registration_view.h"
 
 static int run_reg_create(struct db *db, struct wjob *job)
 {
@@ -50,7 +19,7 @@ static int run_reg_create(struct db *db, struct wjob *job)
 
     if (reg_create(db, c->id, c->in, job->now, &r, token, &job->err) < 0)
         return -1;
-    c->out = reg_full_json(db, &r);
+    c->out = reg_view_json(db, &r);
     reg_clear(&r);
     if (c->out == NULL)
         return err_set(&job->err, ERR_INTERNAL, NULL, "out of memory");
@@ -88,7 +57,7 @@ static void api_registration_get(struct http_ctx *c)
     if (!may_manage(c))
         return;
     err_clear(&e);
-    http_reply_result(c, reg_json_by_id(c->app->rdb, c->id, &e), &e);
+    http_reply_result(c, reg_view_json_by_id(c->app->rdb, c->id, &e), &e);
 }
 
 static const char *organizer_actor(struct http_ctx *c)
@@ -102,7 +71,7 @@ static int run_reg_patch(struct db *db, struct wjob *job)
 
     if (reg_patch(db, c->id, c->in, job->now, organizer_actor(c), &job->err) < 0)
         return -1;
-    c->out = reg_json_by_id(db, c->id, &job->err);
+    c->out = reg_view_json_by_id(db, c->id, &job->err);
     c->status = 200;
     return c->out ? 0 : -1;
 }
@@ -120,7 +89,7 @@ static int run_reg_cancel(struct db *db, struct wjob *job)
 
     if (reg_cancel(db, c->id, job->now, organizer_actor(c), &job->err) < 0)
         return -1;
-    c->out = reg_json_by_id(db, c->id, &job->err);
+    c->out = reg_view_json_by_id(db, c->id, &job->err);
     c->status = 200;
     return c->out ? 0 : -1;
 }

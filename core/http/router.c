@@ -50,7 +50,7 @@ static int match(const char *pattern, const char *path, long long ids[ROUTER_MAX
     int n = 0, bad = 0;
 
     while (*p && *s) {
-        if (strncmp(p, "{id}", 4) == 0) {
+        if (*p == '{') { /* router_add made sure: "{id}" */
             long long v = 0;
             int digits = 0;
 
@@ -67,10 +67,15 @@ static int match(const char *pattern, const char *path, long long ids[ROUTER_MAX
             p += 4;
             continue;
         }
-        if (*p != *s)
-            return 0;
-        p++;
-        s++;
+        /* The literal run up to the next {id}, in one comparison. */
+        {
+            size_t run = strcspn(p, "{");
+
+            if (strncmp(p, s, run) != 0)
+                return 0;
+            p += run;
+            s += run;
+        }
     }
     if (*p != '\0' || *s != '\0')
         return 0;
@@ -89,7 +94,7 @@ int router_find(const struct router *r, unsigned method, const char *path,
         /* Most routes differ before their first {id}: a cheap test first. */
         if (strncmp(rt->pattern, path, r->literal[i]) != 0)
             continue;
-        hit = match(rt->pattern, path, ids);
+        hit = match(rt->pattern + r->literal[i], path + r->literal[i], ids);
         if (hit < 0)
             m->bad_id = 1;
         if (hit <= 0)
