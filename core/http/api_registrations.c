@@ -141,15 +141,7 @@ static void reply_csv(struct http_ctx *c, json_t *sorted, json_t *form)
                             &b, 0);
         csv_end_row(&b);
     }
-    if (!buf_ok(&b)) {
-        buf_free(&b);
-        http_reply_code(c, ERR_INTERNAL, "out of memory");
-        return;
-    }
-    evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Disposition",
-                      "attachment; filename=\"registrations.csv\"");
-    http_reply_text(c, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len);
-    buf_free(&b);
+    http_reply_csv(c, "registrations.csv", &b);
 }
 
 static void api_registrations_list(struct http_ctx *c)

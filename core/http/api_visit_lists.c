@@ -83,15 +83,7 @@ static void reply_csv(struct http_ctx *c, json_t *lists, json_t *form)
             csv_end_row(&b);
         }
     }
-    if (!buf_ok(&b)) {
-        buf_free(&b);
-        http_reply_code(c, ERR_INTERNAL, "out of memory");
-        return;
-    }
-    evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Disposition",
-                      "attachment; filename=\"host-lists.csv\"");
-    http_reply_text(c, 200, "text/csv; charset=utf-8", b.data ? b.data : "", b.len);
-    buf_free(&b);
+    http_reply_csv(c, "host-lists.csv", &b);
 }
 
 static void reply_html(struct http_ctx *c, json_t *lists, json_t *form)

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "auth.h"
+#include "buf.h"
 #include "collate.h"
 #include "db.h"
 #include "errors.h"
@@ -84,6 +85,9 @@ void http_reply_code(struct http_ctx *c, enum err_code code, const char *fmt, ..
     __attribute__((format(printf, 3, 4)));
 void http_reply_text(struct http_ctx *c, int status, const char *content_type,
                      const char *data, size_t len);
+/* 200 with the CSV in b as an attachment named filename (a literal), or
+ * 500 when b ran out of memory; frees b. */
+void http_reply_csv(struct http_ctx *c, const char *filename, struct buf *b);
 
 /* Answers from the cache (or renders with make(), caches and answers) with
  * an ETag for the current data generation; If-None-Match gives 304.

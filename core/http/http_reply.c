@@ -140,6 +140,22 @@ void http_reply_text(struct http_ctx *c, int status, const char *content_type,
     send_and_free(c, status, buf);
 }
 
+void http_reply_csv(struct http_ctx *c, const char *filename, struct buf *b)
+{
+    char disposition[128];
+
+    if (!buf_ok(b)) {
+        buf_free(b);
+        http_reply_code(c, ERR_INTERNAL, "out of memory");
+        return;
+    }
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+    evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Disposition",
+                      disposition);
+    http_reply_text(c, 200, "text/csv; charset=utf-8", b->data ? b->data : "", b->len);
+    buf_free(b);
+}
+
 int http_body_json(struct http_ctx *c)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(c->req);
