@@ -633,6 +633,32 @@ json_t *vehicles_json(struct db *db, long long meeting_id, struct err *e)
     return json_pack("{s:I, s:o}", "meeting", (json_int_t)meeting_id, "vehicles", list);
 }
 
+json_t *vehicle_json(struct db *db, long long meeting_id, long long id, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id, name, seats FROM vehicles WHERE id = ?"
+                                   " AND meeting_id = ?");
+    json_t *o = NULL;
+    int rc;
+
+    if (st == NULL) {
+        db_fail(db, e);
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, meeting_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        o = vehicle_row_json(st, NULL);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        err_set(e, ERR_NOT_FOUND, NULL, "meeting %lld has no vehicle %lld", meeting_id, id);
+    else if (rc != SQLITE_ROW)
+        db_fail(db, e);
+    else if (o == NULL)
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    return o;
+}
+
 int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in, long long now,
                   const char *actor, struct err *e)
 {

@@ -70,6 +70,8 @@ int visit_pin_apply(struct db *db, long long meeting_id, long long slot_id, json
 int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long now,
                    const char *actor, long long *id, struct err *e);
 json_t *vehicles_json(struct db *db, long long meeting_id, struct err *e);
+/* One vehicle: {"id", "name", "seats"}, or NULL with *e set (not_found). */
+json_t *vehicle_json(struct db *db, long long meeting_id, long long id, struct err *e);
 /* Changes name and/or seats (duplicate_name when another vehicle of the
  * meeting has the name); the transport plan follows at the next read. */
 int vehicle_patch(struct db *db, long long meeting_id, long long id, json_t *in, long long now,

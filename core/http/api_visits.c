@@ -133,8 +133,7 @@ static int run_vehicle_create(struct db *db, struct wjob *job)
     meeting_clear(&m);
     if (vehicle_create(db, c->id, c->in, job->now, c->who.actor, &id, &job->err) < 0)
         return -1;
-    c->out = json_pack("{s:I, s:O, s:O}", "id", (json_int_t)id, "name",
-                       json_object_get(c->in, "name"), "seats", json_object_get(c->in, "seats"));
+    c->out = vehicle_json(db, c->id, id, &job->err);
     c->status = 201;
     return c->out ? 0 : -1;
 }
@@ -188,19 +187,12 @@ static void api_visit_patch(struct http_ctx *c)
 static int run_vehicle_patch(struct db *db, struct wjob *job)
 {
     struct http_ctx *c = http_ctx_of(job);
-    json_t *all;
-    size_t i;
-    json_t *v;
 
-    if (vehicle_patch(db, c->id, c->id2, c->in, job->now, c->who.actor, &job->err) < 0 ||
-        (all = vehicles_json(db, c->id, &job->err)) == NULL)
+    if (vehicle_patch(db, c->id, c->id2, c->in, job->now, c->who.actor, &job->err) < 0)
         return -1;
-    json_array_foreach(json_object_get(all, "vehicles"), i, v)
-        if (json_integer_value(json_object_get(v, "id")) == c->id2)
-            c->out = json_incref(v);
-    json_decref(all);
+    c->out = vehicle_json(db, c->id, c->id2, &job->err);
     c->status = 200;
-    return c->out ? 0 : err_set(&job->err, ERR_INTERNAL, NULL, "storage error");
+    return c->out ? 0 : -1;
 }
 
 static void api_vehicle_patch(struct http_ctx *c)
