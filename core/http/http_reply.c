@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gzip.h"
 #include "log.h"
@@ -34,11 +35,40 @@ static void ctx_free(struct http_ctx *c)
 }
 
 /* Sends buf (consumed) with status and logs the request line. */
+/* The Date header (RFC 9110 5.6.7), made once a second.  libevent would
+ * make it for every answer (gmtime and a formatted print, some 3,500
+ * instructions, a tenth of a cached read).  Loop thread only. */
+static const char *http_date(void)
+{
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static time_t made = -1;
+    static char text[32];
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (now != made && gmtime_r(&now, &tm) != NULL) {
+        snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7],
+                 tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                 tm.tm_sec);
+        made = now;
+    }
+    return text;
+}
+
 static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
 {
-    if (!c->app->opt.quiet)
-        log_access("%s %s %d %.2fms", method_name(c->method),
-                 evhttp_request_get_uri(c->req), status, tu_mono_ms() - c->t0);
+    if (http_date()[0])
+        evhttp_add_header(evhttp_request_get_output_headers(c->req), "Date", http_date());
+    if (!c->app->opt.quiet) {
+        /* Hundredths of a millisecond as integers: the same text as %.2f
+         * without the cost of formatting a double on every answer. */
+        long long h = (long long)((tu_mono_ms() - c->t0) * 100.0 + 0.5);
+
+        log_access("%s %s %d %lld.%02lldms", method_name(c->method),
+                   evhttp_request_get_uri(c->req), status, h / 100, h % 100);
+    }
     if (c->method == EVHTTP_REQ_HEAD) {
         /* The headers of the GET, without its body (libevent 2.1 would send
          * the body: a client that pipelines would read it as the next
