@@ -87,7 +87,8 @@ json_t *agenda_problems(struct db *db, long long meeting_id, struct err *e);
  * venues it declares that do not exist, adds, changes and removes the
  * items with source "script:NAME" (matched by key) and leaves every other
  * item alone.  Writes in the caller's transaction; a dry run is this
- * followed by a rollback.  *diff gets {"script", "added", "changed",
+ * with actor NULL followed by a rollback: only an actor's sync is audited
+ * and announced (agenda.changed).  *diff gets {"script", "added", "changed",
  * "removed", "unchanged", "venues_added"}. */
 int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
                        json_t *declared, long long now, const char *actor,

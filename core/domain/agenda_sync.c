@@ -307,7 +307,8 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
         if (arc < 0)
             goto out;
     }
-    if (changed) {
+    /* Announced only when applied: a dry run (no actor) is rolled back. */
+    if (actor && changed) {
         struct event ev = {.type = EVENT_AGENDA_CHANGED, .now = now, .actor = actor,
                            .meeting_id = meeting_id};
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "audit.h"
 #include "log.h"
 #include "textfold.h"
 
@@ -72,8 +73,8 @@ static int org_insert(struct db *db, const char *name, const char *kind,
     return 0;
 }
 
-int dir_org_create(struct db *db, json_t *in, long long now, long long *id,
-                   struct err *e)
+int dir_org_create(struct db *db, json_t *in, long long now, const char *actor,
+                   long long *id, struct err *e)
 {
     static const char *const allowed[] = {"name", "kind", NULL};
     char name[JF_TEXT_BYTES(ORG_NAME_MAX)], kind[JF_TEXT_BYTES(20)] = "other";
@@ -104,7 +105,7 @@ int dir_org_create(struct db *db, json_t *in, long long now, long long *id,
     }
     if (org_insert(db, name, kind, now, id) < 0)
         return db_fail(db, e);
-    return 0;
+    return audit_record(db, now, actor, "organisation.create", "organisation", *id, in, e);
 }
 
 long long dir_org_ensure(struct db *db, const char *name, const char *kind,

@@ -20,9 +20,10 @@ int dir_org_find(struct db *db, const char *name, long long *id,
 /* Name of organisation id: 1 found, 0 not found, -1 error. */
 int dir_org_get(struct db *db, long long id, char name[JF_TEXT_BYTES(ORG_NAME_MAX)]);
 
-/* Creates an organisation from {"name","kind"}; *id set. */
-int dir_org_create(struct db *db, json_t *in, long long now, long long *id,
-                   struct err *e);
+/* Creates an organisation from {"name","kind"}, audited as actor's when
+ * actor is not NULL; *id set. */
+int dir_org_create(struct db *db, json_t *in, long long now, const char *actor,
+                   long long *id, struct err *e);
 
 /* Adds an organisation unless its name is known; returns its id or -1. */
 long long dir_org_ensure(struct db *db, const char *name, const char *kind,

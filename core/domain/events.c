@@ -32,7 +32,8 @@ const char *event_name(enum event_type type)
 
 int events_subscribe(enum event_type type, const char *name, event_handler fn, void *arg)
 {
-    if ((unsigned)type >= EVENT__COUNT || fn == NULL || count[type] == EVENTS_MAX_SUBSCRIBERS)
+    if ((unsigned)type >= EVENT__COUNT || name == NULL || fn == NULL ||
+        count[type] == EVENTS_MAX_SUBSCRIBERS)
         return -1;
     table[type][count[type]++] = (struct subscriber){name, fn, arg};
     return 0;

@@ -28,6 +28,8 @@ int review_script_try(struct db *db, long long meeting_id, const char *name,
     if (agenda_script_sync(db, meeting_id, name, declared, now, apply ? actor : NULL,
                            diff, e) < 0 ||
         (problems = review_problems(db, meeting_id, e)) == NULL) {
+        if (e->code == ERR_NONE)
+            db_fail(db, e);
         json_decref(*diff);
         *diff = NULL;
         db_savepoint_end(db, "script", 0);

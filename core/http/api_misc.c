@@ -53,12 +53,8 @@ static int run_org_create(struct db *db, struct wjob *job)
 {
     struct http_ctx *c = http_ctx_of(job);
     long long id;
-    char object[48];
 
-    if (dir_org_create(db, c->in, job->now, &id, &job->err) < 0)
-        return -1;
-    snprintf(object, sizeof object, "organisation:%lld", id);
-    if (audit_add(db, job->now, c->who.actor, "organisation.create", object, c->in) < 0)
+    if (dir_org_create(db, c->in, job->now, c->who.actor, &id, &job->err) < 0)
         return -1;
     c->out = dir_org_json(db, id);
     c->status = 201;

@@ -34,7 +34,6 @@ static void ctx_free(struct http_ctx *c)
     free(c);
 }
 
-/* Sends buf (consumed) with status and logs the request line. */
 /* The Date header (RFC 9110 5.6.7), made once a second.  libevent would
  * make it for every answer (gmtime and a formatted print, some 3,500
  * instructions, a tenth of a cached read).  Loop thread only. */
@@ -57,10 +56,13 @@ static const char *http_date(void)
     return text;
 }
 
+/* Sends buf (consumed) with status and logs the request line. */
 static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
 {
-    if (http_date()[0])
-        evhttp_add_header(evhttp_request_get_output_headers(c->req), "Date", http_date());
+    const char *date = http_date();
+
+    if (date[0])
+        evhttp_add_header(evhttp_request_get_output_headers(c->req), "Date", date);
     if (!c->app->opt.quiet) {
         /* Hundredths of a millisecond as integers: the same text as %.2f
          * without the cost of formatting a double on every answer. */

@@ -15,15 +15,29 @@ struct router *router_new(void) { return calloc(1, sizeof(struct router)); }
 
 void router_free(struct router *r) { free(r); }
 
+/* '/'-rooted, each {id} a whole segment (or before a '.'), at most
+ * ROUTER_MAX_IDS of them. */
 static int pattern_ok(const char *p)
 {
+    int ids = 0;
+
     if (p == NULL || p[0] != '/')
         return 0;
     for (const char *s = strchr(p, '{'); s; s = strchr(s + 1, '{'))
         if (strncmp(s, "{id}", 4) != 0 || s[-1] != '/' ||
-            (s[4] != '\0' && s[4] != '/' && s[4] != '.'))
+            (s[4] != '\0' && s[4] != '/' && s[4] != '.') || ++ids > ROUTER_MAX_IDS)
             return 0;
     return 1;
+}
+
+/* 1 when r has a route for the same method and pattern: it would never be
+ * reached. */
+static int taken(const struct router *r, const struct route *t)
+{
+    for (int i = 0; i < r->n; i++)
+        if (r->routes[i]->method == t->method && strcmp(r->routes[i]->pattern, t->pattern) == 0)
+            return 1;
+    return 0;
 }
 
 int router_add(struct router *r, const struct route *table)
@@ -32,7 +46,7 @@ int router_add(struct router *r, const struct route *table)
         const char *brace;
 
         if (r->n == ROUTER_MAX_ROUTES || !pattern_ok(t->pattern) || t->handler == NULL ||
-            t->method == 0 || (t->method & (t->method - 1)) != 0)
+            t->method == 0 || (t->method & (t->method - 1)) != 0 || taken(r, t))
             return -1;
         brace = strchr(t->pattern, '{');
         r->literal[r->n] = brace ? (size_t)(brace - t->pattern) : strlen(t->pattern);

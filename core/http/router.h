@@ -34,8 +34,10 @@ struct router *router_new(void);
 void router_free(struct router *r);
 
 /* Adds every route of a table ending in {NULL, 0, NULL}; the table must
- * outlive the router.  0, or -1 when the router is full or a pattern is
- * not well formed (empty, not starting with '/', {id} not a whole segment). */
+ * outlive the router.  0, or -1 when the router is full, a pattern is not
+ * well formed (empty, not starting with '/', {id} not a whole segment, more
+ * than ROUTER_MAX_IDS of them) or a method and pattern are taken already.
+ * Routes added before a refused one stay. */
 int router_add(struct router *r, const struct route *table);
 
 struct route_match {

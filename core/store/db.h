@@ -48,8 +48,10 @@ void db_rollback(struct db *db);
 
 long long db_last_id(struct db *db);
 long long db_changes(struct db *db); /* rows the last statement changed */
-/* Changes whenever another connection (or process) has committed since this
- * one last looked: PRAGMA data_version. */
+/* Changes whenever a connection (this one, another, another process's) has
+ * committed since this one last looked; may change once more than needed,
+ * never less.  Reads the WAL-index header SQLite has mapped (no lock, no
+ * system call), or PRAGMA data_version without a WAL-index. */
 unsigned long long db_data_version(struct db *db);
 /* 1 when the SELECT sql (a literal: the statement cache keys on its
  * address) returns a row for ?1 = a and, if it has a second parameter,

@@ -151,6 +151,7 @@ START_TEST(test_table_is_bounded)
     ck_assert_int_eq(added, EVENTS_MAX_SUBSCRIBERS - 1); /* the core's agenda is one */
     ck_assert_int_eq(events_subscribe(EVENT__COUNT, "bad", note, NULL), -1);
     ck_assert_int_eq(events_subscribe(EVENT_MEETING_CHANGED, "bad", NULL, NULL), -1);
+    ck_assert_int_eq(events_subscribe(EVENT_AGENDA_CHANGED, NULL, note, NULL), -1);
 }
 END_TEST
 

@@ -1,5 +1,6 @@
 /* test_router.c - route tables and path matching (core/http/router.c). */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_main.h"
@@ -115,6 +116,10 @@ START_TEST(test_malformed_tables_refused)
     static const struct route two_methods[] = {{"/m", ROUTE_GET | ROUTE_POST, h_get},
                                                {NULL, 0, NULL}};
     static const struct route no_handler[] = {{"/m", ROUTE_GET, NULL}, {NULL, 0, NULL}};
+    static const struct route three_ids[] = {{"/a/{id}/b/{id}/c/{id}", ROUTE_GET, h_get},
+                                             {NULL, 0, NULL}};
+    static const struct route twice[] = {{"/m/{id}", ROUTE_GET, h_get},
+                                         {"/m/{id}", ROUTE_GET, h_item}, {NULL, 0, NULL}};
     struct router *t = router_new();
 
     ck_assert_int_eq(router_add(t, no_slash), -1);
@@ -122,6 +127,8 @@ START_TEST(test_malformed_tables_refused)
     ck_assert_int_eq(router_add(t, other_param), -1);
     ck_assert_int_eq(router_add(t, two_methods), -1);
     ck_assert_int_eq(router_add(t, no_handler), -1);
+    ck_assert_int_eq(router_add(t, three_ids), -1);
+    ck_assert_int_eq(router_add(t, twice), -1);
     router_free(t);
 }
 END_TEST
@@ -131,8 +138,12 @@ START_TEST(test_full_router_refuses_more)
     static struct route many[ROUTER_MAX_ROUTES + 2];
     struct router *t = router_new();
 
-    for (int i = 0; i <= ROUTER_MAX_ROUTES; i++)
-        many[i] = (struct route){"/x", ROUTE_GET, h_get};
+    static char patterns[ROUTER_MAX_ROUTES + 1][16];
+
+    for (int i = 0; i <= ROUTER_MAX_ROUTES; i++) {
+        snprintf(patterns[i], sizeof patterns[i], "/x%d", i);
+        many[i] = (struct route){patterns[i], ROUTE_GET, h_get};
+    }
     many[ROUTER_MAX_ROUTES + 1] = (struct route){NULL, 0, NULL};
     ck_assert_int_eq(router_add(t, many), -1);
     router_free(t);
