@@ -15,7 +15,7 @@
     "id, title, network_id, host_id, city, starts_on, ends_on, timezone,"      \
     " capacity, opens_at, closes_at, status, form_json, confirmed_count,"      \
     " waitlist_count, waitlist_next, created_at, updated_at,"                 \
-    " EXISTS (SELECT 1 FROM visit_slots s WHERE s.meeting_id = meetings.id)"
+    " " MEETING_HAS_VISITS("meetings.id")
 
 static const char *const meeting_fields[] = {
     "title", "network", "host", "city", "starts_on", "ends_on", "timezone",
@@ -77,6 +77,15 @@ int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)
     if (rc != SQLITE_ROW)
         return db_fail(db, e);
     return 0;
+}
+
+int meeting_check(struct db *db, long long id, struct err *e)
+{
+    int rc = db_exists(db, "SELECT 1 FROM meetings WHERE id = ?", id, 0);
+
+    if (rc < 0)
+        return db_fail(db, e);
+    return rc ? 0 : err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
 }
 
 static json_t *time_or_null(int has, long long t)
@@ -351,8 +360,7 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
         long long reg = 0;
         int rc, has_visits = 0;
 
-        pick = db_stmt(db, "SELECT r.id, EXISTS (SELECT 1 FROM visit_slots s"
-                           "  WHERE s.meeting_id = m.id)"
+        pick = db_stmt(db, "SELECT r.id, " MEETING_HAS_VISITS("m.id")
                            " FROM meetings m JOIN registrations r"
                            " ON r.meeting_id = m.id AND r.status = 'waitlisted'"
                            " WHERE m.id = ? AND m.confirmed_count < m.capacity"

@@ -16,6 +16,11 @@
 #define MEETING_CAPACITY_MAX 100000
 #define MEETING_MAX_DAYS 31
 
+/* SQL: 1 when the meeting whose id is the column `id_col` has site-visit
+ * slots (an index lookup), for queries that want to know with their row. */
+#define MEETING_HAS_VISITS(id_col) \
+    "EXISTS (SELECT 1 FROM visit_slots s WHERE s.meeting_id = " id_col ")"
+
 struct meeting {
     long long id;
     char title[JF_TEXT_BYTES(MEETING_TITLE_MAX)];
@@ -40,6 +45,8 @@ void meeting_clear(struct meeting *m);
 
 /* 0, or -1 with not_found / internal_error. */
 int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e);
+/* The same answer without loading the row: 0 when meeting id exists. */
+int meeting_check(struct db *db, long long id, struct err *e);
 
 /* Creates from a JSON object (see docs/api.md); *id set. */
 int meeting_create(struct db *db, json_t *in, long long now, const char *actor,

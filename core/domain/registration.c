@@ -78,7 +78,7 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
         " (SELECT count(*) FROM registrations w WHERE w.meeting_id = r.meeting_id"
         "  AND w.status = 'waitlisted' AND w.waitlist_seq <= r.waitlist_seq)"
         " ELSE 0 END,"
-        " EXISTS (SELECT 1 FROM visit_slots s WHERE s.meeting_id = r.meeting_id)"
+        " " MEETING_HAS_VISITS("r.meeting_id")
         " FROM registrations r WHERE r.id = ?");
     int rc;
 

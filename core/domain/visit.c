@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "events.h"
 #include "jfield.h"
+#include "meeting.h"
 #include "timeutil.h"
 #include "venue.h"
 
@@ -255,6 +256,8 @@ int visit_slot_create(struct db *db, long long meeting_id, json_t *in, long long
     long long item;
     size_t i;
 
+    if (meeting_check(db, meeting_id, e) < 0)
+        return -1;
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
     options = json_object_get(in, "options");
@@ -588,6 +591,8 @@ int vehicle_create(struct db *db, long long meeting_id, json_t *in, long long no
     long long seats = 0;
     sqlite3_stmt *st;
 
+    if (meeting_check(db, meeting_id, e) < 0)
+        return -1;
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
     if (jf_check_keys(in, fields, NULL, e) < 0 ||

@@ -11,15 +11,13 @@
 /* 404 unless the meeting in the path exists; 1 when it does. */
 static int meeting_found(struct http_ctx *c)
 {
-    struct meeting m;
     struct err e;
 
     err_clear(&e);
-    if (meeting_load(c->app->rdb, c->id, &m, &e) < 0) {
+    if (meeting_check(c->app->rdb, c->id, &e) < 0) {
         http_reply_err(c, &e);
         return 0;
     }
-    meeting_clear(&m);
     return 1;
 }
 
@@ -44,12 +42,8 @@ static void api_visit_get(struct http_ctx *c)
 static int run_visit_create(struct db *db, struct wjob *job)
 {
     struct http_ctx *c = http_ctx_of(job);
-    struct meeting m;
     long long id;
 
-    if (meeting_load(db, c->id, &m, &job->err) < 0)
-        return -1;
-    meeting_clear(&m);
     if (visit_slot_create(db, c->id, c->in, job->now, c->who.actor, &id, &job->err) < 0)
         return -1;
     c->out = visit_slot_json(db, c->id, id, &job->err);
@@ -125,12 +119,8 @@ static void api_visit_pin(struct http_ctx *c)
 static int run_vehicle_create(struct db *db, struct wjob *job)
 {
     struct http_ctx *c = http_ctx_of(job);
-    struct meeting m;
     long long id;
 
-    if (meeting_load(db, c->id, &m, &job->err) < 0)
-        return -1;
-    meeting_clear(&m);
     if (vehicle_create(db, c->id, c->in, job->now, c->who.actor, &id, &job->err) < 0)
         return -1;
     c->out = vehicle_json(db, c->id, id, &job->err);
