@@ -9,6 +9,7 @@
 #include "directory.h"
 #include "events.h"
 #include "form.h"
+#include "json_out.h"
 #include "meeting.h"
 #include "textfold.h"
 #include "timeutil.h"
@@ -99,25 +100,48 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
     return 0;
 }
 
+/* o[key] = text, or null for NULL / "" when empty_is_null. */
+static void set_text(json_t *o, const char *key, const char *text, int empty_is_null)
+{
+    json_object_set_new_nocheck(o, key, text && (text[0] || !empty_is_null)
+                                            ? json_string(text) : json_null());
+}
+
+/* Built key by key: json_pack parses its format on every call, which cost
+ * as much as the rest of the registration's answer. */
 json_t *reg_to_json(const struct registration *r)
 {
     char created[32], updated[32];
-    json_t *o;
+    json_t *o = json_object();
 
+    if (o == NULL)
+        return NULL;
     tu_format_utc(r->created_at, created);
     tu_format_utc(r->updated_at, updated);
-    o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:O, s:s, s:s, s:s}",
-                  "id", (json_int_t)r->id, "meeting", (json_int_t)r->meeting_id,
-                  "first_name", r->first_name, "last_name", r->last_name,
-                  "email", r->email, "organisation", r->organisation,
-                  "organisation_id",
-                  r->organisation_id > 0 ? json_integer(r->organisation_id) : json_null(),
-                  "position", r->position[0] ? json_string(r->position) : json_null(),
-                  "phone", r->phone[0] ? json_string(r->phone) : json_null(),
-                  "answers", r->answers, "status", r->status,
-                  "created_at", created, "updated_at", updated);
-    if (o && strcmp(r->status, "waitlisted") == 0)
-        json_object_set_new(o, "waitlist_position", json_integer(r->waitlist_position));
+    json_object_set_new_nocheck(o, "id", json_integer(r->id));
+    json_object_set_new_nocheck(o, "meeting", json_integer(r->meeting_id));
+    set_text(o, "first_name", r->first_name, 0);
+    set_text(o, "last_name", r->last_name, 0);
+    set_text(o, "email", r->email, 0);
+    set_text(o, "organisation", r->organisation, 0);
+    json_object_set_new_nocheck(o, "organisation_id", r->organisation_id > 0
+                                                          ? json_integer(r->organisation_id)
+                                                          : json_null());
+    set_text(o, "position", r->position, 1);
+    set_text(o, "phone", r->phone, 1);
+    json_object_set_nocheck(o, "answers", r->answers ? r->answers : json_null());
+    set_text(o, "status", r->status, 0);
+    set_text(o, "created_at", created, 0);
+    set_text(o, "updated_at", updated, 0);
+    if (strcmp(r->status, "waitlisted") == 0)
+        json_object_set_new_nocheck(o, "waitlist_position",
+                                    json_integer(r->waitlist_position));
+    /* A value that could not be made (out of memory, invalid UTF-8 from
+     * outside) is missing: refuse the whole, as json_pack did. */
+    if (json_object_size(o) < 13) {
+        json_decref(o);
+        return NULL;
+    }
     return o;
 }
 
@@ -354,7 +378,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         goto out;
     waitlisted = m.confirmed >= m.capacity;
     token_secret_new(&secret);
-    answers = json_dumps(r.answers, JSON_COMPACT);
+    answers = json_out_text(r.answers);
     ins = db_stmt(db, "INSERT INTO registrations(meeting_id, person_id, first_name,"
                       " last_name, email, organisation_id, organisation_name, position,"
                       " phone, answers_json, status, waitlist_seq, token_hash,"
@@ -440,7 +464,7 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
     if (meeting_load(db, r.meeting_id, &m, e) < 0 ||
         reg_apply(db, &r, in, m.form, 0, now, e) < 0)
         goto out;
-    answers = json_dumps(r.answers, JSON_COMPACT);
+    answers = json_out_text(r.answers);
     st = db_stmt(db, "UPDATE registrations SET person_id=?, first_name=?, last_name=?,"
                      " email=?, organisation_id=?, organisation_name=?, position=?,"
                      " phone=?, answers_json=?, updated_at=? WHERE id=?");

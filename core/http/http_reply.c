@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "gzip.h"
+#include "json_out.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -68,8 +70,7 @@ static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
          * without the cost of formatting a double on every answer. */
         long long h = (long long)((tu_mono_ms() - c->t0) * 100.0 + 0.5);
 
-        log_access("%s %s %d %lld.%02lldms", method_name(c->method),
-                   evhttp_request_get_uri(c->req), status, h / 100, h % 100);
+        log_request(method_name(c->method), evhttp_request_get_uri(c->req), status, h);
     }
     if (c->method == EVHTTP_REQ_HEAD) {
         /* The headers of the GET, without its body (libevent 2.1 would send
@@ -86,31 +87,22 @@ static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
     ctx_free(c);
 }
 
-static int dump_to_evbuffer(const char *p, size_t n, void *arg)
-{
-    return evbuffer_add(arg, p, n);
-}
-
 void http_reply_json(struct http_ctx *c, int status, json_t *body)
 {
+    /* One text buffer for every answer (the loop thread's): most answers
+     * are small, and a big one gives its memory back afterwards. */
+    static struct buf text = BUF_INIT;
     struct evbuffer *buf = evbuffer_new();
     struct evkeyvalq *h = evhttp_request_get_output_headers(c->req);
-    char text[4096];
-    size_t n;
-    int ok = 0;
+    int ok;
 
     evhttp_add_header(h, "Content-Type", "application/json");
     evhttp_add_header(h, "Cache-Control", "no-store");
-    /* Most answers fit on the stack and go into buf in one piece: jansson
-     * dumps token by token, and an evbuffer_add per token cost more than
-     * the dump itself.  Longer ones are dumped straight into buf. */
-    if (buf != NULL && body != NULL) {
-        n = json_dumpb(body, text, sizeof text, JSON_COMPACT); /* 0: error */
-        if (n > 0 && n <= sizeof text)
-            ok = evbuffer_add(buf, text, n) == 0;
-        else if (n > sizeof text)
-            ok = json_dump_callback(body, dump_to_evbuffer, buf, JSON_COMPACT) == 0;
-    }
+    buf_reset(&text);
+    ok = buf != NULL && body != NULL && json_out(&text, body) == 0 &&
+         evbuffer_add(buf, text.data, text.len) == 0;
+    if (text.cap > 64 * 1024)
+        buf_free(&text);
     if (!ok) {
         if (buf)
             evbuffer_drain(buf, evbuffer_get_length(buf));
@@ -315,11 +307,36 @@ static int etag_any(const char *inm)
     return inm[0] == '*' && inm[1 + strspn(inm + 1, " \t")] == '\0';
 }
 
-static void add_validators(struct evkeyvalq *out, const char *etag)
+/* Vary only where the answer can be gzipped: each header costs libevent
+ * two allocations and a printf on every answer. */
+static void add_validators(struct evkeyvalq *out, const char *etag, int may_vary)
 {
     evhttp_add_header(out, "ETag", etag);
     evhttp_add_header(out, "Cache-Control", "no-cache");
-    evhttp_add_header(out, "Vary", "Accept-Encoding");
+    if (may_vary)
+        evhttp_add_header(out, "Vary", "Accept-Encoding");
+}
+
+/* "BOOT-GENERATION-KEYHASH[-gz]", quoted, into etag (80 bytes).  Written
+ * by hand, as "\"%llx-%llx-%lx%s\"" would: snprintf cost 2,000
+ * instructions. */
+static void make_etag(char *etag, const struct app *app, unsigned long long gen,
+                      const char *key, int gz)
+{
+    char *p = etag;
+
+    *p++ = '"';
+    p = put_hex(p, (unsigned long long)app->boot);
+    *p++ = '-';
+    p = put_hex(p, gen);
+    *p++ = '-';
+    p = put_hex(p, key_hash(key));
+    if (gz) {
+        memcpy(p, "-gz", 3);
+        p += 3;
+    }
+    *p++ = '"';
+    *p = '\0';
 }
 
 static void release_shared(const void *data, size_t len, void *extra)
@@ -370,31 +387,8 @@ void http_reply_cached(struct http_ctx *c, const char *key, const char *content_
     size_t len, zlen;
     struct err e;
 
-    /* One tag per representation: the gzip one ends in -gz.  Written by
-     * hand, as "\"%llx-%llx-%lx%s\"" would: snprintf cost 2,000 instructions. */
-    {
-        char *p = etag;
-
-        *p++ = '"';
-        p = put_hex(p, (unsigned long long)app->boot);
-        *p++ = '-';
-        p = put_hex(p, gen);
-        *p++ = '-';
-        p = put_hex(p, key_hash(key));
-        if (gz) {
-            memcpy(p, "-gz", 3);
-            p += 3;
-        }
-        *p++ = '"';
-        *p = '\0';
-    }
-    /* The tag says everything: nothing was written since it was given, so
-     * the client's copy is current whether or not ours is still cached. */
-    if (etag_listed(inm, etag)) {
-        add_validators(out, etag);
-        http_reply_text(c, 304, content_type, "", 0);
-        return;
-    }
+    /* The body first: whether it is big enough to compress decides the
+     * tag and whether the answer varies by Accept-Encoding at all. */
     if ((body = respcache_get(app->cache, key, gen, &len)) == NULL) {
         err_clear(&e);
         if ((text = make(c, &e)) == NULL) {
@@ -404,19 +398,26 @@ void http_reply_cached(struct http_ctx *c, const char *key, const char *content_
         len = strlen(text);
         body = respcache_put(app->cache, key, gen, text, len);
         if (body == NULL) { /* not cacheable: answer from our own copy, plain */
-            add_validators(out, etag);
+            make_etag(etag, app, gen, key, 0);
+            add_validators(out, etag, len >= GZ_MIN_BYTES);
             http_reply_text(c, 200, content_type, text, len);
             free(text);
             return;
         }
         free(text);
     }
-    add_validators(out, etag);
-    if (etag_any(inm)) { /* it exists: we have just rendered it */
+    /* One tag per representation: the gzip one ends in -gz.  A body too
+     * small to compress has one representation, one tag and no Vary. */
+    gz = gz && len >= GZ_MIN_BYTES;
+    make_etag(etag, app, gen, key, gz);
+    add_validators(out, etag, len >= GZ_MIN_BYTES);
+    /* The tag says everything: nothing was written since it was given, so
+     * the client's copy is current. */
+    if (etag_listed(inm, etag) || etag_any(inm)) {
         http_reply_text(c, 304, content_type, "", 0);
         return;
     }
-    if (gz && len >= GZ_MIN_BYTES) {
+    if (gz) {
         zbody = respcache_get_gz(app->cache, key, gen, &zlen);
         if (zbody == NULL && (text = gz_compress(body, len, &zlen)) != NULL) {
             zbody = respcache_put_gz(app->cache, key, gen, text, zlen);
@@ -445,7 +446,7 @@ char *http_json_text(json_t *o, struct err *e)
 
     if (o == NULL)
         return NULL;
-    text = json_dumps(o, JSON_COMPACT);
+    text = json_out_text(o);
     json_decref(o);
     if (text == NULL)
         err_set(e, ERR_INTERNAL, NULL, "out of memory");

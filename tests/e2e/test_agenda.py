@@ -5,7 +5,7 @@
 import gzip
 import unittest
 
-from harness import SaietsTestCase
+from harness import MEETINGS, SaietsTestCase
 from helpers_agenda import AgendaMixin, venue_path
 
 
@@ -527,6 +527,25 @@ class ETagTest(AgendaTestCase):
                 r = self.req("GET", path, headers={"Accept-Encoding": "gzip;q=0, *"})
                 self.assertIsNone(r.headers.get("Content-Encoding"))
                 self.assertEqual(r.raw, plain.raw)
+
+    def test_small_answers_do_not_vary(self):
+        # Too small to be worth compressing: one representation, so one tag
+        # whatever the client accepts, no Vary, and If-None-Match still works.
+        m = self.agenda_meeting()
+        path = "%s/%d" % (MEETINGS, m["id"])
+        plain = self.req("GET", path)
+        z = self.req("GET", path, headers={"Accept-Encoding": "gzip"})
+        self.assertEqual((plain.status, z.status), (200, 200))
+        self.assertLess(len(plain.raw), 1024)
+        for r in (plain, z):
+            self.assertIsNone(r.headers.get("Vary"))
+            self.assertIsNone(r.headers.get("Content-Encoding"))
+            self.assertEqual(r.headers.get("Cache-Control"), "no-cache")
+        self.assertEqual(z.raw, plain.raw)
+        tag = plain.headers.get("ETag")
+        self.assertEqual(z.headers.get("ETag"), tag)
+        r = self.req("GET", path, headers={"Accept-Encoding": "gzip", "If-None-Match": tag})
+        self.assertEqual(r.status, 304)
 
     def test_if_none_match_star_and_head(self):
         m = self.agenda_meeting()

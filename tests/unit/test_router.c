@@ -150,6 +150,44 @@ START_TEST(test_full_router_refuses_more)
 }
 END_TEST
 
+/* "{id}.ics": the id runs to the first '.', the rest must be the suffix. */
+START_TEST(test_id_with_suffix)
+{
+    static const struct route ics[] = {
+        {"/cal/{id}.ics", ROUTE_GET, h_ics},
+        {NULL, 0, NULL},
+    };
+    struct router *t = router_new();
+    struct route_match m;
+
+    ck_assert_int_eq(router_add(t, ics), 0);
+    ck_assert_int_eq(router_find(t, ROUTE_GET, "/cal/42.ics", &m), 1);
+    ck_assert_int_eq(m.ids[0], 42);
+    ck_assert_int_eq(router_find(t, ROUTE_GET, "/cal/42.ics.x", &m), 0);
+    ck_assert_int_eq(m.bad_id, 0);
+    ck_assert_int_eq(router_find(t, ROUTE_GET, "/cal/42", &m), 0);
+    ck_assert_int_eq(router_find(t, ROUTE_GET, "/cal/x.ics", &m), 0);
+    ck_assert_int_eq(m.bad_id, 1);
+    ck_assert_int_eq(router_find(t, ROUTE_GET, "/cal/.ics", &m), 0);
+    ck_assert_int_eq(m.bad_id, 1);
+    router_free(t);
+}
+END_TEST
+
+/* A path deeper than any route can be is simply not found. */
+START_TEST(test_deep_path_not_found)
+{
+    char path[512] = "";
+    struct route_match m;
+
+    for (int i = 0; i < 40; i++)
+        strcat(path, "/a");
+    ck_assert_int_eq(router_find(r, ROUTE_GET, path, &m), 0);
+    ck_assert_int_eq(m.allowed, 0);
+    ck_assert_int_eq(router_find(r, ROUTE_GET, "api/v1/meetings", &m), 0);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("router");
@@ -163,6 +201,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_no_route);
     tcase_add_test(tc, test_malformed_tables_refused);
     tcase_add_test(tc, test_full_router_refuses_more);
+    tcase_add_test(tc, test_id_with_suffix);
+    tcase_add_test(tc, test_deep_path_not_found);
     suite_add_tcase(s, tc);
     return s;
 }
