@@ -29,6 +29,9 @@ static const struct {
     [ERR_FORBIDDEN_FIELD] = {422, "forbidden_field"},
     [ERR_SCRIPT] = {422, "script_error"},
     [ERR_IN_USE] = {409, "in_use"},
+    [ERR_INVALID_PLUGIN] = {422, "invalid_plugin"},
+    [ERR_PLUGIN_REFUSED] = {422, "plugin_refused"},
+    [ERR_PLUGIN_FAILED] = {500, "plugin_error"},
     [ERR_INTERNAL] = {500, "internal_error"},
     [ERR_OVERLOADED] = {503, "overloaded"},
 };

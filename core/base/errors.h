@@ -28,6 +28,9 @@ enum err_code {
     ERR_FORBIDDEN_FIELD,
     ERR_SCRIPT,
     ERR_IN_USE,
+    ERR_INVALID_PLUGIN,  /* a plugin package, manifest, code or migration is refused */
+    ERR_PLUGIN_REFUSED,  /* a plugin's registration.validate said no */
+    ERR_PLUGIN_FAILED,   /* a plugin's code failed while serving the request */
     ERR_INTERNAL,
     ERR_OVERLOADED,
     ERR__COUNT

@@ -25,17 +25,20 @@ ALLOWED = {
     "engine": ["engine"],
     "domain": ["domain", "store", "engine", "base"],
     "lua": ["lua", "domain", "store", "engine", "base"],
+    "plugin": ["plugin", "lua", "domain", "store", "engine", "base"],
     "web": ["web", "domain", "store", "engine", "base"],
-    "http": ["http", "web", "lua", "domain", "store", "engine", "base"],
-    ".": ["."] + ["http", "web", "lua", "domain", "store", "engine", "base"],
+    "http": ["http", "web", "plugin", "lua", "domain", "store", "engine", "base"],
+    ".": ["."] + ["http", "web", "plugin", "lua", "domain", "store", "engine", "base"],
 }
 
 # System headers a layer may not use: (pattern, layers that may).
 SYSTEM_RULES = [
     (re.compile(r"^event2/"), {"http", "."}, "libevent"),
-    (re.compile(r"^(lua|lauxlib|lualib)\.h$"), {"lua", "."}, "Lua"),
-    (re.compile(r"^sqlite3\.h$"), {"store", "domain", "lua", "web", "http", "."}, "SQLite"),
-    (re.compile(r"^jansson\.h$"), {"base", "store", "domain", "lua", "web", "http", "."},
+    (re.compile(r"^(lua|lauxlib|lualib)\.h$"), {"lua", "plugin", "."}, "Lua"),
+    (re.compile(r"^sqlite3\.h$"), {"store", "domain", "lua", "plugin", "web", "http", "."},
+     "SQLite"),
+    (re.compile(r"^jansson\.h$"),
+     {"base", "store", "domain", "lua", "plugin", "web", "http", "."},
      "jansson"),
 ]
 
