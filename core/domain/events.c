@@ -14,6 +14,7 @@ static struct subscriber table[EVENT__COUNT][EVENTS_MAX_SUBSCRIBERS];
 static int count[EVENT__COUNT];
 
 static const char *const names[EVENT__COUNT] = {
+    [EVENT_REGISTRATION_VALIDATE] = "registration.validate",
     [EVENT_REGISTRATION_CONFIRMED] = "registration.confirmed",
     [EVENT_REGISTRATION_WAITLISTED] = "registration.waitlisted",
     [EVENT_REGISTRATION_PROMOTED] = "registration.promoted",

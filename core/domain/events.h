@@ -18,8 +18,11 @@
 #include "errors.h"
 
 struct meeting;
+struct registration;
 
 enum event_type {
+    EVENT_REGISTRATION_VALIDATE,   /* a registration is about to be made or changed:
+                                      a subscriber may refuse it (nothing is stored) */
     EVENT_REGISTRATION_CONFIRMED,  /* a new registration took a seat */
     EVENT_REGISTRATION_WAITLISTED, /* a new registration joined the waiting list */
     EVENT_REGISTRATION_PROMOTED,   /* a waiting registration got a seat */
@@ -46,6 +49,9 @@ struct event {
     int zone_changed;      /* meeting.changed: its time zone is another one */
     long long slot_id;     /* allocation.done, site_visit.* */
     long long option_id;   /* site_visit.* */
+    /* registration.validate: the registration as it would be stored (id 0
+     * and status "confirmed" or "waitlisted" when it is new) */
+    const struct registration *registration;
 };
 
 /* Returns 0, or -1 with *e set (the emitter's job fails with that error). */

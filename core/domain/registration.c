@@ -377,6 +377,12 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     if (window_check(&m, now, e) < 0 || reg_apply(db, &r, in, m.form, 1, now, e) < 0)
         goto out;
     waitlisted = m.confirmed >= m.capacity;
+    snprintf(r.status, sizeof r.status, "%s", waitlisted ? "waitlisted" : "confirmed");
+    r.created_at = r.updated_at = now;
+    ev = (struct event){.type = EVENT_REGISTRATION_VALIDATE, .now = now,
+                        .meeting_id = meeting_id, .registration = &r};
+    if (events_emit(db, &ev, e) < 0)
+        goto out;
     token_secret_new(&secret);
     answers = json_out_text(r.answers);
     ins = db_stmt(db, "INSERT INTO registrations(meeting_id, person_id, first_name,"
@@ -464,6 +470,15 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
     if (meeting_load(db, r.meeting_id, &m, e) < 0 ||
         reg_apply(db, &r, in, m.form, 0, now, e) < 0)
         goto out;
+    r.updated_at = now;
+    {
+        struct event ev = {.type = EVENT_REGISTRATION_VALIDATE, .now = now, .actor = actor,
+                           .meeting_id = r.meeting_id, .registration_id = id,
+                           .registration = &r};
+
+        if (events_emit(db, &ev, e) < 0)
+            goto out;
+    }
     answers = json_out_text(r.answers);
     st = db_stmt(db, "UPDATE registrations SET person_id=?, first_name=?, last_name=?,"
                      " email=?, organisation_id=?, organisation_name=?, position=?,"

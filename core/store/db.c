@@ -30,6 +30,7 @@ struct db {
     unsigned char wal_seen[WAL_HDR_BYTES];
     unsigned long long wal_version;
     int wal_tried;
+    const struct db_guest *guest; /* NULL: the host */
 };
 
 static char *dupmsg(const char *prefix, const char *msg)
@@ -40,6 +41,51 @@ static char *dupmsg(const char *prefix, const char *msg)
     if (s)
         snprintf(s, n, "%s: %s", prefix, msg);
     return s;
+}
+
+/* Installed once on every connection: with no guest it allows all, so the
+ * host pays one call per action at prepare time and nothing afterwards. */
+static int guest_authorizer(void *arg, int action, const char *a, const char *b,
+                            const char *dbname, const char *view)
+{
+    const struct db *db = arg;
+
+    if (db->guest == NULL)
+        return SQLITE_OK;
+    return db->guest->authorize(db->guest->arg, action, a, b, dbname, view);
+}
+
+static int guest_progress(void *arg)
+{
+    const struct db *db = arg;
+
+    return db->guest && db->guest->should_stop && db->guest->should_stop(db->guest->arg);
+}
+
+static void meeting_id_function(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    const struct db *db = sqlite3_user_data(cx);
+
+    (void)argc;
+    (void)argv;
+    if (db->guest && db->guest->meeting_id > 0)
+        sqlite3_result_int64(cx, db->guest->meeting_id);
+    else
+        sqlite3_result_null(cx);
+}
+
+const struct db_guest *db_set_guest(struct db *db, const struct db_guest *g)
+{
+    const struct db_guest *old = db->guest;
+
+    db->guest = g;
+    /* The progress handler costs a call every N virtual machine steps, so
+     * it is there only while a guest that can be stopped is. */
+    if (g && g->should_stop)
+        sqlite3_progress_handler(db->h, 1000, guest_progress, db);
+    else if (old && old->should_stop)
+        sqlite3_progress_handler(db->h, 0, NULL, NULL);
+    return old;
 }
 
 int db_open(const char *path, unsigned flags, struct db **out, char **errmsg)
@@ -62,6 +108,13 @@ int db_open(const char *path, unsigned flags, struct db **out, char **errmsg)
     }
     sqlite3_extended_result_codes(db->h, 1);
     sqlite3_busy_timeout(db->h, 5000);
+    if (sqlite3_set_authorizer(db->h, guest_authorizer, db) != SQLITE_OK ||
+        sqlite3_create_function(db->h, "saiets_meeting_id", 0,
+                                SQLITE_UTF8 | SQLITE_INNOCUOUS, db, meeting_id_function,
+                                NULL, NULL) != SQLITE_OK) {
+        *errmsg = dupmsg(path, sqlite3_errmsg(db->h));
+        goto fail;
+    }
     /* Reading the schema proves the file is a database we can read. */
     if (sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL,
                      NULL) != SQLITE_OK) {

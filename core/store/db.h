@@ -98,4 +98,28 @@ json_t *db_rows_json(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st, void *ar
 long long db_find_or_insert(struct db *db, const char *find_sql, const char *insert_sql,
                             const char *key, const char *text, long long now);
 
+/* Guests: code that is not the host's (plugins) running SQL on this
+ * connection.  While a guest is set, every statement prepared is checked by
+ * its authorize callback (SQLite's authorizer: SQLITE_OK, SQLITE_DENY or
+ * SQLITE_IGNORE for an action; see sqlite3_set_authorizer), long statements
+ * ask should_stop every few thousand steps (SQLite's progress handler: a
+ * non-zero answer interrupts the statement), and the SQL function
+ * saiets_meeting_id() answers meeting_id (NULL when 0 or when no guest is
+ * set: the host sees no rows through the views that use it).  The guest's
+ * struct must outlive its time on the connection.  With no guest, the host
+ * runs unchecked: its statements are prepared while no guest is set, and
+ * the authorizer never runs for a statement after it is prepared, so a
+ * cached host statement costs nothing more. */
+struct db_guest {
+    int (*authorize)(void *arg, int action, const char *a, const char *b,
+                     const char *dbname, const char *view);
+    int (*should_stop)(void *arg); /* may be NULL */
+    void *arg;
+    long long meeting_id;
+};
+
+/* Sets (NULL: clears) the guest and returns the one it replaces, so that
+ * nested calls (a plugin calling host code calling a plugin) restore it. */
+const struct db_guest *db_set_guest(struct db *db, const struct db_guest *g);
+
 #endif

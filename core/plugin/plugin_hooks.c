@@ -1,0 +1,286 @@
+/* plugin_hooks.c - running plugin hooks on domain events; see plugin_hooks.h. */
+#include "plugin_hooks.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "events.h"
+#include "log.h"
+#include "plugin_set.h"
+#include "plugin_vm.h"
+#include "registration.h"
+
+#define MAX_ENABLED 64
+
+/* The plugins enabled for one meeting, as meeting_plugins says. */
+struct enabled {
+    size_t n;
+    struct {
+        char name[PLUGIN_NAME_MAX + 1];
+        json_t *settings;
+        int failures;
+    } p[MAX_ENABLED];
+};
+
+static void enabled_clear(struct enabled *en)
+{
+    for (size_t i = 0; i < en->n; i++)
+        json_decref(en->p[i].settings);
+    en->n = 0;
+}
+
+static int enabled_load(struct db *db, long long meeting_id, struct enabled *en, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT plugin, settings_json, failures FROM meeting_plugins"
+                                   " WHERE meeting_id = ?1 AND enabled = 1");
+    int rc;
+
+    en->n = 0;
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, meeting_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && en->n < MAX_ENABLED) {
+        snprintf(en->p[en->n].name, sizeof en->p[en->n].name, "%s", db_text(st, 0));
+        en->p[en->n].settings = json_loads(db_text(st, 1), 0, NULL);
+        en->p[en->n].failures = sqlite3_column_int(st, 2);
+        en->n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        enabled_clear(en);
+        return db_fail(db, e);
+    }
+    return 0;
+}
+
+static int enabled_index(const struct enabled *en, const char *name)
+{
+    for (size_t i = 0; i < en->n; i++)
+        if (strcmp(en->p[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static enum plugin_event plugin_event_of(enum event_type t)
+{
+    switch (t) {
+    case EVENT_REGISTRATION_VALIDATE: return PLUGIN_EV_VALIDATE;
+    case EVENT_REGISTRATION_CONFIRMED: return PLUGIN_EV_CONFIRMED;
+    case EVENT_REGISTRATION_WAITLISTED: return PLUGIN_EV_WAITLISTED;
+    case EVENT_REGISTRATION_PROMOTED: return PLUGIN_EV_PROMOTED;
+    case EVENT_REGISTRATION_CANCELLED: return PLUGIN_EV_CANCELLED;
+    case EVENT_AGENDA_CHANGED: return PLUGIN_EV_AGENDA;
+    case EVENT_ALLOCATION_DONE: return PLUGIN_EV_ALLOCATION;
+    default: return PLUGIN_EV__COUNT;
+    }
+}
+
+/* The table a hook gets: {event, meeting_id, actor, registration, slot_id}. */
+static json_t *payload_of(struct db *db, const struct event *ev, enum plugin_event pev,
+                          struct err *e)
+{
+    json_t *p = json_object();
+
+    if (p == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    json_object_set_new(p, "event", json_string(plugin_event_name(pev)));
+    json_object_set_new(p, "meeting_id", json_integer(ev->meeting_id));
+    if (ev->actor)
+        json_object_set_new(p, "actor", json_string(ev->actor));
+    if (ev->registration) {
+        json_t *r = reg_to_json(ev->registration);
+
+        if (r && ev->registration->id == 0)
+            json_object_set_new(r, "id", json_null());
+        json_object_set_new(p, "registration", r ? r : json_null());
+    } else if (ev->registration_id > 0) {
+        struct registration r;
+
+        if (reg_load(db, ev->registration_id, &r, e) < 0) {
+            json_decref(p);
+            return NULL;
+        }
+        json_object_set_new(p, "registration", reg_to_json(&r));
+        reg_clear(&r);
+    }
+    if (ev->slot_id > 0)
+        json_object_set_new(p, "slot_id", json_integer(ev->slot_id));
+    return p;
+}
+
+/* Counts a failed hook; the PLUGIN_MAX_FAILURES-th in a row switches the
+ * plugin off for the meeting. */
+static int note_failure(struct db *db, long long meeting_id, const char *plugin, int failures,
+                        const struct err *why, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "UPDATE meeting_plugins SET failures = failures + 1,"
+                                   " enabled = CASE WHEN failures + 1 >= ?3 THEN 0 ELSE enabled END,"
+                                   " disabled_reason = CASE WHEN failures + 1 >= ?3 THEN ?4"
+                                   " ELSE disabled_reason END"
+                                   " WHERE meeting_id = ?1 AND plugin = ?2");
+
+    log_warn("%s", why->message);
+    if (failures + 1 >= PLUGIN_MAX_FAILURES)
+        log_warn("plugin %s switched off for meeting %lld after %d failures in a row", plugin,
+                 meeting_id, PLUGIN_MAX_FAILURES);
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, meeting_id);
+    sqlite3_bind_text(st, 2, plugin, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, PLUGIN_MAX_FAILURES);
+    sqlite3_bind_text(st, 4, why->message, -1, SQLITE_TRANSIENT);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+}
+
+static int note_success(struct db *db, long long meeting_id, const char *plugin, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "UPDATE meeting_plugins SET failures = 0"
+                                   " WHERE meeting_id = ?1 AND plugin = ?2");
+
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, meeting_id);
+    sqlite3_bind_text(st, 2, plugin, -1, SQLITE_STATIC);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+}
+
+/* One plugin's hooks for ev, in a savepoint of their own. */
+static int run_one(struct db *db, const struct event *ev, enum plugin_event pev,
+                   struct plugin_vm *vm, json_t *payload, const json_t *settings, int failures,
+                   struct err *e)
+{
+    struct plugin_call call = {.db = db, .meeting_id = ev->meeting_id, .settings = settings,
+                               .lang = "lv"};
+    struct err why;
+    int rc;
+
+    err_clear(&why);
+    if (db_savepoint(db, "plugin_hook") < 0)
+        return db_fail(db, e);
+    rc = plugin_vm_hook(vm, pev, payload, &call, &why);
+    json_decref(call.result);
+    if (rc == 0 && call.refused && pev == PLUGIN_EV_VALIDATE) {
+        if (db_savepoint_end(db, "plugin_hook", 0) < 0)
+            return db_fail(db, e);
+        return err_set(e, ERR_PLUGIN_REFUSED, call.field, "%s: %s", plugin_vm_name(vm),
+                       call.message);
+    }
+    if (db_savepoint_end(db, "plugin_hook", rc == 0) < 0)
+        return db_fail(db, e);
+    if (rc < 0)
+        return note_failure(db, ev->meeting_id, plugin_vm_name(vm), failures, &why, e);
+    return failures > 0 ? note_success(db, ev->meeting_id, plugin_vm_name(vm), e) : 0;
+}
+
+static int on_event(struct db *db, const struct event *ev, void *arg, struct err *e)
+{
+    enum plugin_event pev = (enum plugin_event)(intptr_t)arg;
+    const struct plugin_set *set;
+    struct enabled en;
+    json_t *payload = NULL;
+    int rc = 0;
+
+    if (plugin_set_empty() || ev->meeting_id <= 0)
+        return 0;
+    set = plugin_rt_set();
+    if (set == NULL || set->n == 0)
+        return 0;
+    if (enabled_load(db, ev->meeting_id, &en, e) < 0)
+        return -1;
+    plugin_rt_enter();
+    for (size_t i = 0; i < set->n && rc == 0 && en.n > 0; i++) {
+        int k = enabled_index(&en, set->defs[i].name);
+        struct plugin_vm *vm;
+        struct err why;
+
+        if (k < 0)
+            continue;
+        if ((vm = plugin_rt_vm(&set->defs[i], &why)) == NULL) {
+            log_warn("plugin %s does not load: %s", set->defs[i].name, why.message);
+            continue;
+        }
+        if (!plugin_vm_has_hook(vm, pev))
+            continue;
+        if (payload == NULL && (payload = payload_of(db, ev, pev, e)) == NULL) {
+            rc = -1;
+            break;
+        }
+        rc = run_one(db, ev, pev, vm, payload, en.p[k].settings, en.p[k].failures, e);
+    }
+    plugin_rt_leave();
+    json_decref(payload);
+    enabled_clear(&en);
+    return rc;
+}
+
+void plugin_hooks_subscribe(void)
+{
+    static const enum event_type hooked[] = {
+        EVENT_REGISTRATION_VALIDATE, EVENT_REGISTRATION_CONFIRMED,
+        EVENT_REGISTRATION_WAITLISTED, EVENT_REGISTRATION_PROMOTED,
+        EVENT_REGISTRATION_CANCELLED, EVENT_AGENDA_CHANGED, EVENT_ALLOCATION_DONE,
+    };
+
+    for (size_t i = 0; i < sizeof hooked / sizeof hooked[0]; i++)
+        if (events_subscribe(hooked[i], "plugins", on_event,
+                             (void *)(intptr_t)plugin_event_of(hooked[i])) < 0)
+            log_error("cannot subscribe the plugins to %s", event_name(hooked[i]));
+}
+
+json_t *plugin_export_columns(struct db *db, long long meeting_id, const json_t *regs,
+                              const char *lang)
+{
+    json_t *all = json_array(), *payload;
+    const struct plugin_set *set;
+    struct enabled en;
+    struct err e;
+
+    if (all == NULL || plugin_set_empty())
+        return all;
+    set = plugin_rt_set();
+    if (set == NULL || set->n == 0 || enabled_load(db, meeting_id, &en, &e) < 0)
+        return all;
+    payload = json_pack("{s:s, s:I, s:O}", "event", "export.columns", "meeting_id",
+                        (json_int_t)meeting_id, "registrations", regs);
+    plugin_rt_enter();
+    for (size_t i = 0; payload && i < set->n; i++) {
+        int k = enabled_index(&en, set->defs[i].name);
+        struct plugin_call call = {.db = db, .meeting_id = meeting_id, .lang = lang};
+        struct plugin_vm *vm;
+        size_t j;
+        json_t *col;
+
+        if (k < 0 || (vm = plugin_rt_vm(&set->defs[i], &e)) == NULL ||
+            !plugin_vm_has_hook(vm, PLUGIN_EV_EXPORT))
+            continue;
+        call.settings = en.p[k].settings;
+        if (plugin_vm_hook(vm, PLUGIN_EV_EXPORT, payload, &call, &e) < 0) {
+            log_warn("%s", e.message);
+            json_decref(call.result);
+            continue;
+        }
+        json_array_foreach(call.result, j, col) {
+            const char *key = json_string_value(json_object_get(col, "key"));
+            char full[PLUGIN_NAME_MAX + 80];
+
+            if (key == NULL || !json_is_object(json_object_get(col, "values"))) {
+                log_warn("plugin %s, export.columns: a column needs a text \"key\" and an "
+                         "object \"values\"", set->defs[i].name);
+                continue;
+            }
+            snprintf(full, sizeof full, "%s.%s", set->defs[i].name, key);
+            json_object_set_new(col, "key", json_string(full));
+            if (!json_object_get(col, "title"))
+                json_object_set_new(col, "title", json_string(full));
+            json_array_append(all, col);
+        }
+        json_decref(call.result);
+    }
+    plugin_rt_leave();
+    json_decref(payload);
+    enabled_clear(&en);
+    return all;
+}

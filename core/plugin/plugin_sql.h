@@ -1,0 +1,59 @@
+/* plugin_sql.h - what a plugin's SQL may touch, enforced by SQLite.
+ *
+ * A plugin's statements are prepared while its policy is the connection's
+ * guest (db.h, struct db_guest), so SQLite asks plugin_sql_authorize about
+ * every table, column, function and statement kind in them before they can
+ * run.  A plugin may read and write its own tables (p_<name>_..., see
+ * plugin_name.h) and read the host views its manifest "reads"
+ * (saiets_meetings, saiets_registrations, saiets_organisations,
+ * saiets_agenda, saiets_site_visits); nothing else: no other table, no
+ * sqlite_schema, no transaction or savepoint statements, no PRAGMA, ATTACH,
+ * VACUUM, no triggers or views.  Its migrations may also create, alter and
+ * drop its own tables and indexes.  The first refusal is kept in `why` for
+ * the error message. */
+#ifndef SAIETS_PLUGIN_SQL_H
+#define SAIETS_PLUGIN_SQL_H
+
+#include "db.h"
+#include "plugin_name.h"
+
+/* manifest "reads": one bit each */
+#define PLUGIN_READS_MEETINGS (1u << 0)
+#define PLUGIN_READS_REGISTRATIONS (1u << 1)
+#define PLUGIN_READS_ORGANISATIONS (1u << 2)
+#define PLUGIN_READS_AGENDA (1u << 3)
+#define PLUGIN_READS_SITE_VISITS (1u << 4)
+
+enum plugin_sql_mode {
+    PLUGIN_SQL_RUN,     /* hooks and routes: read and write own tables, read views */
+    PLUGIN_SQL_MIGRATE, /* migrations: also create, alter and drop own tables/indexes */
+};
+
+struct plugin_sql_policy {
+    char prefix[PLUGIN_TABLE_PREFIX_MAX];
+    size_t prefix_len;
+    unsigned reads;
+    enum plugin_sql_mode mode;
+    int ddl;       /* migrations: the statement being prepared creates, alters
+                      or drops (which reads the schema table) */
+    char why[160]; /* the first refusal, "" when none */
+};
+
+void plugin_sql_policy_init(struct plugin_sql_policy *p, const char *plugin_name,
+                            unsigned reads, enum plugin_sql_mode mode);
+
+/* SQLite's authorizer callback, arg being a struct plugin_sql_policy. */
+int plugin_sql_authorize(void *arg, int action, const char *a, const char *b,
+                         const char *dbname, const char *view);
+
+/* Runs a migration's SQL (statements separated by ';') with the policy in
+ * PLUGIN_SQL_MIGRATE mode as the connection's guest, one statement at a
+ * time.  0, or -1 with a message in err ("not allowed: ..." or SQLite's). */
+int plugin_sql_run_script(struct db *db, struct plugin_sql_policy *p, const char *sql,
+                          char *err, size_t errsz);
+
+/* The view a "reads" name gives ("registrations" -> saiets_registrations),
+ * or NULL; and the bit of a "reads" name, 0 for an unknown one. */
+unsigned plugin_reads_bit(const char *name);
+
+#endif

@@ -1,0 +1,954 @@
+/* plugin_vm.c - a loaded plugin and the `saiets` host table; see plugin_vm.h.
+ *
+ * The host table is a userdata whose metatable indexes a table of C
+ * closures, each holding the vm as an upvalue: a plugin can neither replace
+ * a host function (no __newindex, and rawset needs a table) nor reach
+ * another plugin (each has its own lua_State).  Host functions never trust
+ * what they find in the plugin's globals; they work from their upvalue. */
+#include "plugin_vm.h"
+
+#include <lauxlib.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "lua_json.h"
+#include "lua_sandbox.h"
+#include "plugin_name.h"
+#include "plugin_sql.h"
+#include "timeutil.h"
+
+#define MAX_ROUTES 32
+#define MAX_HOOKS_PER_EVENT 8
+#define STMT_CACHE 32
+#define SQL_MAX_BYTES 8192
+#define SQL_MAX_PARAMS 32
+#define SQL_MAX_ROWS 10000
+#define REFUSAL_MT "saiets.refusal"
+#define FAILURE_MT "saiets.failure"
+
+static const char *const event_names[PLUGIN_EV__COUNT] = {
+    [PLUGIN_EV_VALIDATE] = "registration.validate",
+    [PLUGIN_EV_CONFIRMED] = "registration.confirmed",
+    [PLUGIN_EV_WAITLISTED] = "registration.waitlisted",
+    [PLUGIN_EV_PROMOTED] = "registration.promoted",
+    [PLUGIN_EV_CANCELLED] = "registration.cancelled",
+    [PLUGIN_EV_AGENDA] = "agenda.changed",
+    [PLUGIN_EV_ALLOCATION] = "allocation.done",
+    [PLUGIN_EV_EXPORT] = "export.columns",
+};
+
+static const char *const auth_names[] = {"public", "participant", "organizer", "admin"};
+
+struct cached_stmt {
+    char *sql;
+    sqlite3_stmt *st;
+};
+
+struct plugin_vm {
+    char name[PLUGIN_NAME_MAX + 1];
+    unsigned reads;
+    struct lsb *sb;
+    int loading;                       /* saiets.on / route allowed */
+    int hooks[PLUGIN_EV__COUNT][MAX_HOOKS_PER_EVENT]; /* registry refs */
+    int nhooks[PLUGIN_EV__COUNT];
+    struct plugin_route routes[MAX_ROUTES];
+    size_t nroutes;
+    json_t *locale_lv, *locale_en;     /* own references */
+    /* the call in progress (NULL outside one) */
+    struct plugin_call *call;
+    struct plugin_sql_policy policy;
+    double deadline_ms;
+    unsigned long sql_ksteps;
+    /* statements, prepared on stmt_db */
+    struct db *stmt_db;
+    struct cached_stmt stmts[STMT_CACHE];
+    unsigned next_stmt;
+};
+
+const char *plugin_event_name(enum plugin_event ev)
+{
+    return (int)ev >= 0 && ev < PLUGIN_EV__COUNT ? event_names[ev] : "?";
+}
+
+int plugin_event_from_name(const char *name)
+{
+    for (int i = 0; name && i < PLUGIN_EV__COUNT; i++)
+        if (strcmp(name, event_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *plugin_auth_name(enum plugin_auth a)
+{
+    return (int)a >= 0 && a <= PLUGIN_AUTH_ADMIN ? auth_names[a] : "?";
+}
+
+const char *plugin_vm_name(const struct plugin_vm *vm) { return vm->name; }
+
+int plugin_vm_has_hook(const struct plugin_vm *vm, enum plugin_event ev)
+{
+    return vm->nhooks[ev] > 0;
+}
+
+const struct plugin_route *plugin_vm_routes(const struct plugin_vm *vm, size_t *n)
+{
+    *n = vm->nroutes;
+    return vm->routes;
+}
+
+static struct plugin_vm *vm_of(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* --- saiets.on, saiets.route ---------------------------------------------- */
+
+static int api_on(lua_State *L)
+{
+    struct plugin_vm *vm = vm_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    int ev = plugin_event_from_name(name);
+
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    if (!vm->loading)
+        return luaL_error(L, "saiets.on: hooks are registered while plugin.lua loads");
+    if (ev < 0)
+        return luaL_error(L, "saiets.on: unknown event '%s'", name);
+    if (vm->nhooks[ev] == MAX_HOOKS_PER_EVENT)
+        return luaL_error(L, "saiets.on: at most %d hooks for %s", MAX_HOOKS_PER_EVENT, name);
+    lua_pushvalue(L, 2);
+    vm->hooks[ev][vm->nhooks[ev]++] = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+static unsigned method_bit(const char *m)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } methods[] = {{"GET", PLUGIN_GET}, {"POST", PLUGIN_POST}, {"PUT", PLUGIN_PUT},
+                   {"PATCH", PLUGIN_PATCH}, {"DELETE", PLUGIN_DELETE}};
+
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+        if (strcmp(m, methods[i].name) == 0)
+            return methods[i].bit;
+    return 0;
+}
+
+/* "/a/:b/c": '/'-rooted segments of [a-z0-9_.-] or ":name" parameters. */
+static const char *route_path_problem(const char *p)
+{
+    int params = 0;
+
+    if (p[0] != '/' || strlen(p) >= PLUGIN_ROUTE_PATH_MAX)
+        return "must start with '/' and be shorter than 128 bytes";
+    for (const char *s = p; *s; s++) {
+        if (*s == '/') {
+            if (s[1] == '/' || (s[1] == '\0' && s != p))
+                return "has an empty segment";
+            if (s[1] == ':') {
+                s++;
+                if (++params > PLUGIN_ROUTE_PARAMS)
+                    return "has more than 4 parameters";
+                if (!(s[1] >= 'a' && s[1] <= 'z'))
+                    return "has a parameter whose name does not start with a letter";
+            }
+            continue;
+        }
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
+              *s == '.'))
+            return "may hold only a-z, 0-9, '_', '-', '.' and ':' parameters";
+    }
+    return NULL;
+}
+
+static int api_route(lua_State *L)
+{
+    struct plugin_vm *vm = vm_of(L);
+    const char *method = luaL_checkstring(L, 1), *path = luaL_checkstring(L, 2);
+    struct plugin_route *r;
+    const char *problem;
+    unsigned bit = method_bit(method);
+    int auth = PLUGIN_AUTH_ORGANIZER;
+
+    luaL_checktype(L, 3, LUA_TFUNCTION);
+    if (!vm->loading)
+        return luaL_error(L, "saiets.route: routes are registered while plugin.lua loads");
+    if (bit == 0)
+        return luaL_error(L, "saiets.route: method '%s' is not GET, POST, PUT, PATCH or DELETE",
+                          method);
+    if ((problem = route_path_problem(path)) != NULL)
+        return luaL_error(L, "saiets.route: the path '%s' %s", path, problem);
+    if (!lua_isnoneornil(L, 4)) {
+        const char *a;
+
+        luaL_checktype(L, 4, LUA_TTABLE);
+        lua_getfield(L, 4, "auth");
+        a = lua_tostring(L, -1);
+        if (a != NULL) {
+            for (auth = 0; auth <= PLUGIN_AUTH_ADMIN && strcmp(a, auth_names[auth]) != 0; auth++)
+                ;
+            if (auth > PLUGIN_AUTH_ADMIN)
+                return luaL_error(L, "saiets.route: auth must be public, participant, "
+                                     "organizer or admin, not '%s'", a);
+        } else if (!lua_isnil(L, -1)) {
+            return luaL_error(L, "saiets.route: auth must be a string");
+        }
+        lua_pop(L, 1);
+    }
+    for (size_t i = 0; i < vm->nroutes; i++)
+        if (vm->routes[i].method == bit && strcmp(vm->routes[i].path, path) == 0)
+            return luaL_error(L, "saiets.route: %s %s is registered twice", method, path);
+    if (vm->nroutes == MAX_ROUTES)
+        return luaL_error(L, "saiets.route: at most %d routes", MAX_ROUTES);
+    r = &vm->routes[vm->nroutes];
+    r->method = bit;
+    snprintf(r->path, sizeof r->path, "%s", path);
+    r->auth = (enum plugin_auth)auth;
+    lua_pushvalue(L, 3);
+    r->fn = luaL_ref(L, LUA_REGISTRYINDEX);
+    vm->nroutes++;
+    return 0;
+}
+
+/* --- saiets.refuse, saiets.fail ------------------------------------------- */
+
+static int api_refuse(lua_State *L)
+{
+    const char *field = luaL_checkstring(L, 1), *msg = luaL_checkstring(L, 2);
+
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, field);
+    lua_setfield(L, -2, "field");
+    lua_pushstring(L, msg);
+    lua_setfield(L, -2, "message");
+    luaL_setmetatable(L, REFUSAL_MT);
+    return 1;
+}
+
+static int api_fail(lua_State *L)
+{
+    lua_Integer status = luaL_checkinteger(L, 1);
+    const char *code = luaL_checkstring(L, 2), *msg = luaL_checkstring(L, 3);
+
+    luaL_argcheck(L, status >= 400 && status <= 599, 1, "a status from 400 to 599");
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, status);
+    lua_setfield(L, -2, "status");
+    lua_pushstring(L, code);
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, msg);
+    lua_setfield(L, -2, "message");
+    luaL_setmetatable(L, FAILURE_MT);
+    return 1;
+}
+
+/* --- saiets.db -------------------------------------------------------------- */
+
+static struct plugin_vm *vm_in_call(lua_State *L, const char *what)
+{
+    struct plugin_vm *vm = vm_of(L);
+
+    if (vm->call == NULL || vm->call->db == NULL)
+        luaL_error(L, "%s: no database while plugin.lua loads (use it in hooks and routes)",
+                   what);
+    return vm;
+}
+
+static void stmts_clear(struct plugin_vm *vm)
+{
+    for (int i = 0; i < STMT_CACHE; i++) {
+        sqlite3_finalize(vm->stmts[i].st);
+        free(vm->stmts[i].sql);
+        vm->stmts[i].st = NULL;
+        vm->stmts[i].sql = NULL;
+    }
+}
+
+/* Only comments and blanks may follow the statement. */
+static int only_blanks(const char *s)
+{
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == ';') {
+            s++;
+        } else if (s[0] == '-' && s[1] == '-') {
+            s += strcspn(s, "\n");
+        } else if (s[0] == '/' && s[1] == '*') {
+            const char *end = strstr(s + 2, "*/");
+
+            if (end == NULL)
+                return 1;
+            s = end + 2;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* VACUUM asks the authorizer nothing: refused by its first word. */
+static int is_vacuum(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r')
+        sql++;
+    return strncasecmp(sql, "vacuum", 6) == 0;
+}
+
+/* The prepared statement for sql on the call's connection (prepared now,
+ * with the plugin's policy as the guest, or taken from the cache). */
+static sqlite3_stmt *stmt_for(lua_State *L, struct plugin_vm *vm, const char *what,
+                              const char *sql, size_t len)
+{
+    sqlite3 *h = db_handle(vm->call->db);
+    struct cached_stmt *slot;
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    int rc;
+
+    if (len > SQL_MAX_BYTES)
+        luaL_error(L, "%s: the SQL is longer than %d bytes", what, SQL_MAX_BYTES);
+    if (strlen(sql) != len)
+        luaL_error(L, "%s: the SQL holds a NUL byte", what);
+    if (vm->stmt_db != vm->call->db) {
+        stmts_clear(vm);
+        vm->stmt_db = vm->call->db;
+    }
+    for (int i = 0; i < STMT_CACHE; i++)
+        if (vm->stmts[i].sql && strcmp(vm->stmts[i].sql, sql) == 0) {
+            sqlite3_reset(vm->stmts[i].st);
+            sqlite3_clear_bindings(vm->stmts[i].st);
+            return vm->stmts[i].st;
+        }
+    if (is_vacuum(sql))
+        luaL_error(L, "%s: not allowed: VACUUM", what);
+    vm->policy.why[0] = '\0';
+    rc = sqlite3_prepare_v3(h, sql, (int)len + 1, SQLITE_PREPARE_PERSISTENT, &st, &tail);
+    if (rc != SQLITE_OK) {
+        if (vm->policy.why[0])
+            luaL_error(L, "%s: not allowed: %s", what, vm->policy.why);
+        luaL_error(L, "%s: %s", what, sqlite3_errmsg(h));
+    }
+    if (st == NULL)
+        luaL_error(L, "%s: no SQL statement", what);
+    if (tail && !only_blanks(tail)) {
+        sqlite3_finalize(st);
+        luaL_error(L, "%s: one statement at a time", what);
+    }
+    slot = &vm->stmts[vm->next_stmt++ % STMT_CACHE];
+    sqlite3_finalize(slot->st);
+    free(slot->sql);
+    slot->sql = strdup(sql);
+    slot->st = slot->sql ? st : NULL;
+    if (slot->sql == NULL) {
+        sqlite3_finalize(st);
+        luaL_error(L, "%s: out of memory", what);
+    }
+    return st;
+}
+
+static void bind_args(lua_State *L, sqlite3_stmt *st, int first, const char *what)
+{
+    int n = lua_gettop(L) - first + 1, want = sqlite3_bind_parameter_count(st);
+
+    if (n > SQL_MAX_PARAMS || n != want)
+        luaL_error(L, "%s: the SQL has %d parameters and %d values were given", what, want,
+                   n < 0 ? 0 : n);
+    for (int i = 0; i < n; i++) {
+        int idx = first + i, rc;
+
+        switch (lua_type(L, idx)) {
+        case LUA_TNIL:
+            rc = sqlite3_bind_null(st, i + 1);
+            break;
+        case LUA_TBOOLEAN:
+            rc = sqlite3_bind_int(st, i + 1, lua_toboolean(L, idx));
+            break;
+        case LUA_TNUMBER:
+            rc = lua_isinteger(L, idx) ? sqlite3_bind_int64(st, i + 1, lua_tointeger(L, idx))
+                                       : sqlite3_bind_double(st, i + 1, lua_tonumber(L, idx));
+            break;
+        case LUA_TSTRING: {
+            size_t len;
+            const char *s = lua_tolstring(L, idx, &len);
+
+            rc = sqlite3_bind_text(st, i + 1, s, (int)len, SQLITE_TRANSIENT);
+            break;
+        }
+        default:
+            if (lj_is_null(L, idx)) {
+                rc = sqlite3_bind_null(st, i + 1);
+                break;
+            }
+            luaL_error(L, "%s: value %d is a %s (give nil, a boolean, a number or a string)",
+                       what, i + 1, luaL_typename(L, idx));
+            return;
+        }
+        if (rc != SQLITE_OK)
+            luaL_error(L, "%s: cannot bind value %d", what, i + 1);
+    }
+}
+
+/* Steps st once: SQLITE_ROW or SQLITE_DONE, else raises (the statement is
+ * reset first, so that nothing stays open). */
+static int step(lua_State *L, struct plugin_vm *vm, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return rc;
+    sqlite3_reset(st);
+    if (rc == SQLITE_INTERRUPT)
+        luaL_error(L, "%s: the SQL ran too long and was stopped", what);
+    luaL_error(L, "%s: %s", what, sqlite3_errmsg(db_handle(vm->call->db)));
+    return rc;
+}
+
+/* Pushes the current row as a table {column = value}; NULL columns are
+ * left out (nil). */
+static void push_row(lua_State *L, sqlite3_stmt *st)
+{
+    int n = sqlite3_column_count(st);
+
+    lua_createtable(L, 0, n);
+    for (int i = 0; i < n; i++) {
+        switch (sqlite3_column_type(st, i)) {
+        case SQLITE_INTEGER:
+            lua_pushinteger(L, sqlite3_column_int64(st, i));
+            break;
+        case SQLITE_FLOAT:
+            lua_pushnumber(L, sqlite3_column_double(st, i));
+            break;
+        case SQLITE_TEXT:
+        case SQLITE_BLOB:
+            lua_pushlstring(L, (const char *)sqlite3_column_blob(st, i),
+                            (size_t)sqlite3_column_bytes(st, i));
+            break;
+        default:
+            continue;
+        }
+        lua_setfield(L, -2, sqlite3_column_name(st, i));
+    }
+}
+
+static sqlite3_stmt *prepare_call(lua_State *L, const char *what)
+{
+    struct plugin_vm *vm = vm_in_call(L, what);
+    size_t len;
+    const char *sql = luaL_checklstring(L, 1, &len);
+    sqlite3_stmt *st = stmt_for(L, vm, what, sql, len);
+
+    bind_args(L, st, 2, what);
+    return st;
+}
+
+static int api_db_exec(lua_State *L)
+{
+    struct plugin_vm *vm = vm_of(L);
+    sqlite3_stmt *st = prepare_call(L, "saiets.db.exec");
+
+    while (step(L, vm, st, "saiets.db.exec") == SQLITE_ROW)
+        ;
+    sqlite3_reset(st);
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, sqlite3_changes64(db_handle(vm->call->db)));
+    lua_setfield(L, -2, "changes");
+    lua_pushinteger(L, sqlite3_last_insert_rowid(db_handle(vm->call->db)));
+    lua_setfield(L, -2, "last_id");
+    return 1;
+}
+
+static int api_db_rows(lua_State *L)
+{
+    struct plugin_vm *vm = vm_of(L);
+    sqlite3_stmt *st = prepare_call(L, "saiets.db.rows");
+    lua_Integer n = 0;
+
+    lua_newtable(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, "saiets.array");
+    if (lua_istable(L, -1))
+        lua_setmetatable(L, -2);
+    else
+        lua_pop(L, 1);
+    while (step(L, vm, st, "saiets.db.rows") == SQLITE_ROW) {
+        if (n == SQL_MAX_ROWS) {
+            sqlite3_reset(st);
+            return luaL_error(L, "saiets.db.rows: more than %d rows (use LIMIT)", SQL_MAX_ROWS);
+        }
+        push_row(L, st);
+        lua_rawseti(L, -2, ++n);
+    }
+    sqlite3_reset(st);
+    return 1;
+}
+
+static int api_db_one(lua_State *L)
+{
+    struct plugin_vm *vm = vm_of(L);
+    sqlite3_stmt *st = prepare_call(L, "saiets.db.one");
+
+    if (step(L, vm, st, "saiets.db.one") == SQLITE_ROW)
+        push_row(L, st);
+    else
+        lua_pushnil(L);
+    sqlite3_reset(st);
+    return 1;
+}
+
+/* --- settings, log, time, t ------------------------------------------------- */
+
+static int api_settings(lua_State *L)
+{
+    struct plugin_vm *vm = vm_in_call(L, "saiets.settings");
+    char err[160];
+
+    if (!lua_isnoneornil(L, 1) && luaL_checkinteger(L, 1) != vm->call->meeting_id)
+        return luaL_error(L, "saiets.settings: only the settings of the meeting being served");
+    if (vm->call->settings == NULL) {
+        lua_newtable(L);
+        return 1;
+    }
+    if (lj_push_json(L, (json_t *)vm->call->settings, NULL, err, sizeof err) < 0)
+        return luaL_error(L, "saiets.settings: %s", err);
+    return 1;
+}
+
+static int api_log(lua_State *L, int warn)
+{
+    struct plugin_vm *vm = vm_of(L);
+    size_t len;
+    const char *msg = luaL_checklstring(L, 1, &len);
+    char src[LUA_IDSIZE];
+    int line = lsb_script_where(L, src, sizeof src);
+
+    if (warn)
+        log_warn("plugin %s (%s:%d): %.*s", vm->name, src, line, (int)(len > 500 ? 500 : len),
+                 msg);
+    else
+        log_info("plugin %s (%s:%d): %.*s", vm->name, src, line, (int)(len > 500 ? 500 : len),
+                 msg);
+    return 0;
+}
+
+static int api_log_info(lua_State *L) { return api_log(L, 0); }
+static int api_log_warn(lua_State *L) { return api_log(L, 1); }
+
+/* saiets.time.now(): the current instant, "YYYY-MM-DDTHH:MM:SSZ". */
+static int api_time_now(lua_State *L)
+{
+    char text[32];
+
+    tu_format_utc((long long)time(NULL), text);
+    lua_pushstring(L, text);
+    return 1;
+}
+
+/* saiets.t(key [, args]): the text for key in the call's language (then
+ * lv, then en, then the key itself), with "{name}" replaced by args.name. */
+static int api_t(lua_State *L)
+{
+    struct plugin_vm *vm = vm_of(L);
+    const char *key = luaL_checkstring(L, 1), *text = NULL, *p;
+    const char *lang = vm->call && vm->call->lang ? vm->call->lang : "lv";
+    json_t *order[3] = {strcmp(lang, "en") == 0 ? vm->locale_en : vm->locale_lv, vm->locale_lv,
+                        vm->locale_en};
+    luaL_Buffer b;
+
+    for (int i = 0; i < 3 && text == NULL; i++)
+        text = json_string_value(json_object_get(order[i], key));
+    if (text == NULL)
+        text = key;
+    luaL_buffinit(L, &b);
+    for (p = text; *p;) {
+        const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
+
+        if (open == NULL || close == NULL || close - open > 41 || !lua_istable(L, 2)) {
+            luaL_addstring(&b, p);
+            break;
+        }
+        luaL_addlstring(&b, p, (size_t)(open - p));
+        lua_pushlstring(L, open + 1, (size_t)(close - open - 1));
+        lua_gettable(L, 2);
+        if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
+            luaL_addvalue(&b);
+        } else {
+            lua_pop(L, 1);
+            luaL_addlstring(&b, open, (size_t)(close - open + 1));
+        }
+        p = close + 1;
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+/* --- the host table ---------------------------------------------------------- */
+
+static int readonly_newindex(lua_State *L)
+{
+    return luaL_error(L, "the saiets host table is read-only");
+}
+
+/* Replaces the table on top with a read-only userdata that indexes it. */
+static void make_readonly(lua_State *L)
+{
+    lua_newuserdatauv(L, 0, 0);
+    lua_createtable(L, 0, 3);
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, readonly_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushliteral(L, "saiets");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_remove(L, -2);
+}
+
+static void add_fn(lua_State *L, struct plugin_vm *vm, const char *name, lua_CFunction fn)
+{
+    lua_pushlightuserdata(L, vm);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, name);
+}
+
+/* Runs in lsb_pcall: builds saiets and sets it as a global. */
+static int install_api(lua_State *L)
+{
+    struct plugin_vm *vm = lua_touserdata(L, 1);
+
+    luaL_newmetatable(L, REFUSAL_MT);
+    lua_pushliteral(L, "saiets.refusal");
+    lua_setfield(L, -2, "__metatable");
+    luaL_newmetatable(L, FAILURE_MT);
+    lua_pushliteral(L, "saiets.failure");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    lua_createtable(L, 0, 16);
+    add_fn(L, vm, "on", api_on);
+    add_fn(L, vm, "route", api_route);
+    add_fn(L, vm, "refuse", api_refuse);
+    add_fn(L, vm, "fail", api_fail);
+    add_fn(L, vm, "settings", api_settings);
+    add_fn(L, vm, "t", api_t);
+    lua_pushstring(L, vm->name);
+    lua_setfield(L, -2, "plugin");
+    lua_pushinteger(L, 1);
+    lua_setfield(L, -2, "api");
+
+    lua_createtable(L, 0, 3);
+    add_fn(L, vm, "exec", api_db_exec);
+    add_fn(L, vm, "rows", api_db_rows);
+    add_fn(L, vm, "one", api_db_one);
+    make_readonly(L);
+    lua_setfield(L, -2, "db");
+
+    lua_createtable(L, 0, 2);
+    add_fn(L, vm, "info", api_log_info);
+    add_fn(L, vm, "warn", api_log_warn);
+    make_readonly(L);
+    lua_setfield(L, -2, "log");
+
+    lua_createtable(L, 0, 1);
+    add_fn(L, vm, "now", api_time_now);
+    make_readonly(L);
+    lua_setfield(L, -2, "time");
+
+    lj_open(L);
+    make_readonly(L);
+    lua_setfield(L, -2, "json");
+
+    make_readonly(L);
+    lua_setglobal(L, "saiets");
+    return 0;
+}
+
+/* --- calls -------------------------------------------------------------------- */
+
+static int vm_authorize(void *arg, int action, const char *a, const char *b,
+                        const char *dbname, const char *view)
+{
+    struct plugin_vm *vm = arg;
+
+    return plugin_sql_authorize(&vm->policy, action, a, b, dbname, view);
+}
+
+static int sql_should_stop(void *arg)
+{
+    struct plugin_vm *vm = arg;
+
+    return ++vm->sql_ksteps > PLUGIN_SQL_KSTEPS || tu_mono_ms() > vm->deadline_ms;
+}
+
+struct call_frame {
+    struct plugin_call *saved_call;
+    const struct db_guest *saved_guest;
+    struct plugin_sql_policy saved_policy;
+    double saved_deadline;
+    unsigned long saved_ksteps;
+    struct db_guest guest;
+};
+
+/* Makes call the vm's current one and the plugin the guest of its
+ * connection; call_leave undoes it (calls nest: a plugin's route may cause
+ * an event that runs another of its hooks). */
+static void call_enter(struct plugin_vm *vm, struct plugin_call *call, struct call_frame *f)
+{
+    f->saved_call = vm->call;
+    f->saved_policy = vm->policy;
+    f->saved_deadline = vm->deadline_ms;
+    f->saved_ksteps = vm->sql_ksteps;
+    vm->call = call;
+    plugin_sql_policy_init(&vm->policy, vm->name, vm->reads, PLUGIN_SQL_RUN);
+    if (f->saved_call == NULL) {
+        vm->deadline_ms = tu_mono_ms() + PLUGIN_WALL_MS;
+        vm->sql_ksteps = 0;
+    }
+    f->guest.authorize = vm_authorize;
+    f->guest.should_stop = sql_should_stop;
+    f->guest.arg = vm;
+    f->guest.meeting_id = call->meeting_id;
+    f->saved_guest = call->db ? db_set_guest(call->db, &f->guest) : NULL;
+}
+
+static void call_leave(struct plugin_vm *vm, struct call_frame *f)
+{
+    if (vm->call && vm->call->db)
+        db_set_guest(vm->call->db, f->saved_guest);
+    vm->call = f->saved_call;
+    vm->policy = f->saved_policy;
+    vm->deadline_ms = f->saved_deadline;
+    vm->sql_ksteps = f->saved_ksteps;
+}
+
+static int has_mt(lua_State *L, int idx, const char *name)
+{
+    int same;
+
+    if (!lua_getmetatable(L, idx))
+        return 0;
+    luaL_getmetatable(L, name);
+    same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return same;
+}
+
+static void copy_field(lua_State *L, int idx, const char *key, char *out, size_t n)
+{
+    const char *s;
+
+    lua_getfield(L, idx, key);
+    s = lua_tostring(L, -1);
+    snprintf(out, n, "%s", s ? s : "");
+    lua_pop(L, 1);
+}
+
+static int call_failed(struct plugin_vm *vm, const char *what, const char *msg, struct err *e)
+{
+    return err_set(e, ERR_PLUGIN_FAILED, NULL, "plugin %s, %s: %s", vm->name, what, msg);
+}
+
+/* Reads what a hook or route left on top of the stack into call, and pops
+ * it. */
+static int take_result(struct plugin_vm *vm, struct plugin_call *call, const char *what,
+                       struct err *e)
+{
+    lua_State *L = lsb_state(vm->sb);
+    char err[200];
+    int rc = 0;
+
+    if (lua_istable(L, -1) && has_mt(L, -1, REFUSAL_MT)) {
+        call->refused = 1;
+        copy_field(L, -1, "field", call->field, sizeof call->field);
+        copy_field(L, -1, "message", call->message, sizeof call->message);
+    } else if (lua_istable(L, -1) && has_mt(L, -1, FAILURE_MT)) {
+        call->failed = 1;
+        lua_getfield(L, -1, "status");
+        call->status = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        copy_field(L, -1, "code", call->code, sizeof call->code);
+        copy_field(L, -1, "message", call->message, sizeof call->message);
+    } else if (!lua_isnil(L, -1)) {
+        json_t *v = lj_to_json(L, -1, NULL, err, sizeof err);
+
+        if (v == NULL) {
+            rc = call_failed(vm, what, err, e);
+        } else {
+            json_decref(call->result);
+            call->result = v;
+        }
+    }
+    lua_pop(L, 1);
+    return rc;
+}
+
+int plugin_vm_hook(struct plugin_vm *vm, enum plugin_event ev, json_t *payload,
+                   struct plugin_call *call, struct err *e)
+{
+    lua_State *L = lsb_state(vm->sb);
+    struct call_frame f;
+    json_t *columns = NULL;
+    char err[300];
+    int rc = 0;
+
+    call_enter(vm, call, &f);
+    for (int i = 0; i < vm->nhooks[ev] && rc == 0 && !call->refused && !call->failed; i++) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, vm->hooks[ev][i]);
+        if (lj_push_json(L, payload, NULL, err, sizeof err) < 0) {
+            lua_pop(L, 1);
+            rc = call_failed(vm, event_names[ev], err, e);
+            break;
+        }
+        if (lsb_pcall(vm->sb, 1, 1, err, sizeof err) < 0) {
+            rc = call_failed(vm, event_names[ev], err, e);
+            break;
+        }
+        rc = take_result(vm, call, event_names[ev], e);
+        if (rc == 0 && call->failed)
+            rc = call_failed(vm, event_names[ev], call->message, e);
+        /* export.columns: each hook's columns join the list */
+        if (rc == 0 && ev == PLUGIN_EV_EXPORT && call->result) {
+            if (columns == NULL)
+                columns = json_array();
+            if (json_is_array(call->result))
+                json_array_extend(columns, call->result);
+            json_decref(call->result);
+            call->result = NULL;
+        }
+    }
+    if (ev == PLUGIN_EV_EXPORT) {
+        json_decref(call->result);
+        call->result = columns;
+    } else {
+        json_decref(columns);
+    }
+    call_leave(vm, &f);
+    return rc;
+}
+
+int plugin_vm_route(struct plugin_vm *vm, size_t i, json_t *request, struct plugin_call *call,
+                    struct err *e)
+{
+    lua_State *L = lsb_state(vm->sb);
+    struct call_frame f;
+    char err[300], what[PLUGIN_ROUTE_PATH_MAX + 16];
+    int rc;
+
+    if (i >= vm->nroutes)
+        return err_set(e, ERR_NOT_FOUND, NULL, "no such route");
+    snprintf(what, sizeof what, "route %s", vm->routes[i].path);
+    call_enter(vm, call, &f);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->routes[i].fn);
+    if (lj_push_json(L, request, NULL, err, sizeof err) < 0) {
+        lua_pop(L, 1);
+        rc = call_failed(vm, what, err, e);
+    } else if (lsb_pcall(vm->sb, 1, 1, err, sizeof err) < 0) {
+        rc = call_failed(vm, what, err, e);
+    } else {
+        rc = take_result(vm, call, what, e);
+        if (rc == 0 && !call->failed && call->result == NULL)
+            rc = call_failed(vm, what, "the route returned nothing (return {status = 200, "
+                                       "body = ...} or saiets.fail(...))", e);
+    }
+    call_leave(vm, &f);
+    return rc;
+}
+
+/* --- loading ------------------------------------------------------------------ */
+
+static json_t *own_ref(json_t *v) { return v ? json_incref(v) : NULL; }
+
+struct plugin_vm *plugin_vm_load(const struct plugin_code *code, struct err *e)
+{
+    struct lsb_limits lim = {PLUGIN_MEM_BYTES, PLUGIN_INSTRUCTIONS, PLUGIN_LOAD_WALL_MS};
+    struct plugin_vm *vm = calloc(1, sizeof *vm);
+    char err[300], chunk[PLUGIN_NAME_MAX + 16];
+    lua_State *L;
+
+    if (vm == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    snprintf(vm->name, sizeof vm->name, "%s", code->name);
+    vm->reads = code->reads;
+    vm->locale_lv = own_ref(code->locale_lv);
+    vm->locale_en = own_ref(code->locale_en);
+    if ((vm->sb = lsb_new(&lim, err, sizeof err)) == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "plugin %s: %s", code->name, err);
+        goto fail;
+    }
+    L = lsb_state(vm->sb);
+    lua_pushcfunction(L, install_api);
+    lua_pushlightuserdata(L, vm);
+    if (lsb_pcall(vm->sb, 1, 0, err, sizeof err) < 0) {
+        err_set(e, ERR_INTERNAL, NULL, "plugin %s: %s", code->name, err);
+        goto fail;
+    }
+    snprintf(chunk, sizeof chunk, "%s/plugin.lua", code->name);
+    vm->loading = 1;
+    if (lsb_load(vm->sb, code->lua, code->lua_len, chunk, err, sizeof err) < 0 ||
+        lsb_pcall(vm->sb, 0, 0, err, sizeof err) < 0) {
+        err_set(e, ERR_INVALID_PLUGIN, NULL, "%s", err);
+        goto fail;
+    }
+    vm->loading = 0;
+    return vm;
+fail:
+    plugin_vm_free(vm);
+    return NULL;
+}
+
+void plugin_vm_free(struct plugin_vm *vm)
+{
+    if (vm == NULL)
+        return;
+    stmts_clear(vm);
+    lsb_free(vm->sb);
+    json_decref(vm->locale_lv);
+    json_decref(vm->locale_en);
+    free(vm);
+}
+
+/* --- route paths ---------------------------------------------------------------- */
+
+int plugin_route_match(const char *pattern, const char *rest, json_t **params)
+{
+    json_t *p = json_object();
+    const char *a = pattern, *b = rest;
+
+    *params = NULL;
+    if (p == NULL)
+        return 0;
+    while (*a && *b) {
+        size_t na, nb;
+
+        if (*a != '/' || *b != '/')
+            break;
+        a++;
+        b++;
+        na = strcspn(a, "/");
+        nb = strcspn(b, "/");
+        if (*a == ':') {
+            if (nb == 0)
+                break;
+            {
+                char key[PLUGIN_ROUTE_PATH_MAX];
+
+                snprintf(key, sizeof key, "%.*s", (int)(na - 1), a + 1);
+                json_object_set_new(p, key, json_stringn(b, nb));
+            }
+        } else if (na != nb || memcmp(a, b, na) != 0) {
+            break;
+        }
+        a += na;
+        b += nb;
+    }
+    if (*a || *b) {
+        json_decref(p);
+        return 0;
+    }
+    *params = p;
+    return 1;
+}

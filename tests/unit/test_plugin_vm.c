@@ -1,0 +1,333 @@
+/* test_plugin_vm.c - a plugin's sandbox and host table (core/plugin/plugin_vm.c)
+ * and what its SQL may touch (core/plugin/plugin_sql.c): loading errors
+ * name file and line, the host table cannot be changed, hooks and routes
+ * run with refuse/fail, and SQLite's authorizer keeps the plugin to its own
+ * tables and the views its manifest reads. */
+#include "plugin_vm.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "plugin_sql.h"
+#include "testdb.h"
+
+static struct testdb t;
+static struct db *db;
+static struct err e;
+
+static void setup(void)
+{
+    db = testdb_open(&t);
+    err_clear(&e);
+    ck_assert_int_eq(db_exec(db, "CREATE TABLE p_demo_notes (id INTEGER PRIMARY KEY, note TEXT);"
+                                 "CREATE TABLE p_other_secrets (x TEXT);"
+                                 "INSERT INTO p_other_secrets VALUES ('hidden');"
+                                 "INSERT INTO meetings (id, title, starts_on, ends_on, capacity,"
+                                 " created_at, updated_at) VALUES (1, 'M', '2030-01-01',"
+                                 " '2030-01-02', 10, 0, 0), (2, 'N', '2030-01-01',"
+                                 " '2030-01-02', 10, 0, 0);"),
+                     0);
+}
+
+static void teardown(void) { testdb_cleanup(&t); }
+
+static struct plugin_vm *load(const char *lua, unsigned reads)
+{
+    struct plugin_code code = {"demo", "1.0.0", reads, lua, strlen(lua), NULL, NULL};
+
+    return plugin_vm_load(&code, &e);
+}
+
+/* Runs the first route of a plugin whose route body is `body`; returns the
+ * call's rc and leaves the result in *call. */
+static int run_route(const char *body, unsigned reads, struct plugin_call *call)
+{
+    char lua[4096];
+    struct plugin_vm *vm;
+    json_t *req = json_object();
+    int rc;
+
+    snprintf(lua, sizeof lua,
+             "saiets.route('GET', '/x', function(req)\n%s\nend, {auth = 'public'})", body);
+    vm = load(lua, reads);
+    ck_assert_msg(vm != NULL, "load: %s", e.message);
+    memset(call, 0, sizeof *call);
+    call->db = db;
+    call->meeting_id = 1;
+    call->lang = "lv";
+    rc = plugin_vm_route(vm, 0, req, call, &e);
+    json_decref(req);
+    plugin_vm_free(vm);
+    return rc;
+}
+
+/* The route must fail and its message hold `want`. */
+static void route_refused(const char *body, unsigned reads, const char *want)
+{
+    struct plugin_call call;
+
+    ck_assert_msg(run_route(body, reads, &call) == -1, "%s: ran", body);
+    ck_assert_int_eq(e.code, ERR_PLUGIN_FAILED);
+    ck_assert_msg(strstr(e.message, want) != NULL, "%s: message '%s' lacks '%s'", body,
+                  e.message, want);
+    json_decref(call.result);
+}
+
+START_TEST(test_load_errors_name_file_and_line)
+{
+    ck_assert_ptr_null(load("local x = 1\nlocal y = (\n", 0));
+    ck_assert_int_eq(e.code, ERR_INVALID_PLUGIN);
+    ck_assert_msg(strstr(e.message, "demo/plugin.lua:") != NULL, "%s", e.message);
+    ck_assert_ptr_null(load("\n\nerror('boom')", 0));
+    ck_assert_msg(strstr(e.message, "demo/plugin.lua:3: boom") != NULL, "%s", e.message);
+    ck_assert_ptr_null(load("saiets.on('registration.nope', function() end)", 0));
+    ck_assert_msg(strstr(e.message, "unknown event 'registration.nope'") != NULL, "%s",
+                  e.message);
+    ck_assert_ptr_null(load("saiets.route('GET', 'x/../y', function() end)", 0));
+    ck_assert_msg(strstr(e.message, "must start with '/'") != NULL, "%s", e.message);
+    ck_assert_ptr_null(load("saiets.route('GET', '/a', function() end, {auth = 'root'})", 0));
+    ck_assert_msg(strstr(e.message, "auth must be") != NULL, "%s", e.message);
+    ck_assert_ptr_null(load("saiets.db.one('SELECT 1')", 0));
+    ck_assert_msg(strstr(e.message, "no database while plugin.lua loads") != NULL, "%s",
+                  e.message);
+    ck_assert_ptr_null(load("while true do end", 0));
+    ck_assert_msg(strstr(e.message, "budget") != NULL || strstr(e.message, "time") != NULL,
+                  "%s", e.message);
+}
+END_TEST
+
+START_TEST(test_host_table_read_only)
+{
+    ck_assert_ptr_null(load("saiets.on = nil", 0));
+    ck_assert_msg(strstr(e.message, "read-only") != NULL, "%s", e.message);
+    ck_assert_ptr_null(load("saiets.db.one = print", 0));
+    ck_assert_msg(strstr(e.message, "read-only") != NULL, "%s", e.message);
+    ck_assert_ptr_null(load("rawset(saiets, 'on', 1)", 0));
+    ck_assert_ptr_null(load("setmetatable(saiets, {})", 0));
+    ck_assert_ptr_null(load("assert(getmetatable(saiets) == 'saiets'); saiets.x = 1", 0));
+    ck_assert_msg(strstr(e.message, "read-only") != NULL, "%s", e.message);
+}
+END_TEST
+
+START_TEST(test_hooks_and_refusal)
+{
+    struct plugin_vm *vm = load(
+        "local seen = 0\n"
+        "saiets.on('registration.confirmed', function(ev) seen = seen + ev.n end)\n"
+        "saiets.on('registration.validate', function(ev)\n"
+        "  if ev.n > 1 then return saiets.refuse('organisation', 'too many: ' .. ev.n) end\n"
+        "end)\n"
+        "saiets.route('GET', '/seen', function(req) return {status = 200, body = {seen = seen}} end)",
+        0);
+    struct plugin_call call = {.db = db, .meeting_id = 1};
+    json_t *ev = json_pack("{s:i}", "n", 1), *ev2 = json_pack("{s:i}", "n", 2), *req = json_object();
+
+    ck_assert_msg(vm != NULL, "%s", e.message);
+    ck_assert(plugin_vm_has_hook(vm, PLUGIN_EV_CONFIRMED));
+    ck_assert(!plugin_vm_has_hook(vm, PLUGIN_EV_CANCELLED));
+    ck_assert_int_eq(plugin_vm_hook(vm, PLUGIN_EV_CONFIRMED, ev, &call, &e), 0);
+    ck_assert_int_eq(plugin_vm_hook(vm, PLUGIN_EV_VALIDATE, ev, &call, &e), 0);
+    ck_assert(!call.refused);
+    ck_assert_int_eq(plugin_vm_hook(vm, PLUGIN_EV_VALIDATE, ev2, &call, &e), 0);
+    ck_assert(call.refused);
+    ck_assert_str_eq(call.field, "organisation");
+    ck_assert_str_eq(call.message, "too many: 2");
+    memset(&call, 0, sizeof call);
+    call.db = db;
+    ck_assert_int_eq(plugin_vm_route(vm, 0, req, &call, &e), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(call.result, "body"),
+                                                        "seen")),
+                     1);
+    json_decref(call.result);
+    json_decref(ev);
+    json_decref(ev2);
+    json_decref(req);
+    plugin_vm_free(vm);
+}
+END_TEST
+
+START_TEST(test_route_fail_and_errors)
+{
+    struct plugin_call call;
+
+    ck_assert_int_eq(run_route("return saiets.fail(409, 'full', 'no seats left')", 0, &call), 0);
+    ck_assert(call.failed);
+    ck_assert_int_eq(call.status, 409);
+    ck_assert_str_eq(call.code, "full");
+    ck_assert_str_eq(call.message, "no seats left");
+    route_refused("local t = nil; return t.x", 0, "demo/plugin.lua:2:");
+    route_refused("return nil", 0, "returned nothing");
+    route_refused("return {f = function() end}", 0, "not plain data");
+    /* pcall cannot swallow the budget */
+    route_refused("while true do pcall(function() while true do end end) end", 0, "budget");
+}
+END_TEST
+
+START_TEST(test_own_tables)
+{
+    struct plugin_call call;
+
+    ck_assert_int_eq(run_route("local r = saiets.db.exec('INSERT INTO p_demo_notes (note) VALUES (?)', 'ā')\n"
+                               "local one = saiets.db.one('SELECT note FROM p_demo_notes WHERE id = ?', r.last_id)\n"
+                               "local all = saiets.db.rows('SELECT id, note FROM p_demo_notes')\n"
+                               "return {status = 200, body = {n = #all, note = one.note, changes = r.changes}}",
+                               0, &call),
+                     0);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(call.result, "body"), "note")),
+                     "ā");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(call.result, "body"), "n")),
+                     1);
+    json_decref(call.result);
+    ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM p_demo_notes"), 1);
+}
+END_TEST
+
+START_TEST(test_authorizer_refuses)
+{
+    static const struct {
+        const char *sql, *want;
+    } bad[] = {
+        {"SELECT * FROM registrations", "reading the table registrations"},
+        {"SELECT * FROM p_other_secrets", "reading the table p_other_secrets"},
+        {"SELECT name FROM sqlite_master", "reading the table sqlite_master"},
+        {"SELECT name FROM sqlite_schema", "reading the table"},
+        {"SELECT * FROM saiets_registrations", "reading the table"},
+        {"UPDATE meetings SET title = 'x'", "not allowed"},
+        {"DELETE FROM p_other_secrets", "writing the table p_other_secrets"},
+        {"INSERT INTO p_demo_notes (note) SELECT title FROM meetings", "reading the table meetings"},
+        {"BEGIN", "BEGIN, COMMIT and ROLLBACK"},
+        {"COMMIT", "BEGIN, COMMIT and ROLLBACK"},
+        {"ROLLBACK", "BEGIN, COMMIT and ROLLBACK"},
+        {"SAVEPOINT x", "savepoints"},
+        {"RELEASE x", "savepoints"},
+        {"PRAGMA writable_schema = 1", "PRAGMA"},
+        {"PRAGMA table_info(registrations)", "PRAGMA"},
+        {"ATTACH DATABASE ':memory:' AS x", "ATTACH"},
+        {"VACUUM", "VACUUM"},
+        {"CREATE TABLE p_demo_new (x)", "only a plugin's migrations may"},
+        {"CREATE TEMP TABLE p_demo_t (x)", "not allowed"},
+        {"CREATE VIEW p_demo_v AS SELECT * FROM registrations", "not allowed"},
+        {"CREATE TRIGGER p_demo_tr AFTER INSERT ON p_demo_notes BEGIN DELETE FROM meetings; END",
+         "not allowed"},
+        {"DROP TABLE p_demo_notes", "not allowed"},
+        {"SELECT load_extension('x')", "the function load_extension"},
+        {"SELECT 1; SELECT 2", "one statement at a time"},
+        {"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+         "ran too long"},
+    };
+    char body[512];
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(body, sizeof body, "return saiets.db.rows(\"%s\")", bad[i].sql);
+        route_refused(body, 0, bad[i].want);
+    }
+    ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM p_other_secrets"), 1);
+}
+END_TEST
+
+/* A plugin that reads registrations sees its meeting's, through the view. */
+START_TEST(test_views_scoped_to_the_meeting)
+{
+    struct plugin_call call;
+
+    ck_assert_int_eq(db_exec(db, "INSERT INTO people (id, email, email_key, created_at)"
+                                 " VALUES (1, 'a@x.lv', 'a@x.lv', 0), (2, 'b@x.lv', 'b@x.lv', 0);"
+                                 "INSERT INTO registrations (meeting_id, person_id, first_name,"
+                                 " last_name, email, organisation_name, status, token_hash,"
+                                 " created_at, updated_at) VALUES"
+                                 " (1, 1, 'A', 'A', 'a@x.lv', 'Rēzekne', 'confirmed', x'00', 0, 0),"
+                                 " (2, 2, 'B', 'B', 'b@x.lv', 'Ludza', 'confirmed', x'00', 0, 0);"),
+                     0);
+    ck_assert_int_eq(run_route("local r = saiets.db.rows('SELECT organisation FROM saiets_registrations')\n"
+                               "local m = saiets.db.one('SELECT title FROM saiets_meetings')\n"
+                               "return {status = 200, body = {n = #r, org = r[1].organisation, title = m.title}}",
+                               PLUGIN_READS_REGISTRATIONS | PLUGIN_READS_MEETINGS, &call),
+                     0);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(call.result, "body"), "n")),
+                     1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(call.result, "body"), "org")),
+                     "Rēzekne");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(call.result, "body"), "title")),
+                     "M");
+    json_decref(call.result);
+    /* the host itself sees no rows through the views: no meeting */
+    ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM saiets_registrations"), 0);
+}
+END_TEST
+
+START_TEST(test_migration_mode)
+{
+    static const char *const refused[] = {
+        "CREATE TABLE registrations2 (x)",
+        "CREATE INDEX p_demo_r ON registrations(email)",
+        "CREATE INDEX other_name ON p_demo_items(name)",
+        "DROP TABLE p_other_secrets",
+        "SELECT * FROM sqlite_master",
+        "INSERT INTO p_demo_items (name) SELECT title FROM meetings",
+        "CREATE VIEW p_demo_v AS SELECT * FROM p_demo_items",
+        "CREATE TRIGGER p_demo_t AFTER INSERT ON p_demo_items BEGIN SELECT 1; END",
+        "BEGIN",
+        "PRAGMA foreign_keys = OFF",
+    };
+    struct plugin_sql_policy p;
+    char err[200];
+
+    plugin_sql_policy_init(&p, "demo", 0, PLUGIN_SQL_MIGRATE);
+    ck_assert_msg(plugin_sql_run_script(db, &p,
+                                        "CREATE TABLE p_demo_items (id INTEGER PRIMARY KEY,"
+                                        " name TEXT);\n"
+                                        "CREATE INDEX p_demo_items_name ON p_demo_items(name);\n"
+                                        "ALTER TABLE p_demo_items ADD COLUMN extra TEXT;\n"
+                                        "INSERT INTO p_demo_items (name) VALUES ('x');",
+                                        err, sizeof err) == 0,
+                  "refused: %s", err);
+    ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM p_demo_items"), 1);
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        ck_assert_msg(plugin_sql_run_script(db, &p, refused[i], err, sizeof err) == -1,
+                      "%s: allowed", refused[i]);
+        ck_assert_msg(strstr(err, "not allowed") != NULL, "%s: %s", refused[i], err);
+    }
+    ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM p_other_secrets"), 1);
+}
+END_TEST
+
+START_TEST(test_route_match)
+{
+    json_t *p;
+
+    ck_assert_int_eq(plugin_route_match("/activities/:activity/signups", "/activities/12/signups",
+                                        &p),
+                     1);
+    ck_assert_str_eq(json_string_value(json_object_get(p, "activity")), "12");
+    json_decref(p);
+    ck_assert_int_eq(plugin_route_match("/activities", "/activities", &p), 1);
+    json_decref(p);
+    ck_assert_int_eq(plugin_route_match("/activities/:a", "/activities", &p), 0);
+    ck_assert_int_eq(plugin_route_match("/activities/:a", "/activities/", &p), 0);
+    ck_assert_int_eq(plugin_route_match("/activities", "/activities/1", &p), 0);
+    ck_assert_int_eq(plugin_route_match("/a/b", "/a/c", &p), 0);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("plugin_vm");
+    TCase *tc = tcase_create("vm");
+
+    tcase_add_unchecked_fixture(tc, testdb_base_setup, testdb_base_teardown);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_load_errors_name_file_and_line);
+    tcase_add_test(tc, test_host_table_read_only);
+    tcase_add_test(tc, test_hooks_and_refusal);
+    tcase_add_test(tc, test_route_fail_and_errors);
+    tcase_add_test(tc, test_own_tables);
+    tcase_add_test(tc, test_authorizer_refuses);
+    tcase_add_test(tc, test_views_scoped_to_the_meeting);
+    tcase_add_test(tc, test_migration_mode);
+    tcase_add_test(tc, test_route_match);
+    suite_add_tcase(s, tc);
+    return s;
+}
