@@ -127,10 +127,10 @@ int plugin_manifest_hook_order(const struct plugin_manifest *a,
  * plugin_manifest_parse calls this; it is public for tests and tools. */
 json_t *plugin_settings_schema(json_t *settings, struct err *e);
 
-/* Checks a meeting's settings given by an organizer (an object, or NULL for
- * none) against a normalised schema and returns a NEW complete object: every
- * setting of the schema, the given value or else its default.  A given null
- * means "the default".  NULL with *e set: ERR_UNKNOWN_FIELD for a key the
+/* Checks a meeting's settings given by an organizer (an object; NULL or a
+ * JSON null for none) against a normalised schema and returns a NEW complete
+ * object: every setting of the schema, the given value or else its default
+ * (a value given as null also means the default).  NULL with *e set: ERR_UNKNOWN_FIELD for a key the
  * schema lacks, ERR_INVALID_FIELD for a value it does not allow (field
  * "settings.KEY", the message says what is allowed), ERR_INTERNAL when out
  * of memory. */
