@@ -15,17 +15,17 @@
 #include "agenda.h"
 #include "agenda_script.h"
 #include "auth.h"
+#include "cli.h"
 #include "db.h"
 #include "demo.h"
 #include "core_subscribers.h"
 #include "http.h"
 #include "log.h"
+#include "plugin_hooks.h"
 #include "review.h"
 #include "script_child.h"
 #include "timeutil.h"
 #include "token.h"
-
-#define DEFAULT_DB "./saiets.db"
 
 static const char usage_main[] =
     "usage: saiets COMMAND [OPTIONS]\n"
@@ -37,6 +37,7 @@ static const char usage_main[] =
     "  serve         serve the HTTP JSON API\n"
     "  token create  create an admin or organizer account and print its bearer token\n"
     "  agenda run    run a Lua agenda script against a meeting (dry run unless --apply)\n"
+    "  plugin        install, list, show, enable, disable, remove and test plugins\n"
     "\n"
     "`saiets COMMAND --help` describes each command.\n";
 
@@ -79,10 +80,7 @@ static const char usage_agenda[] =
     "                 its items are marked source \"script:NAME\"\n"
     "  --db FILE      database file (default " DEFAULT_DB ")\n";
 
-static int usage_error(const char *usage, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int usage_error(const char *usage, const char *fmt, ...)
+int usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;
 
@@ -106,12 +104,13 @@ static int parse_int(const char *s, int min, int max, int *out)
 }
 
 /* Opens (or creates) the database and brings its schema up to date. */
-static struct db *open_migrated(const char *path, unsigned flags)
+struct db *open_migrated(const char *path, unsigned flags)
 {
     struct db *db = NULL;
     char *msg = NULL;
 
     events_subscribe_core();
+    plugin_hooks_subscribe();
     if (db_open(path, flags, &db, &msg) < 0 || db_migrate(db, &msg) < 0) {
         fprintf(stderr, "saiets: %s\n", msg ? msg : "cannot open the database");
         free(msg);
@@ -467,6 +466,8 @@ int main(int argc, char **argv)
         return cmd_token(argc - 1, argv + 1);
     if (strcmp(argv[1], "agenda") == 0)
         return cmd_agenda(argc - 1, argv + 1);
+    if (strcmp(argv[1], "plugin") == 0)
+        return cmd_plugin(argc - 1, argv + 1);
     /* Internal: the server runs agenda scripts through this (script_child.h). */
     if (strcmp(argv[1], "script-eval") == 0 && argc == 3 && agenda_script_name_ok(argv[2]))
         return script_child_main(argv[2]);

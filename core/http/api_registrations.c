@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "csv.h"
+#include "plugin_hooks.h"
 #include "form.h"
 #include "http.h"
 #include "meeting.h"
@@ -116,25 +117,38 @@ static void csv_value(struct buf *b, json_t *v, int first)
         csv_cell(b, json_string_value(v), first);
 }
 
-static void reply_csv(struct http_ctx *c, json_t *sorted, json_t *form)
+/* A plugin column's value for registration r (from export.columns). */
+static json_t *plugin_value(json_t *col, json_t *r)
+{
+    char id[24];
+
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(r, "id")));
+    return json_object_get(json_object_get(col, "values"), id);
+}
+
+static void reply_csv(struct http_ctx *c, json_t *sorted, json_t *form, json_t *cols)
 {
     struct buf b = BUF_INIT;
     size_t i, j;
-    json_t *r, *def;
+    json_t *r, *def, *col;
 
     for (i = 0; csv_columns[i]; i++)
         csv_cell(&b, csv_columns[i], i == 0);
+    json_array_foreach(cols, j, col)
+        csv_cell(&b, json_string_value(json_object_get(col, "key")), 0);
     json_array_foreach(form, j, def) {
-        char col[96];
-        snprintf(col, sizeof col, "answers.%s",
+        char head[96];
+        snprintf(head, sizeof head, "answers.%s",
                  json_string_value(json_object_get(def, "key")));
-        csv_cell(&b, col, 0);
+        csv_cell(&b, head, 0);
     }
     csv_end_row(&b);
     json_array_foreach(sorted, i, r) {
         json_t *answers = json_object_get(r, "answers");
         for (j = 0; csv_columns[j]; j++)
             csv_value(&b, json_object_get(r, csv_columns[j]), j == 0);
+        json_array_foreach(cols, j, col)
+            form_answer_csv(plugin_value(col, r), &b, 0);
         json_array_foreach(form, j, def)
             form_answer_csv(json_object_get(answers, json_string_value(
                                                          json_object_get(def, "key"))),
@@ -149,7 +163,7 @@ static void api_registrations_list(struct http_ctx *c)
     const char *status = http_query(c, "status"), *format = http_query(c, "format");
     struct collate_item *items = NULL;
     struct meeting m;
-    json_t *list = NULL, *sorted = NULL, *o;
+    json_t *list = NULL, *sorted = NULL, *o, *cols = NULL;
     struct err e;
     size_t n, i;
 
@@ -185,15 +199,39 @@ static void api_registrations_list(struct http_ctx *c)
         goto fail;
     for (i = 0; i < n; i++)
         json_array_append(sorted, items[i].ptr);
-    if (format && strcmp(format, "csv") == 0)
-        reply_csv(c, sorted, m.form);
-    else
-        http_reply_json(c, 200, json_pack("{s:O}", "registrations", sorted));
+    /* Plugins' columns (export.columns): an empty list when none. */
+    cols = plugin_export_columns(c->app->rdb, c->id, sorted,
+                                 http_query(c, "lang") && !strcmp(http_query(c, "lang"), "en")
+                                     ? "en" : "lv");
+    if (format && strcmp(format, "csv") == 0) {
+        reply_csv(c, sorted, m.form, cols);
+    } else {
+        json_t *body = json_pack("{s:O}", "registrations", sorted), *col;
+
+        if (json_array_size(cols) > 0 && body) {
+            json_array_foreach(sorted, i, o) {
+                json_t *vals = json_object();
+
+                json_array_foreach(cols, n, col) {
+                    json_t *v = plugin_value(col, o);
+
+                    json_object_set(vals, json_string_value(json_object_get(col, "key")),
+                                    v ? v : json_null());
+                }
+                json_object_set_new(o, "plugin_columns", vals);
+            }
+            json_array_foreach(cols, n, col)
+                json_object_del(col, "values");
+            json_object_set(body, "plugin_columns", cols);
+        }
+        http_reply_json(c, 200, body);
+    }
     goto out;
 fail:
     http_reply_code(c, ERR_INTERNAL, "could not list registrations");
 out:
     free(items);
+    json_decref(cols);
     json_decref(sorted);
     json_decref(list);
     meeting_clear(&m);

@@ -65,6 +65,8 @@ struct http_ctx {
     enum evhttp_cmd_type method;
     long long id;           /* the route's first {id}, 0 if none */
     long long id2;          /* its second {id}, 0 if none */
+    char name[ROUTER_NAME_MAX + 1]; /* its {name}, "" if none */
+    char rest[256];         /* its {*}: the rest of the path, "" if none */
     struct principal who;
     double t0;              /* monotonic ms at dispatch */
     struct evkeyvalq query;
@@ -73,6 +75,8 @@ struct http_ctx {
     json_t *in;             /* parsed body (owned) */
     json_t *out;            /* answer built by the job (owned) */
     int status;             /* HTTP status for out */
+    void *data;             /* a handler's own input for its job (owned) */
+    void (*data_free)(void *data);
 };
 
 
@@ -111,7 +115,8 @@ int http_require_organizer(struct http_ctx *c);
 int http_require_admin(struct http_ctx *c);
 
 /* Hands c->in to the writer with run(); when committed, answers c->status
- * with c->out, or the job's error. */
+ * with c->out, or the job's error.  A job that fails may leave an error
+ * answer of its own in c->out with c->status >= 400 (a plugin's). */
 void http_submit(struct http_ctx *c, int (*run)(struct db *, struct wjob *));
 struct http_ctx *http_ctx_of(struct wjob *job);
 
@@ -127,6 +132,7 @@ extern const struct route api_agenda_routes[];
 extern const struct route api_agenda_export_routes[];
 extern const struct route api_visits_routes[];
 extern const struct route api_visit_lists_routes[];
+extern const struct route api_plugins_routes[];
 
 /* Adds every core route to r: 0, or -1 when one is refused. */
 int http_routes_install(struct router *r);

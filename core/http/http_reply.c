@@ -33,6 +33,8 @@ static void ctx_free(struct http_ctx *c)
     evhttp_clear_headers(&c->query);
     json_decref(c->in);
     json_decref(c->out);
+    if (c->data_free)
+        c->data_free(c->data);
     free(c);
 }
 
@@ -247,7 +249,7 @@ static void submit_done(struct wjob *job)
     json_t *out = c->out;
 
     c->app->inflight--;
-    if (job->rc < 0) {
+    if (job->rc < 0 && !(out != NULL && c->status >= 400)) {
         http_reply_err(c, &job->err);
         return;
     }

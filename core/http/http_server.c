@@ -9,6 +9,8 @@
  * when evhttp has let it go. */
 #include "http.h"
 
+#include "plugin_set.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -84,6 +86,14 @@ static void dispatch(struct evhttp_request *req, void *arg)
     }
     c->id = m.ids[0];
     c->id2 = m.ids[1];
+    memcpy(c->name, m.name, sizeof c->name);
+    if (m.rest != NULL) {
+        if (strlen(m.rest) >= sizeof c->rest) {
+            http_reply_code(c, ERR_NOT_FOUND, "no such resource (the path is too long)");
+            return;
+        }
+        snprintf(c->rest, sizeof c->rest, "%s", m.rest);
+    }
     if (q && evhttp_parse_query_str(q, &c->query) < 0) {
         http_reply_code(c, ERR_BAD_REQUEST, "malformed query string");
         return;
@@ -391,6 +401,20 @@ int http_serve(const struct http_options *opt)
         log_error("cannot listen on %s:%d: %s", opt->bind, opt->port, strerror(errno));
         goto out;
     }
+    {
+        /* The installed plugins, before the first request can run them. */
+        struct err pe;
+        struct plugin_set *ps;
+
+        err_clear(&pe);
+        if ((ps = plugin_set_load(app.rdb, &pe)) == NULL) {
+            log_error("cannot load the plugins: %s", pe.message);
+            goto out;
+        }
+        if (ps->n > 0)
+            log_info("plugins: %zu installed and switched on", ps->n);
+        plugin_set_publish(ps);
+    }
     app.writer = writer_start(opt->db_path, writer_notify, &app, &msg);
     if (app.writer == NULL) {
         log_error("cannot start the writer: %s", msg ? msg : "?");
@@ -444,6 +468,8 @@ out:
     if (app.base)
         event_base_free(app.base);
     collate_close(app.coll);
+    plugin_rt_free(); /* the loop's vms hold statements on rdb */
+    plugin_set_shutdown();
     db_close(app.rdb);
     free(cerr);
     free(msg);

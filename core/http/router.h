@@ -20,7 +20,10 @@ typedef void (*http_handler)(struct http_ctx *c);
 #define ROUTE_METHODS 5
 
 struct route {
-    const char *pattern; /* "/api/v1/meetings/{id}": {id} is one positive integer segment */
+    /* "/api/v1/meetings/{id}": {id} is one positive integer segment, {name}
+     * one segment of [a-z][a-z0-9-]{0,39} (at most one), and {*} as the last
+     * segment stands for one or more segments (what a plugin's routes get). */
+    const char *pattern;
     unsigned method;     /* one ROUTE_* bit */
     http_handler handler;
 };
@@ -40,9 +43,13 @@ void router_free(struct router *r);
  * Routes added before a refused one stay. */
 int router_add(struct router *r, const struct route *table);
 
+#define ROUTER_NAME_MAX 40
+
 struct route_match {
     const struct route *route;   /* NULL: none for this method */
     long long ids[ROUTER_MAX_IDS]; /* the {id} values, in order; 0 if absent */
+    char name[ROUTER_NAME_MAX + 1]; /* the {name} segment, "" if none */
+    const char *rest;            /* {*}: the rest of the path from its '/', else NULL */
     unsigned allowed;            /* methods the path has routes for */
     int bad_id;                  /* some pattern matched but for an {id} that is
                                     not a positive integer */

@@ -1,6 +1,7 @@
 /* plugin_hooks.c - running plugin hooks on domain events; see plugin_hooks.h. */
 #include "plugin_hooks.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -216,7 +217,7 @@ static int on_event(struct db *db, const struct event *ev, void *arg, struct err
     return rc;
 }
 
-void plugin_hooks_subscribe(void)
+static void subscribe_once(void)
 {
     static const enum event_type hooked[] = {
         EVENT_REGISTRATION_VALIDATE, EVENT_REGISTRATION_CONFIRMED,
@@ -228,6 +229,13 @@ void plugin_hooks_subscribe(void)
         if (events_subscribe(hooked[i], "plugins", on_event,
                              (void *)(intptr_t)plugin_event_of(hooked[i])) < 0)
             log_error("cannot subscribe the plugins to %s", event_name(hooked[i]));
+}
+
+void plugin_hooks_subscribe(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, subscribe_once);
 }
 
 json_t *plugin_export_columns(struct db *db, long long meeting_id, const json_t *regs,

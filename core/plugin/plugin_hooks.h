@@ -22,7 +22,7 @@
 
 #define PLUGIN_MAX_FAILURES 5
 
-/* Once, at start, after events_subscribe_core(). */
+/* At start, after events_subscribe_core(); later calls do nothing. */
 void plugin_hooks_subscribe(void);
 
 /* export.columns for a registration list of meeting_id (regs: its JSON

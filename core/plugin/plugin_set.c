@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin_sql.h"
+#include "plugin_manifest.h"
 
 static pthread_mutex_t set_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct plugin_set *current;         /* guarded by set_lock */
@@ -72,7 +72,7 @@ static unsigned reads_of(const json_t *manifest)
     json_t *r;
 
     json_array_foreach(json_object_get(manifest, "reads"), i, r)
-        bits |= plugin_reads_bit(json_string_value(r));
+        bits |= plugin_read_bit(json_string_value(r));
     return bits;
 }
 

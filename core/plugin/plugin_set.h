@@ -25,7 +25,7 @@ struct plugin_def {
     char name[PLUGIN_NAME_MAX + 1];
     char version[64];
     int priority;
-    unsigned reads;          /* PLUGIN_READS_* */
+    unsigned reads;          /* PLUGIN_READ_* */
     char *lua;               /* plugin.lua */
     size_t lua_len;
     json_t *manifest;        /* the manifest as installed */

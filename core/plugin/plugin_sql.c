@@ -2,31 +2,25 @@
  * the views it may read; see plugin_sql.h. */
 #include "plugin_sql.h"
 
+#include "plugin_manifest.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+/* The view each "reads" name opens (db/005_plugins.sql). */
 static const struct {
-    const char *name; /* as in manifest "reads" */
     const char *view;
     unsigned bit;
 } reads_views[] = {
-    {"meetings", "saiets_meetings", PLUGIN_READS_MEETINGS},
-    {"registrations", "saiets_registrations", PLUGIN_READS_REGISTRATIONS},
-    {"organisations", "saiets_organisations", PLUGIN_READS_ORGANISATIONS},
-    {"agenda", "saiets_agenda", PLUGIN_READS_AGENDA},
-    {"site_visits", "saiets_site_visits", PLUGIN_READS_SITE_VISITS},
+    {"saiets_meetings", PLUGIN_READ_MEETINGS},
+    {"saiets_registrations", PLUGIN_READ_REGISTRATIONS},
+    {"saiets_organisations", PLUGIN_READ_ORGANISATIONS},
+    {"saiets_agenda", PLUGIN_READ_AGENDA},
+    {"saiets_site_visits", PLUGIN_READ_SITE_VISITS},
 };
 #define N_VIEWS (sizeof reads_views / sizeof reads_views[0])
-
-unsigned plugin_reads_bit(const char *name)
-{
-    for (size_t i = 0; i < N_VIEWS; i++)
-        if (name && strcmp(name, reads_views[i].name) == 0)
-            return reads_views[i].bit;
-    return 0;
-}
 
 void plugin_sql_policy_init(struct plugin_sql_policy *p, const char *plugin_name,
                             unsigned reads, enum plugin_sql_mode mode)

@@ -17,13 +17,6 @@
 #include "db.h"
 #include "plugin_name.h"
 
-/* manifest "reads": one bit each */
-#define PLUGIN_READS_MEETINGS (1u << 0)
-#define PLUGIN_READS_REGISTRATIONS (1u << 1)
-#define PLUGIN_READS_ORGANISATIONS (1u << 2)
-#define PLUGIN_READS_AGENDA (1u << 3)
-#define PLUGIN_READS_SITE_VISITS (1u << 4)
-
 enum plugin_sql_mode {
     PLUGIN_SQL_RUN,     /* hooks and routes: read and write own tables, read views */
     PLUGIN_SQL_MIGRATE, /* migrations: also create, alter and drop own tables/indexes */
@@ -32,7 +25,7 @@ enum plugin_sql_mode {
 struct plugin_sql_policy {
     char prefix[PLUGIN_TABLE_PREFIX_MAX];
     size_t prefix_len;
-    unsigned reads;
+    unsigned reads; /* PLUGIN_READ_* (plugin_manifest.h) */
     enum plugin_sql_mode mode;
     int ddl;       /* migrations: the statement being prepared creates, alters
                       or drops (which reads the schema table) */
@@ -52,8 +45,5 @@ int plugin_sql_authorize(void *arg, int action, const char *a, const char *b,
 int plugin_sql_run_script(struct db *db, struct plugin_sql_policy *p, const char *sql,
                           char *err, size_t errsz);
 
-/* The view a "reads" name gives ("registrations" -> saiets_registrations),
- * or NULL; and the bit of a "reads" name, 0 for an unknown one. */
-unsigned plugin_reads_bit(const char *name);
 
 #endif

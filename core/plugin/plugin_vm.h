@@ -58,7 +58,7 @@ struct plugin_route {
 struct plugin_code {
     const char *name;
     const char *version;
-    unsigned reads;        /* PLUGIN_READS_* */
+    unsigned reads;        /* PLUGIN_READ_* */
     const char *lua;       /* plugin.lua */
     size_t lua_len;
     json_t *locale_lv;     /* flat {key: text}, may be NULL (borrowed) */

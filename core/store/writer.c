@@ -96,6 +96,9 @@ static void run_batch(struct writer *w, struct wjob *batch)
         fail_all(batch, "the change could not be saved");
     }
     atomic_fetch_add(&w->generation, 1);
+    for (struct wjob *j = batch; j; j = j->next)
+        if (j->rc == 0 && j->committed)
+            j->committed(db, j);
 }
 
 /* Called by SQLite on the writer thread after each commit. */

@@ -21,6 +21,10 @@ struct wjob {
     int (*run)(struct db *db, struct wjob *job);
     /* Called by whoever collects finished jobs. */
     void (*done)(struct wjob *job);
+    /* May be NULL.  Called on the writer thread once the batch holding the
+     * job has committed, if the job succeeded, before the next batch runs:
+     * for state the next jobs must see (a new plugin set). */
+    void (*committed)(struct db *db, struct wjob *job);
     long long now; /* request time, unix seconds, set by the submitter */
     int rc;        /* result of run(), or -1 if the commit failed */
     struct err err;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "plugin_manifest.h"
 #include "plugin_sql.h"
 #include "testdb.h"
 
@@ -243,7 +244,7 @@ START_TEST(test_views_scoped_to_the_meeting)
     ck_assert_int_eq(run_route("local r = saiets.db.rows('SELECT organisation FROM saiets_registrations')\n"
                                "local m = saiets.db.one('SELECT title FROM saiets_meetings')\n"
                                "return {status = 200, body = {n = #r, org = r[1].organisation, title = m.title}}",
-                               PLUGIN_READS_REGISTRATIONS | PLUGIN_READS_MEETINGS, &call),
+                               PLUGIN_READ_REGISTRATIONS | PLUGIN_READ_MEETINGS, &call),
                      0);
     ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(call.result, "body"), "n")),
                      1);

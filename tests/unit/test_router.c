@@ -174,6 +174,45 @@ START_TEST(test_id_with_suffix)
 }
 END_TEST
 
+/* {name}: one text segment; {*}: the rest of the path. */
+START_TEST(test_names_and_rest)
+{
+    static const struct route named[] = {
+        {"/api/v1/admin/plugins/{name}", ROUTE_GET, h_get},
+        {"/api/v1/meetings/{id}/plugins/{name}", ROUTE_PUT, h_item},
+        {"/api/v1/meetings/{id}/plugins/{name}/{*}", ROUTE_GET, h_list},
+        {"/api/v1/meetings/{id}/plugins/{name}/{*}", ROUTE_POST, h_create},
+        {NULL, 0, NULL},
+    };
+    static const struct route two_names[] = {{"/a/{name}/{name}", ROUTE_GET, h_get},
+                                             {NULL, 0, NULL}};
+    static const struct route rest_inside[] = {{"/a/{*}/b", ROUTE_GET, h_get},
+                                               {NULL, 0, NULL}};
+    struct router *t = router_new();
+    struct route_match m;
+
+    ck_assert_int_eq(router_add(t, named), 0);
+    ck_assert_int_eq(router_find(t, ROUTE_GET, "/api/v1/admin/plugins/municipality-quota", &m), 1);
+    ck_assert_str_eq(m.name, "municipality-quota");
+    ck_assert_ptr_null(m.rest);
+    ck_assert_int_eq(router_find(t, ROUTE_GET, "/api/v1/admin/plugins/Bad_Name", &m), 0);
+    ck_assert_int_eq(router_find(t, ROUTE_GET, "/api/v1/meetings/3/plugins/cp/activities/7/signups",
+                                 &m), 1);
+    ck_assert_ptr_eq(m.route->handler, h_list);
+    ck_assert_int_eq(m.ids[0], 3);
+    ck_assert_str_eq(m.name, "cp");
+    ck_assert_str_eq(m.rest, "/activities/7/signups");
+    ck_assert_int_eq(router_find(t, ROUTE_DELETE, "/api/v1/meetings/3/plugins/cp/x", &m), 0);
+    ck_assert_uint_eq(m.allowed, ROUTE_GET | ROUTE_POST);
+    /* {*} needs at least one segment */
+    ck_assert_int_eq(router_find(t, ROUTE_GET, "/api/v1/meetings/3/plugins/cp", &m), 0);
+    ck_assert_uint_eq(m.allowed, ROUTE_PUT);
+    ck_assert_int_eq(router_add(t, two_names), -1);
+    ck_assert_int_eq(router_add(t, rest_inside), -1);
+    router_free(t);
+}
+END_TEST
+
 /* A path deeper than any route can be is simply not found. */
 START_TEST(test_deep_path_not_found)
 {
@@ -203,6 +242,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_full_router_refuses_more);
     tcase_add_test(tc, test_id_with_suffix);
     tcase_add_test(tc, test_deep_path_not_found);
+    tcase_add_test(tc, test_names_and_rest);
     suite_add_tcase(s, tc);
     return s;
 }
