@@ -454,6 +454,97 @@ int agenda_item_delete(struct db *db, long long meeting_id, long long id,
     return item_changed(db, meeting_id, now, actor, "agenda.delete", id, NULL, e);
 }
 
+/* The id of the item (meeting, source, key), 0 when none, -1 on error. */
+static long long keyed_id(struct db *db, long long meeting_id, const char *source,
+                          const char *key, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM agenda_items WHERE meeting_id = ?1"
+                                   " AND source = ?2 AND source_key = ?3");
+    long long id = 0;
+    int rc;
+
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, meeting_id);
+    sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(db, e);
+    return id;
+}
+
+int agenda_item_put_keyed(struct db *db, long long meeting_id, json_t *in, const char *source,
+                          const char *key, long long now, const char *actor, long long *id,
+                          struct err *e)
+{
+    struct meeting m;
+    struct agenda_times t;
+    json_t *n;
+    int rc = -1;
+
+    if ((*id = keyed_id(db, meeting_id, source, key, e)) < 0)
+        return -1;
+    if (*id == 0)
+        return agenda_item_create(db, meeting_id, in, source, key, now, actor, id, e);
+    if (meeting_load(db, meeting_id, &m, e) < 0)
+        return -1;
+    /* The whole item again, checked whole: what it leaves out is cleared. */
+    n = agenda_item_validate(db, &m, in, &t, e);
+    if (n && agenda_item_update(db, *id, n, &t, now, e) == 0 &&
+        item_changed(db, meeting_id, now, actor, "agenda.update", *id, in, e) == 0)
+        rc = 0;
+    json_decref(n);
+    meeting_clear(&m);
+    return rc;
+}
+
+int agenda_item_remove_keyed(struct db *db, long long meeting_id, const char *source,
+                             const char *key, long long now, const char *actor, struct err *e)
+{
+    long long id = keyed_id(db, meeting_id, source, key, e);
+
+    if (id <= 0)
+        return id < 0 ? -1 : 0;
+    return agenda_item_delete(db, meeting_id, id, now, actor, e);
+}
+
+json_t *agenda_item_keyed_json(struct db *db, long long meeting_id, const char *source,
+                               const char *key, struct err *e)
+{
+    long long id = keyed_id(db, meeting_id, source, key, e);
+
+    if (id == 0)
+        err_set(e, ERR_NOT_FOUND, NULL, "no agenda item %s of %s", key, source);
+    return id > 0 ? agenda_item_json(db, meeting_id, id, e) : NULL;
+}
+
+int agenda_remove_source(struct db *db, long long meeting_id, const char *source, long long now,
+                         const char *actor, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM agenda_items WHERE meeting_id = ?1"
+                                   " AND source = ?2 ORDER BY id LIMIT 1");
+    long long id;
+    int rc;
+
+    /* One at a time: each delete goes through the rules (site visits). */
+    for (;;) {
+        if (st == NULL)
+            return db_fail(db, e);
+        sqlite3_bind_int64(st, 1, meeting_id);
+        sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+            return rc == SQLITE_DONE ? 0 : db_fail(db, e);
+        if (agenda_item_delete(db, meeting_id, id, now, actor, e) < 0)
+            return -1;
+    }
+}
+
 /* The first item outside m's days, as field (starts_on or ends_on) and a
  * message; 0 when there is none. */
 static int item_outside_days(struct db *db, const struct meeting *m, struct err *e)

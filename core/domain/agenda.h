@@ -27,6 +27,20 @@ int agenda_item_delete(struct db *db, long long meeting_id, long long id,
 json_t *agenda_item_json(struct db *db, long long meeting_id, long long id,
                          struct err *e);
 
+/* Plugins' items, known by their key within the source ("plugin:NAME"):
+ * put creates the item or replaces it whole (checked like API input) and
+ * sets *id; remove deletes it if it exists; remove_source deletes every
+ * item of the source in the meeting. */
+int agenda_item_put_keyed(struct db *db, long long meeting_id, json_t *in, const char *source,
+                          const char *key, long long now, const char *actor, long long *id,
+                          struct err *e);
+int agenda_item_remove_keyed(struct db *db, long long meeting_id, const char *source,
+                             const char *key, long long now, const char *actor, struct err *e);
+json_t *agenda_item_keyed_json(struct db *db, long long meeting_id, const char *source,
+                               const char *key, struct err *e);
+int agenda_remove_source(struct db *db, long long meeting_id, const char *source, long long now,
+                         const char *actor, struct err *e);
+
 /* After a change of meeting m (already written, in the caller's
  * transaction): refuses (invalid_field on starts_on or ends_on) when an item
  * falls outside the new days, and when the zone changed recomputes every

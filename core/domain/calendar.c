@@ -137,8 +137,26 @@ char *calendar_meeting_ics(struct db *db, long long meeting_id, long long now, s
     return text;
 }
 
+/* Adds extra items (not in the agenda already) to the first day's list:
+ * the calendar's order is the events' own. */
+static void add_extra(json_t *agenda, const json_t *extra)
+{
+    json_t *days = json_object_get(agenda, "days"), *first, *x, *day, *item;
+    size_t i, di, ii;
+
+    first = json_object_get(json_array_get(days, 0), "items");
+    json_array_foreach(extra, i, x) {
+        int seen = 0;
+
+        FOREACH_ITEM(agenda, di, day, ii, item)
+            seen |= json_equal(json_object_get(item, "id"), json_object_get(x, "id"));
+        if (!seen && json_is_array(first))
+            json_array_append(first, x);
+    }
+}
+
 char *calendar_registration_ics(struct db *db, long long registration_id, long long now,
-                                struct err *e)
+                                const json_t *extra, struct err *e)
 {
     struct registration r;
     json_t *agenda, *places;
@@ -151,6 +169,7 @@ char *calendar_registration_ics(struct db *db, long long registration_id, long l
         places = visit_places_json(db, r.id);
         personalise(agenda, places);
         json_decref(places);
+        add_extra(agenda, extra);
         text = agenda_ics(db, agenda, now, e);
         json_decref(agenda);
     }

@@ -11,9 +11,11 @@
 /* malloc'd text, or NULL with *e set (not_found for an unknown meeting). */
 char *calendar_meeting_ics(struct db *db, long long meeting_id, long long now, struct err *e);
 
-/* The plenary programme and the registration's site visits; malloc'd text,
- * or NULL with *e set. */
+/* The plenary programme, the registration's site visits and the agenda
+ * items in extra (an array of items as agenda_item_json gives them, may be
+ * NULL: what plugins add for this person); malloc'd text, or NULL with *e
+ * set. */
 char *calendar_registration_ics(struct db *db, long long registration_id, long long now,
-                                struct err *e);
+                                const json_t *extra, struct err *e);
 
 #endif

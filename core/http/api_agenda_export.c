@@ -10,6 +10,9 @@
 #include "calendar.h"
 #include "http.h"
 #include "page_agenda.h"
+#include "plugin_hooks.h"
+#include "plugin_set.h"
+#include "registration_view.h"
 #include "timeutil.h"
 
 /* DTSTAMP: when this copy of the calendar was made (RFC 5545 3.8.7.2). */
@@ -18,9 +21,23 @@ static char *make_meeting_ics(struct http_ctx *c, struct err *e)
     return calendar_meeting_ics(c->app->rdb, c->id, tu_now(), e);
 }
 
+/* With the agenda items plugins add for this person (registration.view). */
 static char *make_registration_ics(struct http_ctx *c, struct err *e)
 {
-    return calendar_registration_ics(c->app->rdb, c->id, tu_now(), e);
+    json_t *reg, *view = NULL;
+    char *text;
+
+    if (!plugin_set_empty()) {
+        if ((reg = reg_view_json_by_id(c->app->rdb, c->id, e)) == NULL)
+            return NULL;
+        view = plugin_registration_view(c->app->rdb, json_integer_value(json_object_get(reg, "meeting")),
+                                        reg, "lv");
+        json_decref(reg);
+    }
+    text = calendar_registration_ics(c->app->rdb, c->id, tu_now(),
+                                     json_object_get(view, "calendar"), e);
+    json_decref(view);
+    return text;
 }
 
 static void api_agenda_ics(struct http_ctx *c)

@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "plugin_hooks.h"
+#include "plugin_set.h"
 #include "form.h"
 #include "http.h"
 #include "meeting.h"
@@ -51,14 +52,34 @@ static int may_manage(struct http_ctx *c)
     return 0;
 }
 
+/* What plugins enabled for the meeting add (registration.view), under
+ * "plugins" when there is any. */
+static void add_plugin_view(struct http_ctx *c, json_t *reg)
+{
+    json_t *view, *data;
+    const char *lang = http_query(c, "lang");
+
+    if (reg == NULL || plugin_set_empty())
+        return;
+    view = plugin_registration_view(c->app->rdb, json_integer_value(json_object_get(reg, "meeting")),
+                                    reg, lang && strcmp(lang, "en") == 0 ? "en" : "lv");
+    data = json_object_get(view, "plugins");
+    if (json_object_size(data) > 0)
+        json_object_set(reg, "plugins", data);
+    json_decref(view);
+}
+
 static void api_registration_get(struct http_ctx *c)
 {
     struct err e;
+    json_t *reg;
 
     if (!may_manage(c))
         return;
     err_clear(&e);
-    http_reply_result(c, reg_view_json_by_id(c->app->rdb, c->id, &e), &e);
+    reg = reg_view_json_by_id(c->app->rdb, c->id, &e);
+    add_plugin_view(c, reg);
+    http_reply_result(c, reg, &e);
 }
 
 static const char *organizer_actor(struct http_ctx *c)

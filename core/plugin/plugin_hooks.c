@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agenda.h"
 #include "events.h"
 #include "log.h"
 #include "plugin_set.h"
@@ -291,4 +292,103 @@ json_t *plugin_export_columns(struct db *db, long long meeting_id, const json_t 
     json_decref(payload);
     enabled_clear(&en);
     return all;
+}
+
+int plugin_hooks_enabled(struct db *db, long long meeting_id, const char *name,
+                         json_t *settings, struct err *e)
+{
+    const struct plugin_set *set = plugin_rt_set();
+    const struct plugin_def *def = set ? plugin_set_find(set, name) : NULL;
+    struct plugin_call call = {.db = db, .meeting_id = meeting_id, .settings = settings,
+                               .lang = "lv"};
+    struct plugin_vm *vm;
+    json_t *payload;
+    int rc;
+
+    if (def == NULL)
+        return 0; /* switched off on the server: nothing runs */
+    plugin_rt_enter();
+    if ((vm = plugin_rt_vm(def, e)) == NULL) {
+        plugin_rt_leave();
+        return -1;
+    }
+    if (!plugin_vm_has_hook(vm, PLUGIN_EV_ENABLED)) {
+        plugin_rt_leave();
+        return 0;
+    }
+    payload = json_pack("{s:s, s:I, s:O}", "event", "plugin.enabled", "meeting_id",
+                        (json_int_t)meeting_id, "settings", settings);
+    rc = payload ? plugin_vm_hook(vm, PLUGIN_EV_ENABLED, payload, &call, e)
+                 : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    plugin_rt_leave();
+    json_decref(call.result);
+    json_decref(payload);
+    return rc;
+}
+
+/* The plugin's agenda items named by keys, for the personal calendar. */
+static void add_calendar(struct db *db, long long meeting_id, json_t *all, json_t *keys,
+                         const char *plugin)
+{
+    char source[PLUGIN_NAME_MAX + 8];
+    size_t i;
+    json_t *k;
+
+    snprintf(source, sizeof source, "plugin:%s", plugin);
+    json_array_foreach(keys, i, k) {
+        struct err e;
+        json_t *item;
+
+        if (!json_is_string(k))
+            continue;
+        err_clear(&e);
+        if ((item = agenda_item_keyed_json(db, meeting_id, source, json_string_value(k), &e)))
+            json_array_append_new(all, item);
+        else
+            log_warn("plugin %s, registration.view: calendar: %s", plugin, e.message);
+    }
+}
+
+json_t *plugin_registration_view(struct db *db, long long meeting_id, const json_t *reg,
+                                 const char *lang)
+{
+    json_t *out = json_pack("{s:o, s:o}", "plugins", json_object(), "calendar", json_array());
+    const struct plugin_set *set;
+    json_t *payload;
+    struct enabled en;
+    struct err e;
+
+    if (out == NULL || plugin_set_empty())
+        return out;
+    set = plugin_rt_set();
+    if (set == NULL || set->n == 0 || enabled_load(db, meeting_id, &en, &e) < 0)
+        return out;
+    payload = json_pack("{s:s, s:I, s:O}", "event", "registration.view", "meeting_id",
+                        (json_int_t)meeting_id, "registration", reg);
+    plugin_rt_enter();
+    for (size_t i = 0; payload && i < set->n; i++) {
+        int k = enabled_index(&en, set->defs[i].name);
+        struct plugin_call call = {.db = db, .meeting_id = meeting_id, .lang = lang};
+        struct plugin_vm *vm;
+
+        if (k < 0 || (vm = plugin_rt_vm(&set->defs[i], &e)) == NULL ||
+            !plugin_vm_has_hook(vm, PLUGIN_EV_VIEW))
+            continue;
+        call.settings = en.p[k].settings;
+        if (plugin_vm_hook(vm, PLUGIN_EV_VIEW, payload, &call, &e) < 0) {
+            log_warn("%s", e.message);
+        } else if (json_is_object(call.result)) {
+            json_t *data = json_object_get(call.result, "data");
+
+            if (data)
+                json_object_set(json_object_get(out, "plugins"), set->defs[i].name, data);
+            add_calendar(db, meeting_id, json_object_get(out, "calendar"),
+                         json_object_get(call.result, "calendar"), set->defs[i].name);
+        }
+        json_decref(call.result);
+    }
+    plugin_rt_leave();
+    json_decref(payload);
+    enabled_clear(&en);
+    return out;
 }

@@ -34,4 +34,19 @@ void plugin_hooks_subscribe(void);
 json_t *plugin_export_columns(struct db *db, long long meeting_id, const json_t *regs,
                               const char *lang);
 
+/* plugin.enabled for one plugin, in the caller's transaction, after an
+ * organizer enabled it for the meeting (settings: the complete settings):
+ * the plugin may rebuild what it shows there (its agenda items).  0, or -1
+ * with e (plugin_error) when the hook fails: the enabling fails with it. */
+int plugin_hooks_enabled(struct db *db, long long meeting_id, const char *name,
+                         json_t *settings, struct err *e);
+
+/* registration.view: what the plugins enabled for the meeting add to the
+ * registration (reg: its JSON).  A hook returns {data = ..., calendar =
+ * {agenda keys of its own items}}.  Returns {"plugins": {NAME: data, ...},
+ * "calendar": [the agenda items those keys name]} (both empty when none).  A plugin that fails adds nothing
+ * and is logged.  Read-only: runs on the caller's connection. */
+json_t *plugin_registration_view(struct db *db, long long meeting_id, const json_t *reg,
+                                 const char *lang);
+
 #endif

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agenda.h"
 #include "audit.h"
 #include "meeting.h"
+#include "plugin_hooks.h"
 #include "plugin_locale.h"
 #include "plugin_manifest.h"
 #include "plugin_name.h"
@@ -580,6 +582,9 @@ int plugin_meeting_put(struct db *db, long long meeting_id, const char *name, js
                           detail, e);
         json_decref(detail);
     }
+    /* The plugin may now put back what it shows there (its agenda items). */
+    if (rc == 0)
+        rc = plugin_hooks_enabled(db, meeting_id, name, settings, e);
     if (rc == 0)
         *out = json_pack("{s:s, s:I, s:b, s:O}", "plugin", name, "meeting_id",
                          (json_int_t)meeting_id, "enabled", 1, "settings", settings);
@@ -610,6 +615,14 @@ int plugin_meeting_disable(struct db *db, long long meeting_id, const char *name
     if (db_changes(db) == 0)
         return err_set(e, ERR_NOT_FOUND, NULL, "the plugin %s is not enabled for this meeting",
                        name);
+    /* Its agenda items go with it; its own tables keep their data. */
+    {
+        char source[PLUGIN_NAME_MAX + 8];
+
+        snprintf(source, sizeof source, "plugin:%s", name);
+        if (agenda_remove_source(db, meeting_id, source, now, actor, e) < 0)
+            return -1;
+    }
     detail = json_pack("{s:s}", "plugin", name);
     rc = audit_record(db, now, actor, "meeting.plugin_disable", "meeting", meeting_id, detail, e);
     json_decref(detail);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agenda.h"
 #include "log.h"
 #include "lua_json.h"
 #include "lua_sandbox.h"
@@ -39,6 +40,8 @@ static const char *const event_names[PLUGIN_EV__COUNT] = {
     [PLUGIN_EV_AGENDA] = "agenda.changed",
     [PLUGIN_EV_ALLOCATION] = "allocation.done",
     [PLUGIN_EV_EXPORT] = "export.columns",
+    [PLUGIN_EV_ENABLED] = "plugin.enabled",
+    [PLUGIN_EV_VIEW] = "registration.view",
 };
 
 static const char *const auth_names[] = {"public", "participant", "organizer", "admin"};
@@ -498,6 +501,83 @@ static int api_db_one(lua_State *L)
     return 1;
 }
 
+/* --- saiets.agenda ------------------------------------------------------------- */
+
+/* Host code run from inside a plugin call: the plugin's guest is taken off
+ * the connection meanwhile (the host's statements are its own), and its
+ * error raised as the plugin's. */
+struct host_call {
+    const struct db_guest *saved;
+};
+
+static void host_enter(struct plugin_vm *vm, struct host_call *h)
+{
+    h->saved = db_set_guest(vm->call->db, NULL);
+}
+
+static void host_leave(struct plugin_vm *vm, struct host_call *h)
+{
+    db_set_guest(vm->call->db, h->saved);
+}
+
+static const char *agenda_key(lua_State *L, const char *what)
+{
+    const char *key = luaL_checkstring(L, 1);
+
+    if (!agenda_script_name_ok(key))
+        luaL_error(L, "%s: the key must be 1-64 of a-z, 0-9, '_', '.', '-' (and start with a "
+                      "letter or digit)", what);
+    return key;
+}
+
+static int api_agenda_put(lua_State *L)
+{
+    struct plugin_vm *vm = vm_in_call(L, "saiets.agenda.put");
+    const char *key = agenda_key(L, "saiets.agenda.put");
+    char err[200], source[PLUGIN_NAME_MAX + 8];
+    struct host_call h;
+    struct err e;
+    json_t *item;
+    long long id = 0;
+    int rc;
+
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if ((item = lj_to_json(L, 2, NULL, err, sizeof err)) == NULL)
+        return luaL_error(L, "saiets.agenda.put: %s", err);
+    snprintf(source, sizeof source, "plugin:%s", vm->name);
+    err_clear(&e);
+    host_enter(vm, &h);
+    rc = agenda_item_put_keyed(vm->call->db, vm->call->meeting_id, item, source, key,
+                               (long long)time(NULL), source, &id, &e);
+    host_leave(vm, &h);
+    json_decref(item);
+    if (rc < 0)
+        return luaL_error(L, "saiets.agenda.put: %s%s%s", e.field, e.field[0] ? ": " : "",
+                          e.message);
+    lua_pushinteger(L, id);
+    return 1;
+}
+
+static int api_agenda_remove(lua_State *L)
+{
+    struct plugin_vm *vm = vm_in_call(L, "saiets.agenda.remove");
+    const char *key = agenda_key(L, "saiets.agenda.remove");
+    char source[PLUGIN_NAME_MAX + 8];
+    struct host_call h;
+    struct err e;
+    int rc;
+
+    snprintf(source, sizeof source, "plugin:%s", vm->name);
+    err_clear(&e);
+    host_enter(vm, &h);
+    rc = agenda_item_remove_keyed(vm->call->db, vm->call->meeting_id, source, key,
+                                  (long long)time(NULL), source, &e);
+    host_leave(vm, &h);
+    if (rc < 0)
+        return luaL_error(L, "saiets.agenda.remove: %s", e.message);
+    return 0;
+}
+
 /* --- settings, log, time, t ------------------------------------------------- */
 
 static int api_settings(lua_State *L)
@@ -644,6 +724,12 @@ static int install_api(lua_State *L)
     add_fn(L, vm, "one", api_db_one);
     make_readonly(L);
     lua_setfield(L, -2, "db");
+
+    lua_createtable(L, 0, 2);
+    add_fn(L, vm, "put", api_agenda_put);
+    add_fn(L, vm, "remove", api_agenda_remove);
+    make_readonly(L);
+    lua_setfield(L, -2, "agenda");
 
     lua_createtable(L, 0, 2);
     add_fn(L, vm, "info", api_log_info);

@@ -25,6 +25,8 @@ enum plugin_event {
     PLUGIN_EV_AGENDA,       /* agenda.changed */
     PLUGIN_EV_ALLOCATION,   /* allocation.done */
     PLUGIN_EV_EXPORT,       /* export.columns: adds columns to the registration list */
+    PLUGIN_EV_ENABLED,      /* plugin.enabled: an organizer enabled it for a meeting */
+    PLUGIN_EV_VIEW,         /* registration.view: adds to a registration's JSON and calendar */
     PLUGIN_EV__COUNT
 };
 
