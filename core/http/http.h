@@ -75,6 +75,7 @@ struct http_ctx {
     json_t *in;             /* parsed body (owned) */
     json_t *out;            /* answer built by the job (owned) */
     int status;             /* HTTP status for out */
+    int (*run)(struct db *, struct wjob *); /* the job's own run (http_submit) */
     void *data;             /* a handler's own input for its job (owned) */
     void (*data_free)(void *data);
 };

@@ -257,9 +257,21 @@ static void submit_done(struct wjob *job)
     http_reply_json(c, c->status ? c->status : 200, out);
 }
 
+/* The writer may run a job again (writer.h): start from a clean answer. */
+static int run_fresh(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    json_decref(c->out);
+    c->out = NULL;
+    c->status = 0;
+    return c->run(db, job);
+}
+
 void http_submit(struct http_ctx *c, int (*run)(struct db *, struct wjob *))
 {
-    c->job.run = run;
+    c->run = run;
+    c->job.run = run_fresh;
     c->job.done = submit_done;
     c->job.now = tu_now();
     c->app->inflight++;

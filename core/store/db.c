@@ -31,6 +31,7 @@ struct db {
     unsigned long long wal_version;
     int wal_tried;
     const struct db_guest *guest; /* NULL: the host */
+    int guest_stopped;            /* should_stop said yes (db_guest_interrupted) */
 };
 
 static char *dupmsg(const char *prefix, const char *msg)
@@ -57,9 +58,21 @@ static int guest_authorizer(void *arg, int action, const char *a, const char *b,
 
 static int guest_progress(void *arg)
 {
-    const struct db *db = arg;
+    struct db *db = arg;
 
-    return db->guest && db->guest->should_stop && db->guest->should_stop(db->guest->arg);
+    if (db->guest && db->guest->should_stop && db->guest->should_stop(db->guest->arg)) {
+        db->guest_stopped = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int db_guest_interrupted(struct db *db)
+{
+    int was = db->guest_stopped;
+
+    db->guest_stopped = 0;
+    return was;
 }
 
 static void meeting_id_function(sqlite3_context *cx, int argc, sqlite3_value **argv)

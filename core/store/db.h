@@ -118,6 +118,10 @@ struct db_guest {
     long long meeting_id;
 };
 
+/* 1 when a guest's statement was stopped by should_stop since the last
+ * call (and forgets it). */
+int db_guest_interrupted(struct db *db);
+
 /* Sets (NULL: clears) the guest and returns the one it replaces, so that
  * nested calls (a plugin calling host code calling a plugin) restore it. */
 const struct db_guest *db_set_guest(struct db *db, const struct db_guest *g);

@@ -59,33 +59,43 @@ static void fail_all(struct wjob *batch, const char *why)
     }
 }
 
-/* Runs one batch (oldest first) in one transaction. */
-static void run_batch(struct writer *w, struct wjob *batch)
+/* One attempt at the batch's transaction, skipping excluded jobs.  Returns
+ * the job whose failure took the whole transaction with it when that was a
+ * guest's statement stopped for running too long (the batch can be run
+ * again without it), NULL otherwise (committed, or failed as a whole). */
+static struct wjob *try_batch(struct writer *w, struct wjob *batch)
 {
     struct db *db = w->db;
 
     if (db_begin(db) < 0) {
         fail_all(batch, "storage unavailable");
-        return;
+        return NULL;
     }
     for (struct wjob *j = batch; j; j = j->next) {
+        if (j->excluded)
+            continue;
         err_clear(&j->err);
         if (db_run(db, "SAVEPOINT job") < 0) {
             j->rc = db_fail(db, &j->err);
             continue;
         }
+        db_guest_interrupted(db); /* forget an old one */
         j->rc = j->run(db, j);
         if (j->rc < 0) {
             if (j->err.code == ERR_NONE)
                 db_fail(db, &j->err);
-            /* Some errors (disk full, I/O, out of memory) make SQLite roll
-             * back the whole transaction, not just the statement: then the
-             * jobs before this one are gone too, and nothing may run
-             * outside the batch's transaction. */
+            /* Some errors make SQLite roll back the whole transaction, not
+             * just the statement: then the jobs before this one are gone
+             * too, and nothing may run outside the batch's transaction.
+             * When a plugin's write was stopped for running too long, the
+             * others are innocent: run them again without it.  Disk full,
+             * I/O errors, out of memory: the whole batch fails. */
             if (sqlite3_get_autocommit(db_handle(db))) {
+                if (db_guest_interrupted(db))
+                    return j;
                 log_error("storage: the transaction was rolled back: %s", db_errmsg(db));
                 fail_all(batch, "the change could not be saved");
-                return;
+                return NULL;
             }
             db_run(db, "ROLLBACK TO job");
         }
@@ -95,10 +105,30 @@ static void run_batch(struct writer *w, struct wjob *batch)
         db_rollback(db);
         fail_all(batch, "the change could not be saved");
     }
+    return NULL;
+}
+
+/* Runs one batch (oldest first) in one transaction. */
+static void run_batch(struct writer *w, struct wjob *batch)
+{
+    struct wjob *culprit;
+
+    for (struct wjob *j = batch; j; j = j->next)
+        j->excluded = 0;
+    /* Each round excludes one job: at most as many rounds as jobs. */
+    while ((culprit = try_batch(w, batch)) != NULL) {
+        log_warn("storage: a plugin's statement ran too long and took the batch's "
+                 "transaction with it; running the other jobs again without it");
+        culprit->excluded = 1;
+        culprit->rc = -1;
+        if (culprit->err.code == ERR_NONE || culprit->err.code == ERR_INTERNAL)
+            err_set(&culprit->err, ERR_PLUGIN_FAILED, NULL,
+                    "a plugin's SQL ran too long and was stopped");
+    }
     atomic_fetch_add(&w->generation, 1);
     for (struct wjob *j = batch; j; j = j->next)
         if (j->rc == 0 && j->committed)
-            j->committed(db, j);
+            j->committed(w->db, j);
 }
 
 /* Called by SQLite on the writer thread after each commit. */

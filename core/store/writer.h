@@ -8,7 +8,10 @@
  *
  * A job is owned by its submitter; the writer only links it into lists.
  * Each job runs inside its own SAVEPOINT, so a job that fails leaves no
- * trace while the others in the batch still commit. */
+ * trace while the others in the batch still commit.  A job whose failure
+ * rolls back the whole transaction (a plugin's write stopped for running
+ * too long) is left out and the others run again: run() must be safe to
+ * call again after its transaction vanished. */
 #ifndef SAIETS_WRITER_H
 #define SAIETS_WRITER_H
 
@@ -27,6 +30,7 @@ struct wjob {
     void (*committed)(struct db *db, struct wjob *job);
     long long now; /* request time, unix seconds, set by the submitter */
     int rc;        /* result of run(), or -1 if the commit failed */
+    int excluded;  /* the writer's: left out of its batch's last attempt */
     struct err err;
     struct wjob *next;
 };

@@ -93,6 +93,36 @@ static int fill_disk(struct db *db, struct wjob *w)
     return err_set(&w->err, ERR_INTERNAL, NULL, "storage error: disk full");
 }
 
+static int always_stop(void *arg)
+{
+    (void)arg;
+    return 1;
+}
+
+static int allow_all(void *arg, int action, const char *a, const char *b, const char *d,
+                     const char *v)
+{
+    (void)arg, (void)action, (void)a, (void)b, (void)d, (void)v;
+    return SQLITE_OK;
+}
+
+/* A guest's long write, stopped by its should_stop: SQLite rolls the whole
+ * transaction back, as it does for any interrupted write. */
+static int runaway_guest_write(struct db *db, struct wjob *w)
+{
+    const struct db_guest g = {allow_all, always_stop, NULL, 0};
+    const struct db_guest *old = db_set_guest(db, &g);
+    int rc = sqlite3_exec(db_handle(db),
+                          "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+                          " WHERE x < 1000000) INSERT INTO audit_log(at, actor, action, object)"
+                          " SELECT x, 'test', 'runaway', 'x' FROM c",
+                          NULL, NULL, NULL);
+
+    db_set_guest(db, old);
+    ck_assert_int_eq(rc, SQLITE_INTERRUPT);
+    return err_set(&w->err, ERR_PLUGIN_FAILED, NULL, "a plugin's SQL ran too long");
+}
+
 static int run_job(struct db *db, struct wjob *w)
 {
     struct tjob *j = (struct tjob *)w;
@@ -112,6 +142,8 @@ static int run_job(struct db *db, struct wjob *w)
         return -1;
     if (j->fail == 3)
         return fill_disk(db, w);
+    if (j->fail == 4)
+        return runaway_guest_write(db, w);
     if (dir_org_ensure(db, j->name, "other", w->now) < 0)
         return err_set(&w->err, ERR_INTERNAL, NULL, "insert failed");
     if (j->fail == 1)
@@ -383,6 +415,54 @@ START_TEST(test_failure_that_ends_the_transaction)
 }
 END_TEST
 
+/* A plugin's write stopped for running too long takes the transaction with
+ * it; the writer leaves that job out and runs the innocent ones again. */
+START_TEST(test_runaway_guest_left_out)
+{
+    enum { N = 5, BAD = 2 };
+    struct tjob *jobs = make_jobs(N);
+    struct writer *w;
+    struct db *other = NULL;
+    char *msg = NULL;
+    long long rows[N], filler;
+    int rc[N], runs[N], code;
+
+    jobs[0].gate = 1;
+    jobs[BAD].fail = 4;
+    w = writer_start(t.path, notify, &t, &msg);
+    ck_assert_ptr_nonnull(w);
+    writer_submit(w, &jobs[0].w);
+    wait_at_gate();
+    for (int i = 1; i < N; i++) /* one batch: 1, BAD, 3, 4 */
+        writer_submit(w, &jobs[i].w);
+    open_gate();
+    collect_all(w, N);
+    writer_free(w);
+    ck_assert_int_eq(db_open(t.path, DB_READONLY, &other, &msg), 0);
+    for (int i = 0; i < N; i++) {
+        rows[i] = orgs_named(other, jobs[i].name);
+        rc[i] = jobs[i].w.rc;
+        runs[i] = jobs[i].runs;
+    }
+    code = jobs[BAD].w.err.code;
+    filler = testdb_int(other, "SELECT count(*) FROM audit_log WHERE action = 'runaway'");
+    db_close(other);
+    free(jobs);
+    for (int i = 0; i < N; i++)
+        if (i != BAD) {
+            ck_assert_msg(rc[i] == 0 && rows[i] == 1, "job %d: rc %d, rows %lld", i, rc[i],
+                          rows[i]);
+        }
+    ck_assert_int_eq(rc[BAD], -1);
+    ck_assert_int_eq(code, ERR_PLUGIN_FAILED);
+    ck_assert_int_eq(filler, 0);
+    /* job 1 ran, was undone with the batch, and ran again */
+    ck_assert_int_eq(runs[1], 2);
+    ck_assert_int_eq(runs[BAD], 1);
+    ck_assert_int_eq(runs[3], 1);
+}
+END_TEST
+
 /* --- stopping ---------------------------------------------------------------- */
 
 START_TEST(test_stop_drains)
@@ -463,6 +543,7 @@ Suite *test_suite(void)
     tcase_add_unchecked_fixture(tf, testdb_base_setup, testdb_base_teardown);
     tcase_set_timeout(tf, 60);
     tcase_add_test(tf, test_failure_that_ends_the_transaction);
+    tcase_add_test(tf, test_runaway_guest_left_out);
     suite_add_tcase(s, tf);
     return s;
 }
