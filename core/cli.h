@@ -16,4 +16,7 @@ int usage_error(const char *usage, const char *fmt, ...) __attribute__((format(p
 /* `saiets plugin ...` (cli_plugin.c). */
 int cmd_plugin(int argc, char **argv);
 
+/* `saiets plugin test PATH` (cli_plugin_test.c): 0 when every test passed. */
+int plugin_test_run(const char *path);
+
 #endif

@@ -24,6 +24,7 @@ static const char usage_plugin[] =
     "  enable NAME       switch an installed plugin on for the server\n"
     "  disable NAME      switch it off (meetings keep their settings)\n"
     "  remove NAME       remove it (its tables and their data stay)\n"
+    "  test PATH         run the folder's tests/*.lua against a scratch server\n"
     "\n"
     "  --db FILE         database file (default " DEFAULT_DB ")\n"
     "  --help            this text\n";
@@ -165,6 +166,10 @@ int cmd_plugin(int argc, char **argv)
     if (strcmp(cmd, "list") == 0) {
         if (optind != argc)
             return usage_error(usage_plugin, "%s", "list takes no argument");
+    } else if (strcmp(cmd, "test") == 0) {
+        if (optind + 1 != argc)
+            return usage_error(usage_plugin, "%s", "test needs the plugin's folder");
+        return plugin_test_run(argv[optind]);
     } else if (strcmp(cmd, "install") == 0 || strcmp(cmd, "show") == 0 ||
                strcmp(cmd, "enable") == 0 || strcmp(cmd, "disable") == 0 ||
                strcmp(cmd, "remove") == 0) {

@@ -1,0 +1,27 @@
+-- Run with: saiets plugin test docs/examples/lunch-choice
+local r = test.register({first_name = "Anna", last_name = "Ozola", email = "anna@example.lv",
+                         organisation = "Rēzeknes novads"})
+test.eq(r.status, 201, "registration")
+local token = r.body.manage_token
+
+local meals = test.route("GET", "/meals")
+test.eq(meals.status, 200, "meals")
+test.eq(meals.body.meals[2], "fish", "the second meal")
+
+test.eq(test.route("PUT", "/choice", {meal = "fish"}, token).status, 200, "choose fish")
+local bad = test.route("PUT", "/choice", {meal = "cake"}, token)
+test.eq(bad.status, 422, "an unknown meal")
+test.eq(bad.body.error.plugin, "lunch-choice", "the error names the plugin")
+test.eq(test.route("PUT", "/choice", {meal = "fish"}).status, 401, "no token")
+
+local list = test.http("GET", "/api/v1/meetings/" .. test.meeting_id .. "/registrations", nil,
+                       test.organizer)
+test.eq(list.body.registrations[1].plugin_columns["lunch-choice.meal"], "fish", "the column")
+
+-- a cancelled registration loses its choice
+test.eq(test.http("DELETE", "/api/v1/registrations/" .. r.body.id, nil, token).status, 200,
+        "cancel")
+list = test.http("GET", "/api/v1/meetings/" .. test.meeting_id .. "/registrations", nil,
+                 test.organizer)
+test.eq(list.body.registrations[1].plugin_columns["lunch-choice.meal"], test.json.null,
+        "the choice went with the registration")

@@ -1,0 +1,29 @@
+-- Run with: saiets plugin test plugins/municipality-quota
+-- The default quota is 3 people per organisation.
+local function person(n, org)
+  return {first_name = "Dalībnieks", last_name = "Nr" .. n, email = "p" .. n .. "@example.lv",
+          organisation = org}
+end
+
+for n = 1, 3 do
+  test.eq(test.register(person(n, "Ludzas novads")).status, 201, "registration " .. n)
+end
+local refused = test.register(person(4, "Ludzas novads"))
+test.eq(refused.status, 422, "the fourth from one organisation")
+test.eq(refused.body.error.code, "plugin_refused", "the code")
+test.eq(refused.body.error.field, "organisation", "the field")
+assert(refused.body.error.message:find("3", 1, true), "the message names the limit")
+test.eq(test.register(person(5, "Preiļu novads")).status, 201, "another organisation")
+
+-- a cancellation frees a place
+local list = test.http("GET", "/api/v1/meetings/" .. test.meeting_id .. "/registrations", nil,
+                       test.organizer)
+test.eq(list.body.registrations[1].plugin_columns["municipality-quota.organisation_count"] ~= nil,
+        true, "the count column")
+local first
+for _, reg in ipairs(list.body.registrations) do
+  if reg.organisation == "Ludzas novads" then first = reg.id break end
+end
+test.eq(test.http("DELETE", "/api/v1/registrations/" .. first, nil, test.organizer).status, 200,
+        "cancel one")
+test.eq(test.register(person(6, "Ludzas novads")).status, 201, "a place again")
