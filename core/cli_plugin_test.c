@@ -232,8 +232,13 @@ static int t_http(lua_State *L)
         evhttp_add_header(evhttp_request_get_output_headers(req), "Authorization", auth);
     }
     if (text) {
+        char len[24];
+
+        /* libevent adds Content-Length to POST and PUT only */
+        snprintf(len, sizeof len, "%zu", strlen(text));
         evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
                           "application/json");
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Length", len);
         evbuffer_add(evhttp_request_get_output_buffer(req), text, strlen(text));
     }
     free(text);
@@ -310,6 +315,13 @@ static int t_setup(lua_State *L)
     return 1;
 }
 
+/* print() in a test writes to stdout, indented. */
+static void print_line(void *ctx, const char *line, size_t len)
+{
+    (void)ctx;
+    printf("     %.*s\n", (int)len, line);
+}
+
 /* Runs one test file; 0 when it passed. */
 static int run_file(struct runner *r, const char *name, const char *code, size_t len)
 {
@@ -324,6 +336,7 @@ static int run_file(struct runner *r, const char *name, const char *code, size_t
         return -1;
     }
     L = lsb_state(sb);
+    lsb_set_print(sb, print_line, NULL);
     lua_pushcfunction(L, t_setup);
     lua_pushlightuserdata(L, r);
     if (lsb_pcall(sb, 1, 1, err, sizeof err) == 0 &&
@@ -362,7 +375,10 @@ int plugin_test_run(const char *path)
     snprintf(r.db_path, sizeof r.db_path, "%s/test.db", r.dir);
     if (scratch_setup(&r, &files) < 0 || server_start(&r) < 0) {
         fprintf(stderr, "saiets: plugin test: the scratch server did not start\n");
-        failed = 1;
+        server_stop(&r);
+        scratch_remove(&r);
+        plugin_files_free(&files);
+        return 1;
     }
     for (size_t i = 0; !failed && i < files.n; i++) {
         const char *p = files.v[i].path;

@@ -194,6 +194,10 @@ int http_body_json(struct http_ctx *c)
                         HTTP_JSON_BODY_MAX);
         return 0;
     }
+    if (len == 0) {
+        http_reply_code(c, ERR_BAD_JSON, "the body is empty: send a JSON object");
+        return 0;
+    }
     /* jansson refuses invalid UTF-8 and, with this flag, duplicate keys. */
     v = json_loadb((const char *)evbuffer_pullup(in, -1), len,
                    JSON_REJECT_DUPLICATES, &jerr);

@@ -119,7 +119,9 @@ int plugin_sql_authorize(void *arg, int action, const char *a, const char *b,
         return deny(p, action == SQLITE_CREATE_TABLE ? "creating the table" : "dropping the table", a);
     case SQLITE_CREATE_INDEX: /* a = index, b = table */
     case SQLITE_DROP_INDEX:
-        if (migrate && in_main(dbname) && own(p, a) && own(p, b))
+        /* A UNIQUE or non-integer PRIMARY KEY makes sqlite_autoindex_TABLE_N. */
+        if (migrate && in_main(dbname) && own(p, b) &&
+            (own(p, a) || (strncmp(a, "sqlite_autoindex_", 17) == 0 && own(p, a + 17))))
             return p->ddl = 1, SQLITE_OK;
         return deny(p, "an index (its name and its table must start with the plugin's prefix):", a);
     case SQLITE_ALTER_TABLE: /* a = database, b = table */

@@ -280,6 +280,8 @@ START_TEST(test_migration_mode)
                                         "CREATE TABLE p_demo_items (id INTEGER PRIMARY KEY,"
                                         " name TEXT);\n"
                                         "CREATE INDEX p_demo_items_name ON p_demo_items(name);\n"
+                                        "CREATE TABLE p_demo_pairs (a TEXT, b TEXT, PRIMARY KEY (a, b));\n"
+                                        "CREATE TABLE p_demo_u (x TEXT UNIQUE);\n"
                                         "ALTER TABLE p_demo_items ADD COLUMN extra TEXT;\n"
                                         "INSERT INTO p_demo_items (name) VALUES ('x');",
                                         err, sizeof err) == 0,

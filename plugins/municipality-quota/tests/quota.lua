@@ -27,3 +27,21 @@ end
 test.eq(test.http("DELETE", "/api/v1/registrations/" .. first, nil, test.organizer).status, 200,
         "cancel one")
 test.eq(test.register(person(6, "Ludzas novads")).status, 201, "a place again")
+
+-- Moving a registration to a full organisation is refused; to another, the counts move.
+local mover = test.register(person(7, "Balvu novads"))
+test.eq(mover.status, 201, "one from Balvi")
+local path = "/api/v1/registrations/" .. mover.body.id
+local moved = test.http("PATCH", path, {organisation = "Ludzas novads"}, mover.body.manage_token)
+test.eq(moved.status, 422, "Ludza is full")
+test.eq(test.http("PATCH", path, {organisation = "Preiļu novads"}, mover.body.manage_token).status,
+        200, "Preiļi has room")
+test.eq(test.register(person(8, "Balvu novads")).status, 201, "Balvi's place is free")
+
+-- Enabling again (here with a quota of 1) counts the registrations already there.
+local put = test.http("PUT", "/api/v1/meetings/" .. test.meeting_id ..
+                      "/plugins/municipality-quota", {settings = {max_per_organisation = 1}},
+                      test.organizer)
+test.eq(put.status, 200, "re-enable with a quota of 1")
+test.eq(test.register(person(9, "Balvu novads")).status, 422, "Balvi has one already")
+test.eq(test.register(person(10, "Viļānu novads")).status, 201, "a new organisation")
