@@ -20,9 +20,14 @@ dofile(script_dir .. "bounded.lua") -- also defines setup(), which sets thread_i
 -- Everything below runs in each thread's own Lua state.
 local path, prefix, headers, bounded
 
+-- BENCH_ORGS=N spreads the registrations over N organisations ("Bench org 0".."N-1"),
+-- e.g. so that a quota per organisation is not reached; unset: all "Bench org".
+local orgs = tonumber(os.getenv("BENCH_ORGS") or "")
+
 local function registration(n)
+  local org = orgs and ("Bench org " .. (n % orgs)) or "Bench org"
   local body = '{"first_name":"Bench","last_name":"User","email":"' .. prefix .. n
-    .. '@bench.invalid","organisation":"Bench org"}'
+    .. '@bench.invalid","organisation":"' .. org .. '"}'
   return wrk.format("POST", path, headers, body)
 end
 

@@ -50,7 +50,9 @@ struct event {
     long long slot_id;     /* allocation.done, site_visit.* */
     long long option_id;   /* site_visit.* */
     /* registration.validate: the registration as it would be stored (id 0
-     * and status "confirmed" or "waitlisted" when it is new) */
+     * and status "confirmed" or "waitlisted" when it is new); a new
+     * registration's confirmed / waitlisted: the registration as stored.
+     * NULL for the others (subscribers load it by registration_id). */
     const struct registration *registration;
 };
 

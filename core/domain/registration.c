@@ -425,10 +425,12 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     }
     /* Preferences first: the subscribers (a place in slots allocated
      * already) read them. */
+    snprintf(r.status, sizeof r.status, "%s", waitlisted ? "waitlisted" : "confirmed");
+    r.waitlist_position = waitlisted ? m.waitlisted + 1 : 0;
     ev = (struct event){.type = waitlisted ? EVENT_REGISTRATION_WAITLISTED
                                            : EVENT_REGISTRATION_CONFIRMED,
                         .now = now, .meeting_id = meeting_id, .registration_id = r.id,
-                        .has_visits = m.has_visits};
+                        .has_visits = m.has_visits, .registration = &r};
     if ((json_object_get(in, "visit_preferences") &&
          visit_prefs_set(db, r.id, meeting_id, json_object_get(in, "visit_preferences"),
                          e) < 0) ||

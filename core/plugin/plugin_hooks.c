@@ -1,17 +1,22 @@
 /* plugin_hooks.c - running plugin hooks on domain events; see plugin_hooks.h. */
 #include "plugin_hooks.h"
 
+#include <lauxlib.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agenda.h"
 #include "events.h"
 #include "log.h"
+#include "lua_json.h"
 #include "plugin_set.h"
 #include "plugin_vm.h"
 #include "registration.h"
+#include "timeutil.h"
 
 #define MAX_ENABLED 64
 
@@ -134,6 +139,7 @@ static int note_failure(struct db *db, long long meeting_id, const char *plugin,
     sqlite3_bind_text(st, 2, plugin, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, PLUGIN_MAX_FAILURES);
     sqlite3_bind_text(st, 4, why->message, -1, SQLITE_TRANSIENT);
+    plugin_hooks_changed();
     return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 
@@ -146,42 +152,179 @@ static int note_success(struct db *db, long long meeting_id, const char *plugin,
         return db_fail(db, e);
     sqlite3_bind_int64(st, 1, meeting_id);
     sqlite3_bind_text(st, 2, plugin, -1, SQLITE_STATIC);
+    plugin_hooks_changed();
     return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 
-/* One plugin's hooks for ev, in a savepoint of their own. */
+/* The table a registration event's hooks get, built straight from the
+ * C data (no JSON on the registration path). */
+struct reg_payload {
+    const struct event *ev;
+    enum plugin_event pev;
+    const struct registration *r;
+};
+
+static void set_text(lua_State *L, const char *key, const char *text, int empty_is_null)
+{
+    if (text && (text[0] || !empty_is_null))
+        lua_pushstring(L, text);
+    else
+        lj_push_null(L);
+    lua_setfield(L, -2, key);
+}
+
+static void push_reg_payload(lua_State *L, void *arg)
+{
+    const struct reg_payload *p = arg;
+    const struct registration *r = p->r;
+    char created[32], updated[32];
+
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, plugin_event_name(p->pev));
+    lua_setfield(L, -2, "event");
+    lua_pushinteger(L, p->ev->meeting_id);
+    lua_setfield(L, -2, "meeting_id");
+    if (p->ev->actor) {
+        lua_pushstring(L, p->ev->actor);
+        lua_setfield(L, -2, "actor");
+    }
+    lua_createtable(L, 0, 16);
+    if (r->id > 0)
+        lua_pushinteger(L, r->id);
+    else
+        lj_push_null(L);
+    lua_setfield(L, -2, "id");
+    lua_pushinteger(L, r->meeting_id);
+    lua_setfield(L, -2, "meeting");
+    set_text(L, "first_name", r->first_name, 0);
+    set_text(L, "last_name", r->last_name, 0);
+    set_text(L, "email", r->email, 0);
+    set_text(L, "organisation", r->organisation, 0);
+    if (r->organisation_id > 0)
+        lua_pushinteger(L, r->organisation_id);
+    else
+        lj_push_null(L);
+    lua_setfield(L, -2, "organisation_id");
+    set_text(L, "position", r->position, 1);
+    set_text(L, "phone", r->phone, 1);
+    set_text(L, "status", r->status, 0);
+    if (strcmp(r->status, "waitlisted") == 0 && r->waitlist_position > 0) {
+        lua_pushinteger(L, r->waitlist_position);
+        lua_setfield(L, -2, "waitlist_position");
+    }
+    tu_format_utc(r->created_at, created);
+    tu_format_utc(r->updated_at, updated);
+    set_text(L, "created_at", created, 0);
+    set_text(L, "updated_at", updated, 0);
+    if (r->answers && json_object_size(r->answers) > 0) {
+        char err[200];
+
+        if (lj_push_json(L, r->answers, NULL, err, sizeof err) < 0)
+            luaL_error(L, "%s", err);
+        lua_setfield(L, -2, "answers");
+    } else {
+        /* {} without the conversion's set-up: most registrations have no answers */
+        lua_newtable(L);
+        if (luaL_getmetatable(L, "saiets.object") == LUA_TTABLE)
+            lua_setmetatable(L, -2);
+        else
+            lua_pop(L, 1);
+        lua_setfield(L, -2, "answers");
+    }
+    lua_setfield(L, -2, "registration");
+}
+
+/* One plugin's hooks for ev; their writes are their own (plugin_call.atomic). */
 static int run_one(struct db *db, const struct event *ev, enum plugin_event pev,
-                   struct plugin_vm *vm, json_t *payload, const json_t *settings, int failures,
-                   struct err *e)
+                   struct plugin_vm *vm, const struct registration *r, json_t **payload,
+                   const json_t *settings, int failures, struct err *e)
 {
     struct plugin_call call = {.db = db, .meeting_id = ev->meeting_id, .settings = settings,
-                               .lang = "lv"};
+                               .lang = "lv", .atomic = 1};
     struct err why;
     int rc;
 
     err_clear(&why);
-    if (db_savepoint(db, "plugin_hook") < 0)
-        return db_fail(db, e);
-    rc = plugin_vm_hook(vm, pev, payload, &call, &why);
+    if (r) {
+        struct reg_payload p = {ev, pev, r};
+
+        rc = plugin_vm_hook_push(vm, pev, push_reg_payload, &p, &call, &why);
+    } else {
+        if (*payload == NULL && (*payload = payload_of(db, ev, pev, e)) == NULL)
+            return -1;
+        rc = plugin_vm_hook(vm, pev, *payload, &call, &why);
+    }
     json_decref(call.result);
-    if (rc == 0 && call.refused && pev == PLUGIN_EV_VALIDATE) {
-        if (db_savepoint_end(db, "plugin_hook", 0) < 0)
-            return db_fail(db, e);
+    if (rc == 0 && call.refused && pev == PLUGIN_EV_VALIDATE)
         return err_set(e, ERR_PLUGIN_REFUSED, call.field, "%s: %s", plugin_vm_name(vm),
                        call.message);
-    }
-    if (db_savepoint_end(db, "plugin_hook", rc == 0) < 0)
-        return db_fail(db, e);
-    if (rc < 0)
+    if (rc < 0) {
+        /* a lost transaction is the writer's to handle, not a plugin failure */
+        if (sqlite3_get_autocommit(db_handle(db)))
+            return err_set(e, ERR_PLUGIN_FAILED, NULL, "%s", why.message);
         return note_failure(db, ev->meeting_id, plugin_vm_name(vm), failures, &why, e);
+    }
     return failures > 0 ? note_success(db, ev->meeting_id, plugin_vm_name(vm), e) : 0;
+}
+
+/* The writer's cache of one meeting's enabled plugins: most events of a
+ * batch are about the same meeting, and the row changes only when an
+ * organizer or a failing hook changes it (plugin_hooks_changed).  One per
+ * thread, freed when the thread ends. */
+struct enabled_cache {
+    long long meeting_id;
+    unsigned long long gen;
+    int valid;
+    struct enabled en;
+};
+static atomic_ullong enabled_gen = 1;
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+void plugin_hooks_changed(void) { atomic_fetch_add(&enabled_gen, 1); }
+
+static void cache_free(void *p)
+{
+    struct enabled_cache *c = p;
+
+    if (c->valid)
+        enabled_clear(&c->en);
+    free(c);
+}
+
+static void cache_key_make(void) { pthread_key_create(&cache_key, cache_free); }
+
+static const struct enabled *enabled_cached(struct db *db, long long meeting_id, struct err *e)
+{
+    unsigned long long gen = atomic_load(&enabled_gen);
+    struct enabled_cache *c;
+
+    pthread_once(&cache_once, cache_key_make);
+    if ((c = pthread_getspecific(cache_key)) == NULL) {
+        if ((c = calloc(1, sizeof *c)) == NULL) {
+            err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            return NULL;
+        }
+        pthread_setspecific(cache_key, c);
+    }
+    if (c->valid && c->meeting_id == meeting_id && c->gen == gen)
+        return &c->en;
+    if (c->valid)
+        enabled_clear(&c->en);
+    c->valid = 0;
+    if (enabled_load(db, meeting_id, &c->en, e) < 0)
+        return NULL;
+    c->valid = 1;
+    c->meeting_id = meeting_id;
+    c->gen = gen;
+    return &c->en;
 }
 
 static int on_event(struct db *db, const struct event *ev, void *arg, struct err *e)
 {
     enum plugin_event pev = (enum plugin_event)(intptr_t)arg;
     const struct plugin_set *set;
-    struct enabled en;
+    const struct enabled *en;
     json_t *payload = NULL;
     int rc = 0;
 
@@ -190,11 +333,13 @@ static int on_event(struct db *db, const struct event *ev, void *arg, struct err
     set = plugin_rt_set();
     if (set == NULL || set->n == 0)
         return 0;
-    if (enabled_load(db, ev->meeting_id, &en, e) < 0)
+    if ((en = enabled_cached(db, ev->meeting_id, e)) == NULL)
         return -1;
+    if (en->n == 0)
+        return 0;
     plugin_rt_enter();
-    for (size_t i = 0; i < set->n && rc == 0 && en.n > 0; i++) {
-        int k = enabled_index(&en, set->defs[i].name);
+    for (size_t i = 0; i < set->n && rc == 0; i++) {
+        int k = enabled_index(en, set->defs[i].name);
         struct plugin_vm *vm;
         struct err why;
 
@@ -206,15 +351,11 @@ static int on_event(struct db *db, const struct event *ev, void *arg, struct err
         }
         if (!plugin_vm_has_hook(vm, pev))
             continue;
-        if (payload == NULL && (payload = payload_of(db, ev, pev, e)) == NULL) {
-            rc = -1;
-            break;
-        }
-        rc = run_one(db, ev, pev, vm, payload, en.p[k].settings, en.p[k].failures, e);
+        rc = run_one(db, ev, pev, vm, ev->registration, &payload, en->p[k].settings,
+                     en->p[k].failures, e);
     }
     plugin_rt_leave();
     json_decref(payload);
-    enabled_clear(&en);
     return rc;
 }
 

@@ -22,6 +22,11 @@
 
 #define PLUGIN_MAX_FAILURES 5
 
+/* Says that meeting_plugins changed (an organizer enabled or disabled a
+ * plugin, a hook's failures were counted): the writer's cache of the
+ * meeting's enabled plugins is read again. */
+void plugin_hooks_changed(void);
+
 /* At start, after events_subscribe_core(); later calls do nothing. */
 void plugin_hooks_subscribe(void);
 

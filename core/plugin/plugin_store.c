@@ -365,6 +365,7 @@ static int plugin_exists(struct db *db, const char *name, struct err *e)
 int plugin_set_enabled(struct db *db, const char *name, int enabled, long long now,
                        const char *actor, struct err *e)
 {
+    plugin_hooks_changed();
     sqlite3_stmt *st;
 
     if (plugin_exists(db, name, e) < 0)
@@ -384,6 +385,7 @@ int plugin_set_enabled(struct db *db, const char *name, int enabled, long long n
 int plugin_remove(struct db *db, const char *name, long long now, const char *actor,
                   struct err *e)
 {
+    plugin_hooks_changed();
     sqlite3_stmt *files, *meetings, *row;
 
     if (plugin_exists(db, name, e) < 0)
@@ -527,6 +529,7 @@ static json_t *manifest_of(struct db *db, const char *name, int *enabled, struct
 int plugin_meeting_put(struct db *db, long long meeting_id, const char *name, json_t *body,
                        long long now, const char *actor, json_t **out, struct err *e)
 {
+    plugin_hooks_changed();
     json_t *manifest, *settings = NULL, *given;
     const char *key;
     json_t *v;
@@ -598,6 +601,7 @@ out:
 int plugin_meeting_disable(struct db *db, long long meeting_id, const char *name,
                            long long now, const char *actor, struct err *e)
 {
+    plugin_hooks_changed();
     sqlite3_stmt *st = db_stmt(db, "UPDATE meeting_plugins SET enabled = 0, updated_at = ?3"
                                    " WHERE meeting_id = ?1 AND plugin = ?2 AND enabled = 1");
     json_t *detail;

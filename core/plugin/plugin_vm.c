@@ -61,6 +61,8 @@ struct plugin_vm {
     struct plugin_route routes[MAX_ROUTES];
     size_t nroutes;
     json_t *locale_lv, *locale_en;     /* own references */
+    json_t *settings_src;              /* the settings settings_ref was made from (own ref) */
+    int settings_ref;
     /* the call in progress (NULL outside one) */
     struct plugin_call *call;
     struct plugin_sql_policy policy;
@@ -448,11 +450,30 @@ static sqlite3_stmt *prepare_call(lua_State *L, const char *what)
     return st;
 }
 
+/* Before a hook's first write: its savepoint (plugin_call.atomic). */
+static void before_write(lua_State *L, struct plugin_vm *vm, const char *what)
+{
+    struct plugin_call *call = vm->call;
+    const struct db_guest *g;
+    int rc;
+
+    if (!call->atomic || call->savepoint_open)
+        return;
+    g = db_set_guest(call->db, NULL);
+    rc = db_run(call->db, "SAVEPOINT plugin_call");
+    db_set_guest(call->db, g);
+    if (rc < 0)
+        luaL_error(L, "%s: %s", what, db_errmsg(call->db));
+    call->savepoint_open = 1;
+}
+
 static int api_db_exec(lua_State *L)
 {
     struct plugin_vm *vm = vm_of(L);
     sqlite3_stmt *st = prepare_call(L, "saiets.db.exec");
 
+    if (!sqlite3_stmt_readonly(st))
+        before_write(L, vm, "saiets.db.exec");
     while (step(L, vm, st, "saiets.db.exec") == SQLITE_ROW)
         ;
     sqlite3_reset(st);
@@ -470,6 +491,8 @@ static int api_db_rows(lua_State *L)
     sqlite3_stmt *st = prepare_call(L, "saiets.db.rows");
     lua_Integer n = 0;
 
+    if (!sqlite3_stmt_readonly(st))
+        before_write(L, vm, "saiets.db.rows");
     lua_newtable(L);
     lua_getfield(L, LUA_REGISTRYINDEX, "saiets.array");
     if (lua_istable(L, -1))
@@ -493,6 +516,8 @@ static int api_db_one(lua_State *L)
     struct plugin_vm *vm = vm_of(L);
     sqlite3_stmt *st = prepare_call(L, "saiets.db.one");
 
+    if (!sqlite3_stmt_readonly(st))
+        before_write(L, vm, "saiets.db.one");
     if (step(L, vm, st, "saiets.db.one") == SQLITE_ROW)
         push_row(L, st);
     else
@@ -542,6 +567,7 @@ static int api_agenda_put(lua_State *L)
     int rc;
 
     luaL_checktype(L, 2, LUA_TTABLE);
+    before_write(L, vm, "saiets.agenda.put");
     if ((item = lj_to_json(L, 2, NULL, err, sizeof err)) == NULL)
         return luaL_error(L, "saiets.agenda.put: %s", err);
     snprintf(source, sizeof source, "plugin:%s", vm->name);
@@ -567,6 +593,7 @@ static int api_agenda_remove(lua_State *L)
     struct err e;
     int rc;
 
+    before_write(L, vm, "saiets.agenda.remove");
     snprintf(source, sizeof source, "plugin:%s", vm->name);
     err_clear(&e);
     host_enter(vm, &h);
@@ -580,6 +607,9 @@ static int api_agenda_remove(lua_State *L)
 
 /* --- settings, log, time, t ------------------------------------------------- */
 
+/* The settings table is made once per settings object the host passes
+ * (the hooks' cache keeps the same object while nothing changes), and a
+ * copy handed out: a plugin that changes its table changes nothing else. */
 static int api_settings(lua_State *L)
 {
     struct plugin_vm *vm = vm_in_call(L, "saiets.settings");
@@ -591,8 +621,23 @@ static int api_settings(lua_State *L)
         lua_newtable(L);
         return 1;
     }
-    if (lj_push_json(L, (json_t *)vm->call->settings, NULL, err, sizeof err) < 0)
-        return luaL_error(L, "saiets.settings: %s", err);
+    if (vm->call->settings != vm->settings_src) {
+        if (lj_push_json(L, (json_t *)vm->call->settings, NULL, err, sizeof err) < 0)
+            return luaL_error(L, "saiets.settings: %s", err);
+        luaL_unref(L, LUA_REGISTRYINDEX, vm->settings_ref);
+        vm->settings_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        json_decref(vm->settings_src);
+        vm->settings_src = json_incref((json_t *)vm->call->settings);
+    }
+    /* a shallow copy: settings are flat */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, vm->settings_ref);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -3) != 0) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
     return 1;
 }
 
@@ -870,23 +915,75 @@ static int take_result(struct plugin_vm *vm, struct plugin_call *call, const cha
     return rc;
 }
 
-int plugin_vm_hook(struct plugin_vm *vm, enum plugin_event ev, json_t *payload,
-                   struct plugin_call *call, struct err *e)
+/* Ends a hook's savepoint: kept when the hook succeeded, else undone. */
+static int savepoint_close(struct plugin_vm *vm, struct plugin_call *call, int keep,
+                           struct err *e)
+{
+    const struct db_guest *g;
+    int rc = 0;
+
+    if (!call->savepoint_open)
+        return 0;
+    call->savepoint_open = 0;
+    g = db_set_guest(call->db, NULL);
+    if ((!keep && db_run(call->db, "ROLLBACK TO plugin_call") < 0) ||
+        db_run(call->db, "RELEASE plugin_call") < 0)
+        rc = err_set(e, ERR_PLUGIN_FAILED, NULL, "plugin %s: the transaction was lost: %s",
+                     vm->name, db_errmsg(call->db));
+    db_set_guest(call->db, g);
+    return rc;
+}
+
+struct json_payload {
+    json_t *v;
+    char err[300];
+};
+
+static void push_json_payload(lua_State *L, void *arg)
+{
+    struct json_payload *p = arg;
+
+    if (lj_push_json(L, p->v, NULL, p->err, sizeof p->err) < 0)
+        luaL_error(L, "%s", p->err);
+}
+
+struct pushed {
+    plugin_push_fn push;
+    void *arg;
+};
+
+/* Runs in lsb_pcall: pushes the payload under the hook on the stack. */
+static int push_protected(lua_State *L)
+{
+    struct pushed *p = lua_touserdata(L, 1);
+
+    lua_settop(L, 0);
+    p->push(L, p->arg);
+    return 1;
+}
+
+int plugin_vm_hook_push(struct plugin_vm *vm, enum plugin_event ev, plugin_push_fn push,
+                        void *arg, struct plugin_call *call, struct err *e)
 {
     lua_State *L = lsb_state(vm->sb);
+    struct pushed pushed = {push, arg};
     struct call_frame f;
     json_t *columns = NULL;
     char err[300];
-    int rc = 0;
+    int rc = 0, payload_ref;
 
     call_enter(vm, call, &f);
+    /* The payload once, shared by the plugin's hooks for this event. */
+    lua_pushcfunction(L, push_protected);
+    lua_pushlightuserdata(L, &pushed);
+    if (lsb_pcall(vm->sb, 1, 1, err, sizeof err) < 0) {
+        call_leave(vm, &f);
+        return call_failed(vm, event_names[ev], err, e);
+    }
+    payload_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     for (int i = 0; i < vm->nhooks[ev] && rc == 0 && !call->refused && !call->failed; i++) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, vm->hooks[ev][i]);
-        if (lj_push_json(L, payload, NULL, err, sizeof err) < 0) {
-            lua_pop(L, 1);
-            rc = call_failed(vm, event_names[ev], err, e);
-            break;
-        }
+        lua_rawgeti(L, LUA_REGISTRYINDEX, payload_ref);
         if (lsb_pcall(vm->sb, 1, 1, err, sizeof err) < 0) {
             rc = call_failed(vm, event_names[ev], err, e);
             break;
@@ -904,14 +1001,25 @@ int plugin_vm_hook(struct plugin_vm *vm, enum plugin_event ev, json_t *payload,
             call->result = NULL;
         }
     }
+    luaL_unref(L, LUA_REGISTRYINDEX, payload_ref);
     if (ev == PLUGIN_EV_EXPORT) {
         json_decref(call->result);
         call->result = columns;
     } else {
         json_decref(columns);
     }
+    if (savepoint_close(vm, call, rc == 0 && !call->refused, e) < 0)
+        rc = -1;
     call_leave(vm, &f);
     return rc;
+}
+
+int plugin_vm_hook(struct plugin_vm *vm, enum plugin_event ev, json_t *payload,
+                   struct plugin_call *call, struct err *e)
+{
+    struct json_payload p = {payload, ""};
+
+    return plugin_vm_hook_push(vm, ev, push_json_payload, &p, call, e);
 }
 
 int plugin_vm_route(struct plugin_vm *vm, size_t i, json_t *request, struct plugin_call *call,
@@ -961,11 +1069,15 @@ struct plugin_vm *plugin_vm_load(const struct plugin_code *code, struct err *e)
     vm->reads = code->reads;
     vm->locale_lv = own_ref(code->locale_lv);
     vm->locale_en = own_ref(code->locale_en);
+    vm->settings_ref = LUA_NOREF;
     if ((vm->sb = lsb_new(&lim, err, sizeof err)) == NULL) {
         err_set(e, ERR_INTERNAL, NULL, "plugin %s: %s", code->name, err);
         goto fail;
     }
     L = lsb_state(vm->sb);
+    /* A hook makes short-lived tables (its event): the generational
+     * collector frees those for less work than the incremental one. */
+    lua_gc(L, LUA_GCGEN, 0, 0);
     lua_pushcfunction(L, install_api);
     lua_pushlightuserdata(L, vm);
     if (lsb_pcall(vm->sb, 1, 0, err, sizeof err) < 0) {
@@ -994,6 +1106,7 @@ void plugin_vm_free(struct plugin_vm *vm)
     lsb_free(vm->sb);
     json_decref(vm->locale_lv);
     json_decref(vm->locale_en);
+    json_decref(vm->settings_src);
     free(vm);
 }
 

@@ -12,6 +12,7 @@
 #define SAIETS_PLUGIN_VM_H
 
 #include <jansson.h>
+#include <lua.h>
 
 #include "db.h"
 #include "errors.h"
@@ -80,6 +81,11 @@ struct plugin_call {
     long long meeting_id;    /* 0: none (admin calls) */
     const json_t *settings;  /* the meeting's settings for the plugin, complete; borrowed */
     const char *lang;        /* "lv" or "en" */
+    /* A hook's writes are its own: the first write opens a savepoint, which
+     * the hook's end releases, or rolls back when the hook fails or refuses
+     * (so hooks that only read cost no savepoint). */
+    int atomic;
+    int savepoint_open;      /* plugin_vm's */
     /* out: */
     json_t *result;          /* what the function returned, as JSON (NULL for nil) */
     int refused;             /* it returned saiets.refuse(field, message) */
@@ -111,6 +117,13 @@ const struct plugin_route *plugin_vm_routes(const struct plugin_vm *vm, size_t *
  * the returned columns are in call->result (a JSON array, NULL if none). */
 int plugin_vm_hook(struct plugin_vm *vm, enum plugin_event ev, json_t *payload,
                    struct plugin_call *call, struct err *e);
+
+/* The same with the payload pushed by push(L, arg) (one table, built
+ * straight from C data: cheaper than going through JSON on a hot path).
+ * push may raise (memory): it runs protected. */
+typedef void (*plugin_push_fn)(lua_State *L, void *arg);
+int plugin_vm_hook_push(struct plugin_vm *vm, enum plugin_event ev, plugin_push_fn push,
+                        void *arg, struct plugin_call *call, struct err *e);
 
 /* Calls route i with the request (a JSON object).  0 with call->result the
  * returned table ({"status": N, "body": ...}) or call->failed set; -1 with

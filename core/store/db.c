@@ -346,9 +346,19 @@ int db_exec(struct db *db, const char *sql)
     return 0;
 }
 
-int db_begin(struct db *db) { return db_exec(db, "BEGIN IMMEDIATE"); }
-int db_begin_read(struct db *db) { return db_exec(db, "BEGIN"); }
-int db_commit(struct db *db) { return db_exec(db, "COMMIT"); }
+/* Cached statements: sqlite3_exec would prepare them again for every
+ * batch.  A failure is logged as db_exec did. */
+static int run_logged(struct db *db, const char *sql)
+{
+    if (db_run(db, sql) == 0)
+        return 0;
+    log_error("sqlite: %s (%s)", sqlite3_errmsg(db->h), sql);
+    return -1;
+}
+
+int db_begin(struct db *db) { return run_logged(db, "BEGIN IMMEDIATE"); }
+int db_begin_read(struct db *db) { return run_logged(db, "BEGIN"); }
+int db_commit(struct db *db) { return run_logged(db, "COMMIT"); }
 
 void db_rollback(struct db *db)
 {

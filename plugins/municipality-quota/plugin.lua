@@ -5,7 +5,8 @@
 -- An organisation is the one picked from the directory (organisation_id) or, for a
 -- name typed in, that name without case (ASCII letters only: SQL's lower()).  The
 -- counts live in the plugin's own table, kept in step by the hooks and rebuilt from
--- the registrations whenever an organizer enables the plugin.
+-- the registrations whenever an organizer enables the plugin.  A new registration is
+-- counted in registration.validate itself: one hook on the registration path.
 
 local null = saiets.json.null
 
@@ -16,16 +17,26 @@ local function org_key(reg)
   return string.lower(reg.organisation)
 end
 
-local function count(meeting_id, key)
-  local row = saiets.db.one("SELECT n FROM p_municipality_quota_counts" ..
-                            " WHERE meeting_id = ? AND org_key = ?", meeting_id, key)
-  return row and row.n or 0
-end
-
 local function add(meeting_id, key, delta)
   saiets.db.exec("INSERT INTO p_municipality_quota_counts (meeting_id, org_key, n)" ..
                  " VALUES (?, ?, max(?, 0)) ON CONFLICT (meeting_id, org_key)" ..
                  " DO UPDATE SET n = max(n + ?, 0)", meeting_id, key, delta, delta)
+end
+
+-- Takes one place for the organisation if it has one left: true, or false when the
+-- quota is reached.  The usual case is one statement.
+local function take_place(meeting_id, key, limit)
+  local r = saiets.db.exec("UPDATE p_municipality_quota_counts SET n = n + 1" ..
+                           " WHERE meeting_id = ? AND org_key = ? AND n < ?",
+                           meeting_id, key, limit)
+  if r.changes == 1 then return true end
+  if saiets.db.one("SELECT 1 AS x FROM p_municipality_quota_counts" ..
+                   " WHERE meeting_id = ? AND org_key = ?", meeting_id, key) then
+    return false -- there, and full
+  end
+  if limit < 1 then return false end
+  add(meeting_id, key, 1)
+  return true
 end
 
 -- The stored registration's organisation (for a change of an existing one).
@@ -43,20 +54,16 @@ saiets.on("registration.validate", function(ev)
   local old = reg.id ~= null and stored_key(reg.id) or nil
   if old == key then return end -- a change that keeps the organisation
   local limit = saiets.settings().max_per_organisation
-  if count(ev.meeting_id, key) >= limit then
+  -- Counted now: the registration is written in the same transaction, and if that
+  -- fails the count is undone with it (as it is when this hook refuses).
+  if not take_place(ev.meeting_id, key, limit) then
     local args = {organisation = reg.organisation, limit = limit}
     return saiets.refuse("organisation",
       saiets.t("limit_reached_lv", args) .. " / " .. saiets.t("limit_reached_en", args))
   end
-  if old ~= nil then -- moving to another organisation: the counts move with it
-    add(ev.meeting_id, old, -1)
-    add(ev.meeting_id, key, 1)
-  end
+  if old ~= nil then add(ev.meeting_id, old, -1) end -- a change moves the count
 end)
 
-local function joined(ev) add(ev.meeting_id, org_key(ev.registration), 1) end
-saiets.on("registration.confirmed", joined)
-saiets.on("registration.waitlisted", joined)
 saiets.on("registration.cancelled", function(ev)
   add(ev.meeting_id, org_key(ev.registration), -1)
 end)
