@@ -380,58 +380,77 @@ void plugin_hooks_subscribe(void)
     pthread_once(&once, subscribe_once);
 }
 
-json_t *plugin_export_columns(struct db *db, long long meeting_id, const json_t *regs,
-                              const char *lang)
+/* Runs a read-only hook (export.columns, registration.view) of every plugin
+ * enabled for the meeting, on this thread's connection, and hands each
+ * result to take().  A plugin that fails adds nothing and is logged. */
+static void run_read_hooks(struct db *db, long long meeting_id, enum plugin_event ev,
+                           json_t *payload, const char *lang,
+                           void (*take)(const char *plugin, json_t *result, void *arg),
+                           void *arg)
 {
-    json_t *all = json_array(), *payload;
     const struct plugin_set *set;
     struct enabled en;
     struct err e;
 
-    if (all == NULL || plugin_set_empty())
-        return all;
+    if (payload == NULL || plugin_set_empty())
+        return;
     set = plugin_rt_set();
     if (set == NULL || set->n == 0 || enabled_load(db, meeting_id, &en, &e) < 0)
-        return all;
-    payload = json_pack("{s:s, s:I, s:O}", "event", "export.columns", "meeting_id",
-                        (json_int_t)meeting_id, "registrations", regs);
+        return;
     plugin_rt_enter();
-    for (size_t i = 0; payload && i < set->n; i++) {
+    for (size_t i = 0; i < set->n; i++) {
         int k = enabled_index(&en, set->defs[i].name);
         struct plugin_call call = {.db = db, .meeting_id = meeting_id, .lang = lang};
         struct plugin_vm *vm;
-        size_t j;
-        json_t *col;
 
         if (k < 0 || (vm = plugin_rt_vm(&set->defs[i], &e)) == NULL ||
-            !plugin_vm_has_hook(vm, PLUGIN_EV_EXPORT))
+            !plugin_vm_has_hook(vm, ev))
             continue;
         call.settings = en.p[k].settings;
-        if (plugin_vm_hook(vm, PLUGIN_EV_EXPORT, payload, &call, &e) < 0) {
+        if (plugin_vm_hook(vm, ev, payload, &call, &e) < 0)
             log_warn("%s", e.message);
-            json_decref(call.result);
-            continue;
-        }
-        json_array_foreach(call.result, j, col) {
-            const char *key = json_string_value(json_object_get(col, "key"));
-            char full[PLUGIN_NAME_MAX + 80];
-
-            if (key == NULL || !json_is_object(json_object_get(col, "values"))) {
-                log_warn("plugin %s, export.columns: a column needs a text \"key\" and an "
-                         "object \"values\"", set->defs[i].name);
-                continue;
-            }
-            snprintf(full, sizeof full, "%s.%s", set->defs[i].name, key);
-            json_object_set_new(col, "key", json_string(full));
-            if (!json_object_get(col, "title"))
-                json_object_set_new(col, "title", json_string(full));
-            json_array_append(all, col);
-        }
+        else if (call.result)
+            take(set->defs[i].name, call.result, arg);
         json_decref(call.result);
     }
     plugin_rt_leave();
-    json_decref(payload);
     enabled_clear(&en);
+}
+
+/* export.columns: the plugin's columns, keys prefixed with its name. */
+static void take_columns(const char *plugin, json_t *result, void *arg)
+{
+    json_t *all = arg, *col;
+    size_t j;
+
+    json_array_foreach(result, j, col) {
+        const char *key = json_string_value(json_object_get(col, "key"));
+        char full[PLUGIN_NAME_MAX + 80];
+
+        if (key == NULL || !json_is_object(json_object_get(col, "values"))) {
+            log_warn("plugin %s, export.columns: a column needs a text \"key\" and an "
+                     "object \"values\"", plugin);
+            continue;
+        }
+        snprintf(full, sizeof full, "%s.%s", plugin, key);
+        json_object_set_new(col, "key", json_string(full));
+        if (!json_object_get(col, "title"))
+            json_object_set_new(col, "title", json_string(full));
+        json_array_append(all, col);
+    }
+}
+
+json_t *plugin_export_columns(struct db *db, long long meeting_id, const json_t *regs,
+                              const char *lang)
+{
+    json_t *all = json_array(), *payload;
+
+    if (all == NULL || plugin_set_empty())
+        return all;
+    payload = json_pack("{s:s, s:I, s:O}", "event", "export.columns", "meeting_id",
+                        (json_int_t)meeting_id, "registrations", regs);
+    run_read_hooks(db, meeting_id, PLUGIN_EV_EXPORT, payload, lang, take_columns, all);
+    json_decref(payload);
     return all;
 }
 
@@ -490,46 +509,37 @@ static void add_calendar(struct db *db, long long meeting_id, json_t *all, json_
     }
 }
 
+struct view {
+    struct db *db;
+    long long meeting_id;
+    json_t *out;
+};
+
+static void take_view(const char *plugin, json_t *result, void *arg)
+{
+    struct view *v = arg;
+    json_t *data = json_object_get(result, "data");
+
+    if (!json_is_object(result))
+        return;
+    if (data)
+        json_object_set(json_object_get(v->out, "plugins"), plugin, data);
+    add_calendar(v->db, v->meeting_id, json_object_get(v->out, "calendar"),
+                 json_object_get(result, "calendar"), plugin);
+}
+
 json_t *plugin_registration_view(struct db *db, long long meeting_id, const json_t *reg,
                                  const char *lang)
 {
-    json_t *out = json_pack("{s:o, s:o}", "plugins", json_object(), "calendar", json_array());
-    const struct plugin_set *set;
+    struct view v = {db, meeting_id,
+                     json_pack("{s:o, s:o}", "plugins", json_object(), "calendar", json_array())};
     json_t *payload;
-    struct enabled en;
-    struct err e;
 
-    if (out == NULL || plugin_set_empty())
-        return out;
-    set = plugin_rt_set();
-    if (set == NULL || set->n == 0 || enabled_load(db, meeting_id, &en, &e) < 0)
-        return out;
+    if (v.out == NULL || plugin_set_empty())
+        return v.out;
     payload = json_pack("{s:s, s:I, s:O}", "event", "registration.view", "meeting_id",
                         (json_int_t)meeting_id, "registration", reg);
-    plugin_rt_enter();
-    for (size_t i = 0; payload && i < set->n; i++) {
-        int k = enabled_index(&en, set->defs[i].name);
-        struct plugin_call call = {.db = db, .meeting_id = meeting_id, .lang = lang};
-        struct plugin_vm *vm;
-
-        if (k < 0 || (vm = plugin_rt_vm(&set->defs[i], &e)) == NULL ||
-            !plugin_vm_has_hook(vm, PLUGIN_EV_VIEW))
-            continue;
-        call.settings = en.p[k].settings;
-        if (plugin_vm_hook(vm, PLUGIN_EV_VIEW, payload, &call, &e) < 0) {
-            log_warn("%s", e.message);
-        } else if (json_is_object(call.result)) {
-            json_t *data = json_object_get(call.result, "data");
-
-            if (data)
-                json_object_set(json_object_get(out, "plugins"), set->defs[i].name, data);
-            add_calendar(db, meeting_id, json_object_get(out, "calendar"),
-                         json_object_get(call.result, "calendar"), set->defs[i].name);
-        }
-        json_decref(call.result);
-    }
-    plugin_rt_leave();
+    run_read_hooks(db, meeting_id, PLUGIN_EV_VIEW, payload, lang, take_view, &v);
     json_decref(payload);
-    enabled_clear(&en);
-    return out;
+    return v.out;
 }

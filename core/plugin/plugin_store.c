@@ -472,25 +472,31 @@ json_t *plugin_list_json(struct db *db, struct err *e)
     return list;
 }
 
+/* st (SELECT ... FROM plugins WHERE name = ?1) stepped onto the plugin's
+ * row: 1, or 0 with not_found (reset) or -1 with a storage error. */
+static int plugin_row(struct db *db, sqlite3_stmt *st, const char *name, struct err *e)
+{
+    if (!plugin_name_ok(name))
+        return err_set(e, ERR_NOT_FOUND, NULL, "no plugin is called that"), 0;
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        return 1;
+    sqlite3_reset(st);
+    err_set(e, ERR_NOT_FOUND, NULL, "the plugin %s is not installed", name);
+    return 0;
+}
+
 json_t *plugin_show_json(struct db *db, const char *name, struct err *e)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT name, version, manifest_json, enabled, sha256,"
                                    " installed_at, updated_at FROM plugins WHERE name = ?1");
-    json_t *o = NULL;
+    json_t *o;
 
-    if (!plugin_name_ok(name)) {
-        err_set(e, ERR_NOT_FOUND, NULL, "no plugin is called that");
+    if (plugin_row(db, st, name, e) <= 0)
         return NULL;
-    }
-    if (st == NULL) {
-        db_fail(db, e);
-        return NULL;
-    }
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        o = plugin_row_json(st, NULL);
-    else
-        err_set(e, ERR_NOT_FOUND, NULL, "the plugin %s is not installed", name);
+    o = plugin_row_json(st, NULL);
     sqlite3_reset(st);
     if (o && add_meetings(db, o, e) < 0) {
         json_decref(o);
@@ -503,26 +509,15 @@ json_t *plugin_show_json(struct db *db, const char *name, struct err *e)
 static json_t *manifest_of(struct db *db, const char *name, int *enabled, struct err *e)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT manifest_json, enabled FROM plugins WHERE name = ?1");
-    json_t *m = NULL;
+    json_t *m;
 
-    if (!plugin_name_ok(name)) {
-        err_set(e, ERR_NOT_FOUND, NULL, "no plugin is called that");
+    if (plugin_row(db, st, name, e) <= 0)
         return NULL;
-    }
-    if (st == NULL) {
-        db_fail(db, e);
-        return NULL;
-    }
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        m = json_loads(db_text(st, 0), 0, NULL);
-        *enabled = sqlite3_column_int(st, 1);
-        if (m == NULL)
-            err_set(e, ERR_INTERNAL, NULL, "the stored manifest of %s does not parse", name);
-    } else {
-        err_set(e, ERR_NOT_FOUND, NULL, "the plugin %s is not installed", name);
-    }
+    m = json_loads(db_text(st, 0), 0, NULL);
+    *enabled = sqlite3_column_int(st, 1);
     sqlite3_reset(st);
+    if (m == NULL)
+        err_set(e, ERR_INTERNAL, NULL, "the stored manifest of %s does not parse", name);
     return m;
 }
 
