@@ -166,6 +166,46 @@ START_TEST(test_route_fail_and_errors)
 }
 END_TEST
 
+/* The sandbox a plugin gets: no way out, budgets that hold, plain data only. */
+START_TEST(test_isolation_and_budgets)
+{
+    static const struct {
+        const char *body, *want;
+    } bad[] = {
+        {"return io.open('/etc/passwd')", "io"},
+        {"return os.execute('true')", "execute"},
+        {"return require('os')", "require"},
+        {"return load('return 1')()", "load"},
+        {"return dofile('/etc/passwd')", "dofile"},
+        {"return debug.getinfo(1)", "debug"},
+        {"return string.dump(print)", "dump"},
+        {"return collectgarbage()", "collectgarbage"},
+        {"local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(100000) .. i end", "memory"},
+        {"local s = ('x'):rep(1024) while true do s = s .. s end", "memory"},
+        {"local t = {} t.self = t return {status = 200, body = t}", "contains itself"},
+        {"local t = {} local c = t for i = 1, 100 do c.x = {} c = c.x end "
+         "return {status = 200, body = t}", "nested too deeply"},
+        {"return {status = 200, body = {s = '\xff'}}", "UTF-8"},
+        {"getmetatable('').__index = {}", "attempt to index"},
+        {"_G.saiets = nil return {status = 200, body = {}}", ""},
+    };
+    char body[512];
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct plugin_call call;
+
+        snprintf(body, sizeof body, "%s", bad[i].body);
+        if (bad[i].want[0] == '\0') {
+            /* replacing its own global changes nothing for the host */
+            ck_assert_int_eq(run_route(body, 0, &call), 0);
+            json_decref(call.result);
+            continue;
+        }
+        route_refused(body, 0, bad[i].want);
+    }
+}
+END_TEST
+
 START_TEST(test_own_tables)
 {
     struct plugin_call call;
@@ -327,6 +367,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_hooks_and_refusal);
     tcase_add_test(tc, test_route_fail_and_errors);
     tcase_add_test(tc, test_own_tables);
+    tcase_add_test(tc, test_isolation_and_budgets);
     tcase_add_test(tc, test_authorizer_refuses);
     tcase_add_test(tc, test_views_scoped_to_the_meeting);
     tcase_add_test(tc, test_migration_mode);
