@@ -6,17 +6,18 @@
  * budgets on every lsb_pcall: memory (a counting allocator), VM instructions
  * and wall-clock time (a count hook).  Code is loaded as text only, never as
  * bytecode; what a script hands back leaves as JSON only if it is plain data
- * (lua_json.h converts, both ways).  Depends on Lua 5.4 only; never lets a
- * script reach the file system, the process, the registry or the debug
- * library.
+ * (lua_json.h converts, both ways).  Depends on Lua 5.4 and lua_pattern.h
+ * only; never lets a script reach the file system, the process, the
+ * registry or the debug library.
  *
- * What the budgets cannot bound: a single call into the C string library
- * runs to completion, so a pathological pattern (string.find with many
- * backtracking quantifiers on a long subject) can outlast the time limit.
- * Loops inside the C library that do not allocate (string.rep, table.move,
- * table.insert, table.sort, table.concat, table.unpack, os.date) are charged
- * to the instruction budget before they start; everything else a C function
- * does either allocates (and is capped) or is linear in input that is.
+ * A C function's own loops are outside the hook's reach, so they are
+ * charged to the instruction budget through lsb_charge: pattern matching
+ * (string.find, match, gmatch, gsub are lua_pattern.h's, which charge every
+ * step as they go, so a backtracking match stops part-way), and loops that
+ * do not allocate (string.rep, table.move, table.insert, table.sort,
+ * table.concat, table.unpack, os.date) before they start.  Everything else
+ * a C function does either allocates (and is capped) or is linear in input
+ * that is.
  *
  * Not thread-safe: one sandbox belongs to one thread at a time. */
 #ifndef SAIETS_LUA_SANDBOX_H
@@ -84,6 +85,17 @@ int lsb_load_host(struct lsb *sb, const char *code, size_t len, const char *chun
  * is spent: every Lua instruction raises again, so no pcall in the script
  * can swallow the abort, and later calls fail at once with the same message. */
 int lsb_pcall(struct lsb *sb, int nargs, int nresults, char *err, size_t errsz);
+
+/* For a C function called by the script: charges n instructions' worth of
+ * work done (or about to be done) in C, and reads the clock whenever 64 K
+ * or more have been charged since it last did (a charged step is meant to
+ * cost about what comparing a byte costs; the hook reads the clock every
+ * thousand VM instructions).  When the instruction budget or the time is
+ * used up it raises that budget's error, just as the hook would: the
+ * sandbox is spent, no pcall can swallow it, and later charges raise it
+ * again.  Does nothing on a state that is not a sandbox's, nor outside
+ * lsb_pcall. */
+void lsb_charge(lua_State *L, unsigned long n);
 
 /* For a C function called by the script: the innermost script (not host)
  * frame's short source name into src and its current line (0 if none). */

@@ -383,6 +383,23 @@ START_TEST(test_pcall_cannot_swallow_the_abort)
 }
 END_TEST
 
+/* A host function that takes 20 ms in C and charges nothing. */
+static int host_slow(lua_State *L)
+{
+    struct timespec ts = {0, 20 * 1000 * 1000};
+
+    nanosleep(&ts, NULL);
+    lua_pushinteger(L, 1);
+    return 1;
+}
+
+static int install_slow(lua_State *L)
+{
+    lua_pushcfunction(L, host_slow);
+    lua_setglobal(L, "slow");
+    return 0;
+}
+
 START_TEST(test_time_limit)
 {
     double t0 = now_ms(), dt;
@@ -402,13 +419,27 @@ START_TEST(test_time_limit)
                 "while true do local u = s:upper() .. s:lower() end",
                 LSB_MSG_TIME);
     ck_assert_double_lt(now_ms() - t0, 1500);
-    /* One backtracking match (about 0.1 s here) runs past a 5 ms clock
-     * without a hook: its late result is refused when it returns. */
+    /* A backtracking match (seconds in stock Lua) charges its steps, and
+     * the charge reads the clock: it stops part-way, at the script's line. */
     t0 = now_ms();
     expect_fail(0, 4000000000UL, 5,
-                "local x = string.rep('a', 24):find('.-.-.-.-.-.-.-b')\nresult = 1",
-                LSB_MSG_TIME " (a library call ran past it)");
-    ck_assert_double_ge(now_ms() - t0, 5);
+                "\nlocal x = string.rep('a', 200):find('.-.-.-.-.-.-.-b')\nresult = 1",
+                "t:2: " LSB_MSG_TIME);
+    ck_assert_double_lt(now_ms() - t0, 1500);
+    /* A host C function that runs past the clock without charging: its
+     * late result is refused when it returns. */
+    {
+        struct lsb *sb = mk(0, 4000000000UL, 5);
+        lua_State *L = lsb_state(sb);
+
+        lua_pushcfunction(L, install_slow);
+        ck_assert_int_eq(lsb_pcall(sb, 0, 0, err, sizeof err), 0);
+        t0 = now_ms();
+        ck_assert_int_eq(run(sb, "local x = slow()\nresult = 1"), -1);
+        ck_assert_str_eq(err, LSB_MSG_TIME " (a library call ran past it)");
+        ck_assert_double_ge(now_ms() - t0, 5);
+        lsb_free(sb);
+    }
 }
 END_TEST
 
