@@ -1,9 +1,10 @@
 /* script_child.h - runs an agenda script in a child process, for the server.
  *
- * The sandbox's budgets stop a script between Lua instructions; they cannot
- * stop one C call that never returns (a backtracking string.find on a long
- * subject).  In the server such a call would hold a thread for good, so
- * scripts run in a child, `saiets script-eval NAME` (this same binary, found
+ * The sandbox's budgets stop a script between Lua instructions and inside
+ * pattern matching (lua_pattern.c counts its steps); the child is the
+ * backstop for any other C call that would run on (a library's bug, a
+ * future function that forgot to charge): in the server it would hold a
+ * thread for good, so scripts run in a child, `saiets script-eval NAME` (this same binary, found
  * through /proc/self/exe), which reads the script on stdin and writes one
  * JSON object on stdout.  The child limits its own CPU time (RLIMIT_CPU) and
  * the parent kills it when its wall-clock time is up, so every run ends.
