@@ -144,6 +144,8 @@ static void add_extra(json_t *agenda, const json_t *extra)
     json_t *days = json_object_get(agenda, "days"), *first, *x, *day, *item;
     size_t i, di, ii;
 
+    if (json_array_size(extra) > 0 && json_array_size(days) == 0 && json_is_array(days))
+        json_array_append_new(days, json_pack("{s:[]}", "items")); /* no plenary item */
     first = json_object_get(json_array_get(days, 0), "items");
     json_array_foreach(extra, i, x) {
         int seen = 0;

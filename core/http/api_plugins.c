@@ -369,6 +369,9 @@ static void call_answer(struct http_ctx *c, struct plugin_call *call, int *statu
         *status = call->status;
         *out = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", call->code, "message",
                          call->message, "plugin", c->name);
+        if (*out && call->field[0])
+            json_object_set_new(json_object_get(*out, "error"), "field",
+                                json_string(call->field));
         return;
     }
     {

@@ -95,6 +95,7 @@ static json_t *payload_of(struct db *db, const struct event *ev, enum plugin_eve
     }
     json_object_set_new(p, "event", json_string(plugin_event_name(pev)));
     json_object_set_new(p, "meeting_id", json_integer(ev->meeting_id));
+    json_object_set_new(p, "lang", json_string("lv"));
     if (ev->actor)
         json_object_set_new(p, "actor", json_string(ev->actor));
     if (ev->registration) {
@@ -184,6 +185,8 @@ static void push_reg_payload(lua_State *L, void *arg)
     lua_setfield(L, -2, "event");
     lua_pushinteger(L, p->ev->meeting_id);
     lua_setfield(L, -2, "meeting_id");
+    lua_pushliteral(L, "lv");
+    lua_setfield(L, -2, "lang");
     if (p->ev->actor) {
         lua_pushstring(L, p->ev->actor);
         lua_setfield(L, -2, "actor");
@@ -447,8 +450,8 @@ json_t *plugin_export_columns(struct db *db, long long meeting_id, const json_t 
 
     if (all == NULL || plugin_set_empty())
         return all;
-    payload = json_pack("{s:s, s:I, s:O}", "event", "export.columns", "meeting_id",
-                        (json_int_t)meeting_id, "registrations", regs);
+    payload = json_pack("{s:s, s:I, s:O, s:s}", "event", "export.columns", "meeting_id",
+                        (json_int_t)meeting_id, "registrations", regs, "lang", lang);
     run_read_hooks(db, meeting_id, PLUGIN_EV_EXPORT, payload, lang, take_columns, all);
     json_decref(payload);
     return all;
@@ -537,8 +540,8 @@ json_t *plugin_registration_view(struct db *db, long long meeting_id, const json
 
     if (v.out == NULL || plugin_set_empty())
         return v.out;
-    payload = json_pack("{s:s, s:I, s:O}", "event", "registration.view", "meeting_id",
-                        (json_int_t)meeting_id, "registration", reg);
+    payload = json_pack("{s:s, s:I, s:O, s:s}", "event", "registration.view", "meeting_id",
+                        (json_int_t)meeting_id, "registration", reg, "lang", lang);
     run_read_hooks(db, meeting_id, PLUGIN_EV_VIEW, payload, lang, take_view, &v);
     json_decref(payload);
     return v.out;

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "lua_json.h"
 #include "lua_sandbox.h"
+#include "plugin_locale.h"
 #include "plugin_name.h"
 #include "plugin_sql.h"
 #include "timeutil.h"
@@ -235,13 +236,19 @@ static int api_refuse(lua_State *L)
     return 1;
 }
 
+/* saiets.fail(status, code, message [, field]) */
 static int api_fail(lua_State *L)
 {
     lua_Integer status = luaL_checkinteger(L, 1);
     const char *code = luaL_checkstring(L, 2), *msg = luaL_checkstring(L, 3);
+    const char *field = luaL_optstring(L, 4, NULL);
 
     luaL_argcheck(L, status >= 400 && status <= 599, 1, "a status from 400 to 599");
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 4);
+    if (field) {
+        lua_pushstring(L, field);
+        lua_setfield(L, -2, "field");
+    }
     lua_pushinteger(L, status);
     lua_setfield(L, -2, "status");
     lua_pushstring(L, code);
@@ -671,41 +678,32 @@ static int api_time_now(lua_State *L)
     return 1;
 }
 
-/* saiets.t(key [, args]): the text for key in the call's language (then
- * lv, then en, then the key itself), with "{name}" replaced by args.name. */
+/* saiets.t(key [, args]): the text for key in the call's language, then
+ * lv, then en, then the key itself; "{name}" replaced by args.name
+ * (plugin_locale.h says the rules). */
 static int api_t(lua_State *L)
 {
     struct plugin_vm *vm = vm_of(L);
-    const char *key = luaL_checkstring(L, 1), *text = NULL, *p;
+    const char *key = luaL_checkstring(L, 1);
     const char *lang = vm->call && vm->call->lang ? vm->call->lang : "lv";
-    json_t *order[3] = {strcmp(lang, "en") == 0 ? vm->locale_en : vm->locale_lv, vm->locale_lv,
-                        vm->locale_en};
-    luaL_Buffer b;
+    struct buf b = BUF_INIT;
+    json_t *args = NULL, *locales;
+    char err[160];
+    int rc;
 
-    for (int i = 0; i < 3 && text == NULL; i++)
-        text = json_string_value(json_object_get(order[i], key));
-    if (text == NULL)
-        text = key;
-    luaL_buffinit(L, &b);
-    for (p = text; *p;) {
-        const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
-
-        if (open == NULL || close == NULL || close - open > 41 || !lua_istable(L, 2)) {
-            luaL_addstring(&b, p);
-            break;
-        }
-        luaL_addlstring(&b, p, (size_t)(open - p));
-        lua_pushlstring(L, open + 1, (size_t)(close - open - 1));
-        lua_gettable(L, 2);
-        if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
-            luaL_addvalue(&b);
-        } else {
-            lua_pop(L, 1);
-            luaL_addlstring(&b, open, (size_t)(close - open + 1));
-        }
-        p = close + 1;
+    if (!lua_isnoneornil(L, 2) &&
+        (args = lj_to_json(L, 2, NULL, err, sizeof err)) == NULL)
+        return luaL_error(L, "saiets.t: %s", err);
+    locales = json_pack("{s:O?, s:O?}", "lv", vm->locale_lv, "en", vm->locale_en);
+    rc = locales ? plugin_locale_text(locales, lang, key, args, &b) : -1;
+    json_decref(locales);
+    json_decref(args);
+    if (rc < 0) {
+        buf_free(&b);
+        return luaL_error(L, "saiets.t: out of memory");
     }
-    luaL_pushresult(&b);
+    lua_pushlstring(L, b.data ? b.data : "", b.len);
+    buf_free(&b);
     return 1;
 }
 
@@ -901,6 +899,7 @@ static int take_result(struct plugin_vm *vm, struct plugin_call *call, const cha
         lua_pop(L, 1);
         copy_field(L, -1, "code", call->code, sizeof call->code);
         copy_field(L, -1, "message", call->message, sizeof call->message);
+        copy_field(L, -1, "field", call->field, sizeof call->field);
     } else if (!lua_isnil(L, -1)) {
         json_t *v = lj_to_json(L, -1, NULL, err, sizeof err);
 

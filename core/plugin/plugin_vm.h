@@ -92,7 +92,7 @@ struct plugin_call {
     int failed;              /* it returned saiets.fail(status, code, message) */
     int status;              /* fail: the status */
     char code[48];           /* fail: the code */
-    char field[96];          /* refuse: the field */
+    char field[96];          /* refuse, and fail when given: the field */
     char message[256];       /* refuse / fail: the message */
 };
 
