@@ -277,6 +277,10 @@ static long long demo_fill(struct db *db, long long now, char *errbuf, size_t er
         snprintf(errbuf, errsz, "demo site visits: %s", e.message);
         return -1;
     }
+    if (demo_plugins(db, meeting, now, &e) < 0) {
+        snprintf(errbuf, errsz, "demo plugins: %s", e.message);
+        return -1;
+    }
     return meeting;
 storage:
     snprintf(errbuf, errsz, "storage error: %s", db_errmsg(db));

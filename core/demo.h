@@ -8,9 +8,14 @@
 #include <stddef.h>
 
 #include "db.h"
+#include "errors.h"
 
 /* Loads the demo in one transaction unless it is there already.
  * Returns the meeting id, or -1 with a message in errbuf. */
 long long demo_load(struct db *db, long long now, char *errbuf, size_t errsz);
+
+/* The demo's plugins (demo_plugins.c): the shipped plugins installed, the
+ * cultural programme enabled for the meeting and filled.  0, or -1 with e. */
+int demo_plugins(struct db *db, long long meeting, long long now, struct err *e);
 
 #endif

@@ -68,10 +68,6 @@ local adviser = {name = "Valdis Kļaviņš", role = "Senior adviser; lead expert
 local lyceum_director = {name = "Rita Ābele", role = "Director (host)", organisation = "Daugavpils Russian Secondary School-Lyceum"}
 local polish_director = {name = "Daiga Sproģe", role = "Director (host)", organisation = "J. Pilsudski Daugavpils State Polish Gymnasium"}
 local saules_director = {name = "Sandra Zvaigzne", role = "Director (host)", organisation = "Daugavpils Design and Art Secondary School “Saules skola”"}
-local theatre_teacher = {name = "Mārtiņš Egle", role = "Head of the theatre programme", organisation = "“Saules skola”"}
-local guide = {name = "Edgars Puriņš", role = "Guide", organisation = "Daugavpils Fortress"}
-local curator = {name = "Līga Vanaga", role = "Curator", organisation = "Mark Rothko Art Centre"}
-local folk_leader = {name = "Ausma Rudzīte", role = "Leader of the folklore group “Svātra”"}
 
 local coffee = template {kind = "break", title = "Coffee break", minutes = 20, venue = COUNCIL}
 local bus = template {kind = "travel", description = "By bus from the door of the last venue."}
@@ -125,20 +121,10 @@ after {
     minutes = 45, venue = COUNCIL, speakers = {coordinator, development},
 }
 after(bus {title = "Travel to Daugavpils Fortress", minutes = 15})
-after {
-    kind = "cultural", title = "Daugavpils Fortress: a guided walk", minutes = 45,
-    venue = FORTRESS, speakers = {guide}, expected_attendance = 40,
-}
-after {
-    kind = "cultural", title = "Mark Rothko Art Centre", minutes = 60, gap = 5,
-    venue = ROTHKO, speakers = {curator}, expected_attendance = 40,
-}
-after {
-    kind = "cultural", title = "Folklore group “Svātra”", minutes = 30, gap = 5,
-    venue = ROTHKO, speakers = {folk_leader}, expected_attendance = 40,
-    description = "Songs and dances of Latgale.",
-}
-after(bus {title = "Travel to dinner", minutes = 20})
+-- 15:50-18:15: the cultural programme (Daugavpils Fortress, the Mark Rothko Art Centre,
+-- the folklore group "Svātra"): activities with seats to sign up for, which the
+-- cultural-programme plugin puts in the agenda (the demo enables it).
+at "18:15" (bus {title = "Travel to dinner", minutes = 20})
 after {
     kind = "meal", title = "Dinner", gap = 5, minutes = 110, venue = RESTAURANT,
     expected_attendance = 45,
@@ -175,12 +161,9 @@ series {
 
 after(bus {title = "Travel to “Saules skola”", minutes = 20,
            description = "Groups A and B join group C."})
-after {
-    kind = "cultural", title = "“Saules skola” youth theatre performance", minutes = 30, gap = 5,
-    venue = SAULES, speakers = {theatre_teacher},
-}
-after {
-    kind = "discussion", title = "Closing discussion: what we take home", minutes = 45, gap = 5,
+-- 11:35-12:05: the "Saules skola" youth theatre: a cultural-programme activity.
+at "12:10" {
+    kind = "discussion", title = "Closing discussion: what we take home", minutes = 45,
     venue = SAULES, speakers = {coordinator, adviser},
 }
 after(bus {title = "Travel to lunch", minutes = 15})
