@@ -476,6 +476,29 @@ static long long keyed_id(struct db *db, long long meeting_id, const char *sourc
     return id;
 }
 
+/* 1 when the stored item id, checked as input, gives n again. */
+static int unchanged(struct db *db, const struct meeting *m, long long id, const json_t *n)
+{
+    sqlite3_stmt *st = item_select(db, m->id, id);
+    json_t *stored = NULL, *again = NULL;
+    struct agenda_times t;
+    struct err ignored;
+    int same;
+
+    if (st == NULL)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        stored = agenda_row_normal(st);
+    sqlite3_reset(st);
+    err_clear(&ignored);
+    if (stored)
+        again = agenda_item_validate(db, m, stored, &t, &ignored);
+    same = again != NULL && json_equal(again, n);
+    json_decref(again);
+    json_decref(stored);
+    return same;
+}
+
 int agenda_item_put_keyed(struct db *db, long long meeting_id, json_t *in, const char *source,
                           const char *key, long long now, const char *actor, long long *id,
                           struct err *e)
@@ -493,9 +516,12 @@ int agenda_item_put_keyed(struct db *db, long long meeting_id, json_t *in, const
         return -1;
     /* The whole item again, checked whole: what it leaves out is cleared. */
     n = agenda_item_validate(db, &m, in, &t, e);
-    if (n && agenda_item_update(db, *id, n, &t, now, e) == 0 &&
-        item_changed(db, meeting_id, now, actor, "agenda.update", *id, in, e) == 0)
+    if (n && unchanged(db, &m, *id, n)) {
+        rc = 0; /* the same again: no new SEQUENCE for every calendar */
+    } else if (n && agenda_item_update(db, *id, n, &t, now, e) == 0 &&
+               item_changed(db, meeting_id, now, actor, "agenda.update", *id, in, e) == 0) {
         rc = 0;
+    }
     json_decref(n);
     meeting_clear(&m);
     return rc;
