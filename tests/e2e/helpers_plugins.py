@@ -175,7 +175,7 @@ def hostile_archives(files):
     return {
         "dotdot": targz_entries(good + [("file", "../escaped.txt", b"x")]),
         "dotdot_inside": targz_entries(good + [("file", "docs/../../escaped.txt", b"x")]),
-        "absolute": targz_entries(good + [("file", "/tmp/saiets-escaped.txt", b"x")]),
+        "absolute": targz_entries(good + [("file", "/absolute/escaped.txt", b"x")]),
         "symlink": targz_entries(good + [("symlink", "README.md", "/etc/passwd")]),
         "symlink_code": targz_entries(
             [e for e in good if e[1] != "plugin.lua"] + [("symlink", "plugin.lua", "/etc/passwd")]),
