@@ -33,7 +33,10 @@ def hostile(name):
 
 
 def rss_kib(pid):
-    """The process's resident memory in KiB (Linux), or None."""
+    """The process's resident memory in KiB (Linux), or None (also under
+    AddressSanitizer, whose shadow memory and quarantine make it meaningless)."""
+    if "ASAN_OPTIONS" in os.environ:
+        return None
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
