@@ -264,6 +264,16 @@ class InstallTest(PluginTestCase):
         self.assertEqual(p["meetings"][0]["meeting_id"], mid)
         self.assertTrue(p["meetings"][0]["enabled"])
 
+    def test_empty_plugin_lua(self):
+        """A plugin.lua of zero bytes is a plugin that does nothing."""
+        body = self.install(plugin_files("empty", ""))
+        self.assertEqual(body["change"], "installed")
+        mid = self.create_meeting()["id"]
+        self.enable(mid, "empty")
+        self.register(mid)
+        self.assertHealthy()
+        self.assertEqual(self.plugin_names(), ["empty"])
+
     def test_bad_code_refused_and_nothing_installed(self):
         r = self.post_package(targz(plugin_files("broken", "local x = (\n")))
         self.assertError(r, 422, "invalid_plugin")
@@ -284,8 +294,8 @@ class InstallTest(PluginTestCase):
         self.assertEqual(self.plugin_names(), [])
 
     def test_overlapping_names_refused(self):
-        self.install(plugin_files("ab", ""))
-        r = self.post_package(targz(plugin_files("ab-c", "")))
+        self.install(plugin_files("ab", "-- nothing yet\n"))
+        r = self.post_package(targz(plugin_files("ab-c", "-- nothing yet\n")))
         self.assertError(r, 422, "invalid_plugin")
         self.assertEqual(self.plugin_names(), ["ab"])
 
@@ -353,9 +363,10 @@ class CliInstallTest(PluginTestCase):
         r = cli_install(self.server, QUOTA_DIR)
         self.assertEqual(r.returncode, 0, r.stderr)
         mid = self.create_meeting()["id"]
-        # the admin listing reads the database, so it shows the plugin; the
-        # running code set is the old one until a restart
+        # the admin endpoints read the database, so the organizer can enable
+        # it; the running code set is the old one until a restart
         self.enable(mid, QUOTA, {"max_per_organisation": 1})
+        self.register(mid, organisation=ORG_A)
         self.register(mid, organisation=ORG_A)
         self.server.stop()
         self.server.start()
