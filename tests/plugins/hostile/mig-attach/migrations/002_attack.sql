@@ -1,0 +1,1 @@
+ATTACH DATABASE 'stolen.db' AS stolen;

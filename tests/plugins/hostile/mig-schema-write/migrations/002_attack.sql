@@ -1,0 +1,1 @@
+UPDATE sqlite_master SET sql = replace(sql, 'NOT NULL', '') WHERE name = 'registrations';

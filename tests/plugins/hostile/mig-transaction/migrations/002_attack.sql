@@ -1,0 +1,2 @@
+COMMIT;
+DELETE FROM p_mig_transaction_t;

@@ -1,0 +1,3 @@
+CREATE TABLE p_runaway_sql_t (id INTEGER PRIMARY KEY, note TEXT);
+CREATE TABLE p_runaway_sql_n (x INTEGER);
+INSERT INTO p_runaway_sql_n (x) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100) SELECT x FROM c;
