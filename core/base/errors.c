@@ -36,16 +36,35 @@ static const struct {
     [ERR_OVERLOADED] = {503, "overloaded"},
 };
 
+/* A text cut by snprintf may end inside a UTF-8 character: drop its first
+ * bytes too, so that the text stays valid (it goes into JSON). */
+void err_cut_utf8(char *s, size_t size, int wanted)
+{
+    size_t n;
+
+    if (wanted < 0 || (size_t)wanted < size)
+        return;
+    n = strlen(s);
+    while (n > 0 && ((unsigned char)s[n - 1] & 0xC0) == 0x80)
+        n--;
+    if (n > 0 && ((unsigned char)s[n - 1] & 0x80))
+        n--; /* the lead byte of the character that was cut */
+    s[n] = '\0';
+}
+
 int err_set(struct err *e, enum err_code code, const char *field,
             const char *fmt, ...)
 {
     va_list ap;
+    int n;
 
     e->code = code;
-    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    n = snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    err_cut_utf8(e->field, sizeof e->field, n);
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    n = vsnprintf(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
+    err_cut_utf8(e->message, sizeof e->message, n);
     return -1;
 }
 

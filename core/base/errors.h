@@ -7,6 +7,8 @@
 #ifndef SAIETS_ERRORS_H
 #define SAIETS_ERRORS_H
 
+#include <stddef.h>
+
 enum err_code {
     ERR_NONE = 0,
     ERR_BAD_JSON,
@@ -39,13 +41,17 @@ enum err_code {
 struct err {
     enum err_code code;
     char field[96];    /* "" when no single field is to blame */
-    char message[256];
+    char message[512]; /* cut between UTF-8 characters when longer */
 };
 
 /* Fills *e and returns -1, so that callers can write `return err_set(...)`. */
 int err_set(struct err *e, enum err_code code, const char *field,
             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void err_clear(struct err *e);
+
+/* After snprintf(s, size, ...) returned wanted: when the text was cut,
+ * drops a UTF-8 character the cut went through, so that s stays valid. */
+void err_cut_utf8(char *s, size_t size, int wanted);
 
 int err_http_status(enum err_code code);
 const char *err_code_name(enum err_code code);

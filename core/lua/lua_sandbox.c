@@ -138,6 +138,8 @@ static void *lsb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 size_t lsb_mem_used(struct lsb *sb) { return sb->used; }
 
+int lsb_spent(const struct lsb *sb) { return sb->tripped != LSB_TRIP_NONE; }
+
 /* --- where in the script -------------------------------------------------- */
 
 static int lsb_is_host(const struct lsb *sb, const char *source)

@@ -101,6 +101,10 @@ void lsb_charge(lua_State *L, unsigned long n);
  * frame's short source name into src and its current line (0 if none). */
 int lsb_script_where(lua_State *L, char *src, size_t srcsz);
 
+/* 1 once a budget has tripped: the sandbox refuses every further call, and
+ * whoever wants to run its code again must make a new one. */
+int lsb_spent(const struct lsb *sb);
+
 /* Bytes the state holds now. */
 size_t lsb_mem_used(struct lsb *sb);
 

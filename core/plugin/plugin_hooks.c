@@ -119,8 +119,10 @@ static json_t *payload_of(struct db *db, const struct event *ev, enum plugin_eve
     return p;
 }
 
-/* Counts a failed hook; the PLUGIN_MAX_FAILURES-th in a row switches the
- * plugin off for the meeting. */
+/* Counts a failed hook; the PLUGIN_MAX_FAILURES-th since the plugin was
+ * last enabled for the meeting switches it off there.  Successes do not
+ * undo failures: a plugin whose validate hook always fails would otherwise
+ * never be switched off as long as its other hooks work. */
 static int note_failure(struct db *db, long long meeting_id, const char *plugin, int failures,
                         const struct err *why, struct err *e)
 {
@@ -144,18 +146,6 @@ static int note_failure(struct db *db, long long meeting_id, const char *plugin,
     return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 
-static int note_success(struct db *db, long long meeting_id, const char *plugin, struct err *e)
-{
-    sqlite3_stmt *st = db_stmt(db, "UPDATE meeting_plugins SET failures = 0"
-                                   " WHERE meeting_id = ?1 AND plugin = ?2");
-
-    if (st == NULL)
-        return db_fail(db, e);
-    sqlite3_bind_int64(st, 1, meeting_id);
-    sqlite3_bind_text(st, 2, plugin, -1, SQLITE_STATIC);
-    plugin_hooks_changed();
-    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
-}
 
 /* The table a registration event's hooks get, built straight from the
  * C data (no JSON on the registration path). */
@@ -267,7 +257,7 @@ static int run_one(struct db *db, const struct event *ev, enum plugin_event pev,
             return err_set(e, ERR_PLUGIN_FAILED, NULL, "%s", why.message);
         return note_failure(db, ev->meeting_id, plugin_vm_name(vm), failures, &why, e);
     }
-    return failures > 0 ? note_success(db, ev->meeting_id, plugin_vm_name(vm), e) : 0;
+    return 0;
 }
 
 /* The writer's cache of one meeting's enabled plugins: most events of a

@@ -9,8 +9,8 @@
  * naming the field and the plugin, and nothing is stored.  Every hook runs
  * in a SAVEPOINT of its own: a hook that fails (an error, a budget) is
  * undone alone and logged with plugin, hook and line, and the change that
- * caused it goes on; after PLUGIN_MAX_FAILURES failures in a row the plugin
- * is switched off for that meeting, with the reason, for the organizer to
+ * caused it goes on; after PLUGIN_MAX_FAILURES failures (counted since an
+ * organizer last enabled it there) the plugin is switched off for that meeting, with the reason, for the organizer to
  * see. */
 #ifndef SAIETS_PLUGIN_HOOKS_H
 #define SAIETS_PLUGIN_HOOKS_H

@@ -97,7 +97,8 @@ static int def_load(struct db *db, sqlite3_stmt *row, struct plugin_def *d, stru
         d->lua_len = (size_t)sqlite3_column_bytes(st, 0);
         d->lua = malloc(d->lua_len + 1);
         if (d->lua) {
-            memcpy(d->lua, sqlite3_column_blob(st, 0), d->lua_len);
+            if (d->lua_len > 0) /* an empty blob's pointer is NULL */
+                memcpy(d->lua, sqlite3_column_blob(st, 0), d->lua_len);
             d->lua[d->lua_len] = '\0';
         }
     }
@@ -294,6 +295,11 @@ struct plugin_vm *plugin_rt_vm(const struct plugin_def *def, struct err *e)
         return NULL;
     }
     i = (size_t)(def - rt->set->defs);
+    /* A call that ran out of a budget spends the sandbox: load afresh. */
+    if (rt->vms[i] && plugin_vm_spent(rt->vms[i]) && !plugin_vm_busy(rt->vms[i])) {
+        plugin_vm_free(rt->vms[i]);
+        rt->vms[i] = NULL;
+    }
     if (rt->vms[i] == NULL) {
         struct plugin_code code = {def->name, def->version, def->reads, def->lua,
                                    def->lua_len, def->locale_lv, def->locale_en};

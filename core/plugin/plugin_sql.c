@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "timeutil.h"
+
 /* The view each "reads" name opens (db/005_plugins.sql). */
 static const struct {
     const char *view;
@@ -45,6 +47,17 @@ static int readable_view(const struct plugin_sql_policy *p, const char *name)
         if ((p->reads & reads_views[i].bit) && strcasecmp(name, reads_views[i].view) == 0)
             return 1;
     return 0;
+}
+
+/* 1 when name is a table of the main database (not a WITH clause's name).
+ * Reads SQLite's schema in memory: no statement, so it may run in the
+ * authorizer. */
+static int stored_table(const struct plugin_sql_policy *p, const char *name)
+{
+    if (p->handle == NULL || name == NULL)
+        return 1; /* cannot tell: treat it as one */
+    return sqlite3_table_column_metadata(p->handle, "main", name, NULL, NULL, NULL, NULL, NULL,
+                                         NULL) == SQLITE_OK;
 }
 
 static int in_main(const char *dbname) { return dbname == NULL || strcmp(dbname, "main") == 0; }
@@ -85,9 +98,14 @@ int plugin_sql_authorize(void *arg, int action, const char *a, const char *b,
     case SQLITE_RECURSIVE:
         return SQLITE_OK;
     case SQLITE_READ: /* a = table, b = column; view = the view being expanded */
-        if (dbname == NULL)
-            return SQLITE_OK; /* not a stored table: a WITH clause's, a subquery's */
-        if (!in_main(dbname))
+        /* No database: a WITH clause's or a subquery's columns, whose own
+         * reads were asked about already.  But a table named with no column
+         * read at all (count(*), SELECT 1 FROM t) comes the same way, with
+         * the column "": if the name is a stored table, it must be the
+         * plugin's or a view it reads. */
+        if (dbname == NULL && (b == NULL || b[0] != '\0' || !stored_table(p, a)))
+            return SQLITE_OK;
+        if (dbname != NULL && !in_main(dbname))
             return deny(p, "reading from the database", dbname);
         if (own(p, a) || readable_view(p, a) || readable_view(p, view))
             return SQLITE_OK;
@@ -161,12 +179,39 @@ int plugin_sql_authorize(void *arg, int action, const char *a, const char *b,
     }
 }
 
+struct migration_clock {
+    struct plugin_sql_policy *policy;
+    double deadline_ms;
+    unsigned long ksteps;
+};
+
+static int migration_authorize(void *arg, int action, const char *a, const char *b,
+                               const char *dbname, const char *view)
+{
+    struct migration_clock *c = arg;
+
+    return plugin_sql_authorize(c->policy, action, a, b, dbname, view);
+}
+
+/* A migration gets some seconds and a few hundred million SQLite steps:
+ * enough for real ones, and an endless one does not hold the writer. */
+static int migration_should_stop(void *arg)
+{
+    struct migration_clock *c = arg;
+
+    return ++c->ksteps > PLUGIN_MIGRATION_KSTEPS || tu_mono_ms() > c->deadline_ms;
+}
+
 int plugin_sql_run_script(struct db *db, struct plugin_sql_policy *p, const char *sql,
                           char *err, size_t errsz)
 {
-    struct db_guest g = {plugin_sql_authorize, NULL, p, 0};
-    const struct db_guest *old = db_set_guest(db, &g);
+    struct migration_clock clock = {p, tu_mono_ms() + PLUGIN_MIGRATION_MS, 0};
+    struct db_guest g = {migration_authorize, migration_should_stop, &clock, 0};
+    const struct db_guest *old;
     sqlite3 *h = db_handle(db);
+
+    p->handle = h;
+    old = db_set_guest(db, &g);
     const char *next = sql;
     int rc = 0;
 
@@ -188,7 +233,11 @@ int plugin_sql_run_script(struct db *db, struct plugin_sql_policy *p, const char
 
             while ((s = sqlite3_step(st)) == SQLITE_ROW)
                 ;
-            if (s != SQLITE_DONE) {
+            if (s == SQLITE_INTERRUPT) {
+                snprintf(err, errsz, "ran longer than a migration may (%.1f s)",
+                         PLUGIN_MIGRATION_MS / 1000);
+                rc = -1;
+            } else if (s != SQLITE_DONE) {
                 snprintf(err, errsz, "%s", sqlite3_errmsg(h));
                 rc = -1;
             }

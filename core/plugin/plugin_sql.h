@@ -27,6 +27,7 @@ struct plugin_sql_policy {
     size_t prefix_len;
     unsigned reads; /* PLUGIN_READ_* (plugin_manifest.h) */
     enum plugin_sql_mode mode;
+    void *handle;  /* the sqlite3 connection, to tell a table from a WITH clause */
     int ddl;       /* migrations: the statement being prepared creates, alters
                       or drops (which reads the schema table) */
     char why[160]; /* the first refusal, "" when none */
@@ -39,9 +40,13 @@ void plugin_sql_policy_init(struct plugin_sql_policy *p, const char *plugin_name
 int plugin_sql_authorize(void *arg, int action, const char *a, const char *b,
                          const char *dbname, const char *view);
 
+#define PLUGIN_MIGRATION_MS 1500.0
+#define PLUGIN_MIGRATION_KSTEPS 200000 /* thousands of SQLite steps */
+
 /* Runs a migration's SQL (statements separated by ';') with the policy in
  * PLUGIN_SQL_MIGRATE mode as the connection's guest, one statement at a
- * time.  0, or -1 with a message in err ("not allowed: ..." or SQLite's). */
+ * time, within PLUGIN_MIGRATION_MS and PLUGIN_MIGRATION_KSTEPS in all.  0, or
+ * -1 with a message in err ("not allowed: ...", "ran longer...", SQLite's). */
 int plugin_sql_run_script(struct db *db, struct plugin_sql_policy *p, const char *sql,
                           char *err, size_t errsz);
 

@@ -95,6 +95,10 @@ const char *plugin_auth_name(enum plugin_auth a)
 
 const char *plugin_vm_name(const struct plugin_vm *vm) { return vm->name; }
 
+int plugin_vm_spent(const struct plugin_vm *vm) { return lsb_spent(vm->sb); }
+
+int plugin_vm_busy(const struct plugin_vm *vm) { return vm->call != NULL; }
+
 int plugin_vm_has_hook(const struct plugin_vm *vm, enum plugin_event ev)
 {
     return vm->nhooks[ev] > 0;
@@ -831,6 +835,7 @@ static void call_enter(struct plugin_vm *vm, struct plugin_call *call, struct ca
     f->saved_ksteps = vm->sql_ksteps;
     vm->call = call;
     plugin_sql_policy_init(&vm->policy, vm->name, vm->reads, PLUGIN_SQL_RUN);
+    vm->policy.handle = call->db ? db_handle(call->db) : NULL;
     if (f->saved_call == NULL) {
         vm->deadline_ms = tu_mono_ms() + PLUGIN_WALL_MS;
         vm->sql_ksteps = 0;
@@ -870,7 +875,7 @@ static void copy_field(lua_State *L, int idx, const char *key, char *out, size_t
 
     lua_getfield(L, idx, key);
     s = lua_tostring(L, -1);
-    snprintf(out, n, "%s", s ? s : "");
+    err_cut_utf8(out, n, snprintf(out, n, "%s", s ? s : ""));
     lua_pop(L, 1);
 }
 

@@ -93,7 +93,8 @@ struct plugin_call {
     int status;              /* fail: the status */
     char code[48];           /* fail: the code */
     char field[96];          /* refuse, and fail when given: the field */
-    char message[256];       /* refuse / fail: the message */
+    char message[480];       /* refuse / fail: the message (room for the plugin's name
+                                in an err's 512) */
 };
 
 struct plugin_vm;
@@ -105,6 +106,12 @@ struct plugin_vm *plugin_vm_load(const struct plugin_code *code, struct err *e);
 void plugin_vm_free(struct plugin_vm *vm);
 
 const char *plugin_vm_name(const struct plugin_vm *vm);
+/* 1 when a call ran out of a budget: the vm refuses every call from then on
+ * and its runtime loads the plugin again (plugin_rt_vm), so that one
+ * runaway call does not fail the plugin's next ones. */
+int plugin_vm_spent(const struct plugin_vm *vm);
+/* 1 while a call into the vm runs (it must not be freed). */
+int plugin_vm_busy(const struct plugin_vm *vm);
 int plugin_vm_has_hook(const struct plugin_vm *vm, enum plugin_event ev);
 /* The routes, in the order registered. */
 const struct plugin_route *plugin_vm_routes(const struct plugin_vm *vm, size_t *n);

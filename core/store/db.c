@@ -31,6 +31,7 @@ struct db {
     unsigned long long wal_version;
     int wal_tried;
     const struct db_guest *guest; /* NULL: the host */
+    int host_length_limit;        /* SQLITE_LIMIT_LENGTH while no guest runs */
     int guest_stopped;            /* should_stop said yes (db_guest_interrupted) */
 };
 
@@ -92,6 +93,12 @@ const struct db_guest *db_set_guest(struct db *db, const struct db_guest *g)
     const struct db_guest *old = db->guest;
 
     db->guest = g;
+    /* A guest's strings and blobs stay small: one randomblob(1e9) would
+     * otherwise hold the thread for seconds and a gigabyte. */
+    if (g && !old)
+        db->host_length_limit = sqlite3_limit(db->h, SQLITE_LIMIT_LENGTH, DB_GUEST_LENGTH_MAX);
+    else if (!g && old)
+        sqlite3_limit(db->h, SQLITE_LIMIT_LENGTH, db->host_length_limit);
     /* The progress handler costs a call every N virtual machine steps, so
      * it is there only while a guest that can be stopped is. */
     if (g && g->should_stop)

@@ -110,6 +110,10 @@ long long db_find_or_insert(struct db *db, const char *find_sql, const char *ins
  * runs unchecked: its statements are prepared while no guest is set, and
  * the authorizer never runs for a statement after it is prepared, so a
  * cached host statement costs nothing more. */
+/* The longest string or blob a guest's SQL may make (SQLite's
+ * SQLITE_LIMIT_LENGTH while a guest is set). */
+#define DB_GUEST_LENGTH_MAX (4 * 1024 * 1024)
+
 struct db_guest {
     int (*authorize)(void *arg, int action, const char *a, const char *b,
                      const char *dbname, const char *view);

@@ -23,8 +23,18 @@ local function add(meeting_id, key, delta)
                  " DO UPDATE SET n = max(n + ?, 0)", meeting_id, key, delta, delta)
 end
 
+-- The organisation's live registrations, counted from the registrations themselves.
+local function live_count(key)
+  return saiets.db.one("SELECT count(id) AS n FROM saiets_registrations" ..
+                       " WHERE status <> 'cancelled'" ..
+                       " AND coalesce(CAST(organisation_id AS TEXT), lower(organisation)) = ?",
+                       key).n
+end
+
 -- Takes one place for the organisation if it has one left: true, or false when the
--- quota is reached.  The usual case is one statement.
+-- quota is reached.  The usual case is one statement.  An organisation the table does
+-- not know yet is counted from the registrations first (they may have come while the
+-- plugin was not running).
 local function take_place(meeting_id, key, limit)
   local r = saiets.db.exec("UPDATE p_municipality_quota_counts SET n = n + 1" ..
                            " WHERE meeting_id = ? AND org_key = ? AND n < ?",
@@ -34,8 +44,12 @@ local function take_place(meeting_id, key, limit)
                    " WHERE meeting_id = ? AND org_key = ?", meeting_id, key) then
     return false -- there, and full
   end
-  if limit < 1 then return false end
-  add(meeting_id, key, 1)
+  local live = live_count(key)
+  if live >= limit then
+    add(meeting_id, key, live)
+    return false
+  end
+  add(meeting_id, key, live + 1)
   return true
 end
 

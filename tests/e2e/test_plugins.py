@@ -179,9 +179,10 @@ class PluginTestCase(PluginMixin, SaietsTestCase):
 class InstallTest(PluginTestCase):
 
     def test_install_targz_through_the_api(self):
-        body = self.install(quota_files())
+        files = quota_files()
+        body = self.install(files)
         self.assertEqual(body["name"], QUOTA)
-        self.assertEqual(body["version"], "1.0.0")
+        self.assertEqual(body["version"], json.loads(files["manifest.json"])["version"])
         self.assertEqual(body["change"], "installed")
         self.assertTrue(body["enabled"])
         self.assertRegex(body["sha256"], r"^[0-9a-f]{64}$")
@@ -988,10 +989,10 @@ class HotReloadTest(PluginTestCase):
             t.start()
         admin_answers = []
         try:
-            steps = [lambda: self.post_package(targz(with_version(files, "1.0.1"))),
+            steps = [lambda: self.post_package(targz(with_version(files, "9.0.1"))),
                      lambda: self.switch(QUOTA, False),
                      lambda: self.switch(QUOTA, True),
-                     lambda: self.post_package(targz(with_version(files, "1.0.2")))]
+                     lambda: self.post_package(targz(with_version(files, "9.0.2")))]
             for step in steps:
                 time.sleep(self.SECONDS / (len(steps) + 1))
                 admin_answers.append(step())
@@ -1001,7 +1002,7 @@ class HotReloadTest(PluginTestCase):
         self.assertEqual([a.status for a in admin_answers], [200, 200, 200, 200],
                          [a.body for a in admin_answers])
         self.assertEqual(admin_answers[0].body["change"], "upgraded")
-        self.assertEqual(admin_answers[3].body["version"], "1.0.2")
+        self.assertEqual(admin_answers[3].body["version"], "9.0.2")
 
         bad = [r for r in results
                if not (r[0] == 201 or (r[0] == 422 and isinstance(r[1], dict)
@@ -1014,7 +1015,7 @@ class HotReloadTest(PluginTestCase):
         stored = sorted(r["id"] for r in self.listing(mid))
         self.assertEqual(stored, created)
         # the plugin is on, at its last version, and still enforcing
-        self.assertEqual(self.meeting_plugins(mid)[QUOTA]["version"], "1.0.2")
+        self.assertEqual(self.meeting_plugins(mid)[QUOTA]["version"], "9.0.2")
         self.assertError(self.register_raw(mid, person(organisation=orgs[0])),
                          422, "plugin_refused", field="organisation")
 

@@ -258,6 +258,11 @@ START_TEST(test_authorizer_refuses)
         {"SELECT 1; SELECT 2", "one statement at a time"},
         {"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
          "ran too long"},
+        /* a table named with no column read (count(*), SELECT 1): still checked */
+        {"SELECT count(*) FROM api_tokens", "reading the table api_tokens"},
+        {"SELECT 1 AS x FROM people", "reading the table people"},
+        {"SELECT (SELECT count(*) FROM registrations) AS n", "reading the table registrations"},
+        {"SELECT length(randomblob(100000000)) AS n", "too big"},
     };
     char body[512];
 
