@@ -16,6 +16,7 @@
 
 #include "agenda.h"
 #include "log.h"
+#include "meeting.h"
 #include "lua_json.h"
 #include "lua_sandbox.h"
 #include "plugin_locale.h"
@@ -672,6 +673,69 @@ static int api_log(lua_State *L, int warn)
 static int api_log_info(lua_State *L) { return api_log(L, 0); }
 static int api_log_warn(lua_State *L) { return api_log(L, 1); }
 
+/* The meeting's time zone, read once per call (host code: no guest). */
+static const char *call_zone(lua_State *L, struct plugin_vm *vm, const char *what)
+{
+    struct plugin_call *call = vm->call;
+
+    if (call == NULL || call->db == NULL || call->meeting_id <= 0)
+        luaL_error(L, "%s: there is no meeting here", what);
+    if (call->zone[0] == '\0') {
+        const struct db_guest *g = db_set_guest(call->db, NULL);
+        struct meeting m;
+        struct err e;
+        int rc;
+
+        err_clear(&e);
+        rc = meeting_load(call->db, call->meeting_id, &m, &e);
+        db_set_guest(call->db, g);
+        if (rc < 0)
+            luaL_error(L, "%s: %s", what, e.message);
+        snprintf(call->zone, sizeof call->zone, "%s", m.timezone);
+        meeting_clear(&m);
+    }
+    return call->zone;
+}
+
+/* saiets.time.zone(): the meeting's time zone ("Europe/Riga"). */
+static int api_time_zone(lua_State *L)
+{
+    lua_pushstring(L, call_zone(L, vm_of(L), "saiets.time.zone"));
+    return 1;
+}
+
+/* saiets.time.to_local(t): an instant (UTC seconds, or "YYYY-MM-DDTHH:MM:SSZ")
+ * as the meeting's wall time "YYYY-MM-DDTHH:MM". */
+static int api_time_to_local(lua_State *L)
+{
+    const char *zone = call_zone(L, vm_of(L), "saiets.time.to_local");
+    long long t;
+    char out[17];
+
+    if (lua_isinteger(L, 1))
+        t = lua_tointeger(L, 1);
+    else if (tu_parse_rfc3339(luaL_checkstring(L, 1), &t) < 0)
+        return luaL_error(L, "saiets.time.to_local: give UTC seconds or "
+                             "\"YYYY-MM-DDTHH:MM:SSZ\"");
+    if (tu_utc_to_local(zone, t, out) < 0)
+        return luaL_error(L, "saiets.time.to_local: no wall time for that instant");
+    lua_pushstring(L, out);
+    return 1;
+}
+
+/* saiets.time.to_utc(local): the meeting's wall time "YYYY-MM-DDTHH:MM" as
+ * UTC seconds (a repeated hour means its first occurrence). */
+static int api_time_to_utc(lua_State *L)
+{
+    const char *zone = call_zone(L, vm_of(L), "saiets.time.to_utc");
+    long long t;
+
+    if (tu_local_to_utc(zone, luaL_checkstring(L, 1), &t) < 0)
+        return luaL_error(L, "saiets.time.to_utc: give a wall time \"YYYY-MM-DDTHH:MM\"");
+    lua_pushinteger(L, t);
+    return 1;
+}
+
 /* saiets.time.now(): the current instant, "YYYY-MM-DDTHH:MM:SSZ". */
 static int api_time_now(lua_State *L)
 {
@@ -784,8 +848,11 @@ static int install_api(lua_State *L)
     make_readonly(L);
     lua_setfield(L, -2, "log");
 
-    lua_createtable(L, 0, 1);
+    lua_createtable(L, 0, 4);
     add_fn(L, vm, "now", api_time_now);
+    add_fn(L, vm, "zone", api_time_zone);
+    add_fn(L, vm, "to_local", api_time_to_local);
+    add_fn(L, vm, "to_utc", api_time_to_utc);
     make_readonly(L);
     lua_setfield(L, -2, "time");
 

@@ -86,6 +86,7 @@ struct plugin_call {
      * (so hooks that only read cost no savepoint). */
     int atomic;
     int savepoint_open;      /* plugin_vm's */
+    char zone[260];          /* plugin_vm's: the meeting's zone once asked for */
     /* out: */
     json_t *result;          /* what the function returned, as JSON (NULL for nil) */
     int refused;             /* it returned saiets.refuse(field, message) */

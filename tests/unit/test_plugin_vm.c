@@ -207,6 +207,29 @@ START_TEST(test_isolation_and_budgets)
 }
 END_TEST
 
+/* saiets.time in the meeting's zone (Europe/Riga: UTC+2 in November). */
+START_TEST(test_time_in_the_meeting_zone)
+{
+    struct plugin_call call;
+    json_t *body;
+
+    ck_assert_int_eq(run_route("return {status = 200, body = {\n"
+                               "  zone = saiets.time.zone(),\n"
+                               "  wall = saiets.time.to_local('2015-11-05T08:00:00Z'),\n"
+                               "  wall2 = saiets.time.to_local(1446710400),\n"
+                               "  utc = saiets.time.to_utc('2015-11-05T10:00')}}",
+                               0, &call),
+                     0);
+    body = json_object_get(call.result, "body");
+    ck_assert_str_eq(json_string_value(json_object_get(body, "zone")), "Europe/Riga");
+    ck_assert_str_eq(json_string_value(json_object_get(body, "wall")), "2015-11-05T10:00");
+    ck_assert_str_eq(json_string_value(json_object_get(body, "wall2")), "2015-11-05T10:00");
+    ck_assert_int_eq(json_integer_value(json_object_get(body, "utc")), 1446710400);
+    json_decref(call.result);
+    route_refused("return saiets.time.to_utc('soon')", 0, "wall time");
+}
+END_TEST
+
 START_TEST(test_own_tables)
 {
     struct plugin_call call;
@@ -374,6 +397,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_route_fail_and_errors);
     tcase_add_test(tc, test_own_tables);
     tcase_add_test(tc, test_isolation_and_budgets);
+    tcase_add_test(tc, test_time_in_the_meeting_zone);
     tcase_add_test(tc, test_authorizer_refuses);
     tcase_add_test(tc, test_views_scoped_to_the_meeting);
     tcase_add_test(tc, test_migration_mode);
