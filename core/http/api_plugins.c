@@ -331,6 +331,17 @@ static int auth_ok(struct http_ctx *c, enum plugin_auth need, const struct regis
     return 0;
 }
 
+static const char *method_name_of(enum evhttp_cmd_type m)
+{
+    switch (m) {
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    default: return "GET";
+    }
+}
+
 /* The request table the plugin gets. */
 static json_t *request_json(struct http_ctx *c, json_t *params, json_t *body,
                             const struct registration *r)
@@ -341,25 +352,13 @@ static json_t *request_json(struct http_ctx *c, json_t *params, json_t *body,
     for (kv = c->query.tqh_first; kv != NULL; kv = kv->next.tqe_next)
         json_object_set_new(q, kv->key, json_string(kv->value));
     req = json_pack("{s:s, s:s, s:I, s:o, s:o, s:O, s:s, s:s}", "method",
-                    evhttp_request_get_command(c->req) == EVHTTP_REQ_GET ? "GET" : "",
-                    "path", c->rest, "meeting_id", (json_int_t)c->id, "params", params, "query",
+                    method_name_of(c->method), "path", c->rest, "meeting_id", (json_int_t)c->id, "params", params, "query",
                     q, "body", body ? body : json_null(), "role", role_name(&c->who), "lang",
                     http_query(c, "lang") && strcmp(http_query(c, "lang"), "en") == 0 ? "en"
                                                                                         : "lv");
     if (req && r)
         json_object_set_new(req, "registration", reg_to_json(r));
     return req;
-}
-
-static const char *method_name_of(enum evhttp_cmd_type m)
-{
-    switch (m) {
-    case EVHTTP_REQ_POST: return "POST";
-    case EVHTTP_REQ_PUT: return "PUT";
-    case EVHTTP_REQ_PATCH: return "PATCH";
-    case EVHTTP_REQ_DELETE: return "DELETE";
-    default: return "GET";
-    }
 }
 
 /* What the route returned, as the answer: status and body, or its fail. */
@@ -386,7 +385,7 @@ static void call_answer(struct http_ctx *c, struct plugin_call *call, int *statu
 }
 
 struct route_job {
-    size_t index;
+    enum plugin_auth auth; /* what the loop checked */
     json_t *request;
 };
 
@@ -407,7 +406,10 @@ static int run_plugin_route(struct db *db, struct wjob *job)
     struct plugin_call call = {.db = db, .meeting_id = c->id,
                                .lang = json_string_value(json_object_get(rj->request, "lang"))};
     json_t *settings = NULL;
+    const struct plugin_route *routes;
     struct plugin_vm *vm;
+    size_t n, i;
+    json_t *params;
     int rc;
 
     /* The plugin may have been switched off since the loop looked. */
@@ -421,9 +423,23 @@ static int run_plugin_route(struct db *db, struct wjob *job)
         json_decref(settings);
         return -1;
     }
+    /* The route again, in this thread's copy of the plugin: an upgrade may
+     * have come between the loop's check and now. */
+    routes = plugin_vm_routes(vm, &n);
+    for (i = 0; i < n; i++)
+        if (routes[i].method == method_of(c->method) &&
+            plugin_route_match(routes[i].path, c->rest, &params)) {
+            json_decref(params);
+            break;
+        }
+    if (i == n || routes[i].auth != rj->auth) {
+        json_decref(settings);
+        return err_set(&job->err, ERR_OVERLOADED, NULL,
+                       "the plugin %s changed while the request waited: send it again", c->name);
+    }
     call.settings = settings;
     plugin_rt_enter();
-    rc = plugin_vm_route(vm, rj->index, rj->request, &call, &job->err);
+    rc = plugin_vm_route(vm, i, rj->request, &call, &job->err);
     plugin_rt_leave();
     json_decref(settings);
     if (rc == 0)
@@ -475,7 +491,6 @@ static void plugin_route(struct http_ctx *c)
         http_reply_code(c, ERR_INTERNAL, "out of memory");
         goto out;
     }
-    json_object_set_new(request, "method", json_string(method_name_of(c->method)));
     if (c->method == EVHTTP_REQ_GET || c->method == EVHTTP_REQ_HEAD) {
         struct plugin_call call = {.db = c->app->rdb, .meeting_id = c->id, .settings = settings,
                                    .lang = json_string_value(json_object_get(request, "lang"))};
@@ -502,7 +517,7 @@ static void plugin_route(struct http_ctx *c)
             http_reply_code(c, ERR_INTERNAL, "out of memory");
             goto out;
         }
-        rj->index = index;
+        rj->auth = routes[index].auth;
         rj->request = request;
         c->data = rj;
         c->data_free = route_job_free;
