@@ -384,6 +384,54 @@ static void call_answer(struct http_ctx *c, struct plugin_call *call, int *statu
     }
 }
 
+/* A GET route may answer text: {status = 200, body = "...", content_type =
+ * "text/csv" or "text/plain", filename = "list.csv"}.  1 when it did (and
+ * the answer is sent), 0 for a JSON answer.  Only these two types: a
+ * plugin's HTML would be a way into the organizers' browsers. */
+static int text_answer(struct http_ctx *c, json_t *result)
+{
+    const char *type = json_string_value(json_object_get(result, "content_type"));
+    const char *file = json_string_value(json_object_get(result, "filename"));
+    json_t *body = json_object_get(result, "body"), *st = json_object_get(result, "status");
+    struct evkeyvalq *h = evhttp_request_get_output_headers(c->req);
+    const char *ctype;
+    int status = json_is_integer(st) ? (int)json_integer_value(st) : 200;
+
+    if (type == NULL)
+        return 0;
+    if (strcmp(type, "text/csv") == 0)
+        ctype = "text/csv; charset=utf-8";
+    else if (strcmp(type, "text/plain") == 0)
+        ctype = "text/plain; charset=utf-8";
+    else {
+        http_reply_code(c, ERR_PLUGIN_FAILED, "plugin %s: content_type may be text/csv or "
+                                              "text/plain, not %.40s", c->name, type);
+        return 1;
+    }
+    if (!json_is_string(body)) {
+        http_reply_code(c, ERR_PLUGIN_FAILED, "plugin %s: a text answer needs a text body",
+                        c->name);
+        return 1;
+    }
+    if (file) {
+        char disposition[96], safe[64];
+        size_t n = 0;
+
+        /* only plain file-name characters reach the header */
+        for (const char *p = file; *p && n < sizeof safe - 1; p++)
+            safe[n++] = (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789._-", *p) ? *p : '_');
+        safe[n] = '\0';
+        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", safe);
+        evhttp_add_header(h, "Content-Disposition", disposition);
+    }
+    /* lists of people: never kept by a cache */
+    evhttp_add_header(h, "Cache-Control", "no-store");
+    http_reply_text(c, status >= 200 && status <= 599 ? status : 500, ctype,
+                    json_string_value(body), json_string_length(body));
+    return 1;
+}
+
 struct route_job {
     enum plugin_auth auth; /* what the loop checked */
     json_t *request;
@@ -502,6 +550,8 @@ static void plugin_route(struct http_ctx *c)
             plugin_rt_leave();
             log_warn("%s", e.message);
             http_reply_err(c, &e);
+        } else if (!call.failed && text_answer(c, call.result)) {
+            plugin_rt_leave();
         } else {
             plugin_rt_leave();
             call_answer(c, &call, &status, &out);

@@ -17,6 +17,10 @@ test.eq(test.route("PUT", "/choice", {meal = "fish"}).status, 401, "no token")
 local list = test.http("GET", "/api/v1/meetings/" .. test.meeting_id .. "/registrations", nil,
                        test.organizer)
 test.eq(list.body.registrations[1].plugin_columns["lunch-choice.meal"], "fish", "the column")
+local csv = test.route("GET", "/meals.csv", nil, test.organizer)
+test.eq(csv.status, 200, "the kitchen's CSV")
+test.eq(csv.body, "meal,count\nfish,1\n", "its text")
+test.eq(test.route("GET", "/meals.csv", nil, token).status, 403, "not for participants")
 
 -- a cancelled registration loses its choice
 test.eq(test.http("DELETE", "/api/v1/registrations/" .. r.body.id, nil, token).status, 200,
