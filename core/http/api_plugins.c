@@ -331,17 +331,6 @@ static int auth_ok(struct http_ctx *c, enum plugin_auth need, const struct regis
     return 0;
 }
 
-static const char *method_name_of(enum evhttp_cmd_type m)
-{
-    switch (m) {
-    case EVHTTP_REQ_POST: return "POST";
-    case EVHTTP_REQ_PUT: return "PUT";
-    case EVHTTP_REQ_PATCH: return "PATCH";
-    case EVHTTP_REQ_DELETE: return "DELETE";
-    default: return "GET";
-    }
-}
-
 /* The request table the plugin gets. */
 static json_t *request_json(struct http_ctx *c, json_t *params, json_t *body,
                             const struct registration *r)
@@ -352,8 +341,8 @@ static json_t *request_json(struct http_ctx *c, json_t *params, json_t *body,
     for (kv = c->query.tqh_first; kv != NULL; kv = kv->next.tqe_next)
         json_object_set_new(q, kv->key, json_string(kv->value));
     req = json_pack("{s:s, s:s, s:I, s:o, s:o, s:O, s:s, s:s}", "method",
-                    method_name_of(c->method), "path", c->rest, "meeting_id", (json_int_t)c->id, "params", params, "query",
-                    q, "body", body ? body : json_null(), "role", role_name(&c->who), "lang",
+                    plugin_method_name(method_of(c->method)), "path", c->rest, "meeting_id",
+                    (json_int_t)c->id, "params", params, "query", q, "body", body ? body : json_null(), "role", role_name(&c->who), "lang",
                     http_query(c, "lang") && strcmp(http_query(c, "lang"), "en") == 0 ? "en"
                                                                                         : "lv");
     if (req && r)

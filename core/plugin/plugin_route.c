@@ -5,17 +5,6 @@
 #include "plugin_store.h"
 #include "plugin_vm.h"
 
-static const char *method_name(unsigned m)
-{
-    switch (m) {
-    case PLUGIN_POST: return "POST";
-    case PLUGIN_PUT: return "PUT";
-    case PLUGIN_PATCH: return "PATCH";
-    case PLUGIN_DELETE: return "DELETE";
-    default: return "GET";
-    }
-}
-
 int plugin_route_run(struct db *db, long long meeting_id, const char *name, unsigned method,
                      const char *path, json_t *body, const char *role,
                      const json_t *registration, int *status, json_t **out, struct err *e)
@@ -46,9 +35,9 @@ int plugin_route_run(struct db *db, long long meeting_id, const char *name, unsi
     if (i == n) {
         json_decref(settings);
         return err_set(e, ERR_NOT_FOUND, NULL, "the plugin %s has no route %s %s", name,
-                       method_name(method), path);
+                       plugin_method_name(method), path);
     }
-    req = json_pack("{s:s, s:s, s:I, s:o, s:o, s:O, s:s, s:s}", "method", method_name(method),
+    req = json_pack("{s:s, s:s, s:I, s:o, s:o, s:O, s:s, s:s}", "method", plugin_method_name(method),
                     "path", path, "meeting_id", (json_int_t)meeting_id, "params", params,
                     "query", json_object(), "body", body ? body : json_null(), "role", role,
                     "lang", "lv");

@@ -47,6 +47,9 @@ const char *plugin_auth_name(enum plugin_auth a);
 #define PLUGIN_DELETE (1u << 3)
 #define PLUGIN_PUT (1u << 4)
 
+/* "GET", "POST"... for one of those bits ("GET" for anything else). */
+const char *plugin_method_name(unsigned bit);
+
 #define PLUGIN_ROUTE_PATH_MAX 128
 #define PLUGIN_ROUTE_PARAMS 4
 
