@@ -46,18 +46,18 @@ static int has_options(const char *type)
     return strcmp(type, "choice") == 0 || strcmp(type, "multi_choice") == 0;
 }
 
-/* Parses one definition into a fresh object; NULL on error. */
-static json_t *parse_field(json_t *f, size_t i, json_t *seen, struct err *e)
+/* Parses one definition into a fresh object, its errors named after where
+ * ("fields[2]"); NULL on error.  seen holds the keys met so far. */
+static json_t *parse_field(json_t *f, const char *where, json_t *seen, struct err *e)
 {
     static const char *const allowed[] = {"key", "label", "type", "required",
                                           "options", "max_length", NULL};
-    char where[64], key[41 * 4 + 1], type[16 * 4 + 1], sub[192];
+    char key[41 * 4 + 1], type[16 * 4 + 1], sub[192];
     json_t *out = NULL, *label, *opts, *optcopy = NULL;
     long long maxlen = 500;
     int required = 0;
     struct err tmp;
 
-    snprintf(where, sizeof where, "fields[%zu]", i);
     if (!json_is_object(f)) {
         err_set(e, ERR_INVALID_FIELD, where, "%s: must be an object", where);
         return NULL;
@@ -167,8 +167,11 @@ json_t *form_parse(json_t *fields, struct err *e)
     if (out == NULL || seen == NULL)
         goto fail;
     json_array_foreach(fields, i, f) {
-        json_t *parsed = parse_field(f, i, seen, e);
-        if (parsed == NULL)
+        char where[32];
+        json_t *parsed;
+
+        snprintf(where, sizeof where, "fields[%zu]", i);
+        if ((parsed = parse_field(f, where, seen, e)) == NULL)
             goto fail;
         json_array_append_new(out, parsed);
     }
@@ -180,6 +183,19 @@ fail:
     json_decref(seen);
     json_decref(out);
     return NULL;
+}
+
+json_t *form_parse_field(json_t *field, const char *where, struct err *e)
+{
+    json_t *seen = json_object(), *out;
+
+    if (seen == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        return NULL;
+    }
+    out = parse_field(field, where, seen, e);
+    json_decref(seen);
+    return out;
 }
 
 static int option_offered(json_t *opts, json_t *v)
@@ -243,7 +259,7 @@ static int check_answer(json_t *def, json_t *v, const char *field, struct err *e
 
 int form_check_answers(json_t *form, json_t *answers, struct err *e)
 {
-    char field[96];
+    char field[sizeof e->field];
     const char *key;
     json_t *v, *def;
     size_t i;
@@ -254,7 +270,7 @@ int form_check_answers(json_t *form, json_t *answers, struct err *e)
         json_object_foreach(answers, key, v) {
             size_t j;
             json_t *found = NULL;
-            snprintf(field, sizeof field, "answers.%.80s", key);
+            snprintf(field, sizeof field, "answers.%.86s", key);
             json_array_foreach(form, j, def) {
                 if (strcmp(json_string_value(json_object_get(def, "key")), key) == 0)
                     found = def;
@@ -275,7 +291,7 @@ int form_check_answers(json_t *form, json_t *answers, struct err *e)
                     (json_is_string(a) && blank(json_string_value(a))) ||
                     (json_is_array(a) && json_array_size(a) == 0);
         if (json_is_true(json_object_get(def, "required")) && empty) {
-            snprintf(field, sizeof field, "answers.%.80s", k);
+            snprintf(field, sizeof field, "answers.%.86s", k);
             return err_set(e, ERR_MISSING_FIELD, field, "%s: required", field);
         }
     }

@@ -20,6 +20,11 @@
  * defaults filled in, unknown members refused), or NULL with *e set. */
 json_t *form_parse(json_t *fields, struct err *e);
 
+/* Checks one definition on its own (a plugin's saiets.form.field), its
+ * errors named after where ("saiets.form.field"): a normalised copy, or NULL
+ * with *e set. */
+json_t *form_parse_field(json_t *field, const char *where, struct err *e);
+
 /* Checks answers (an object, or NULL for none) against a parsed form. */
 int form_check_answers(json_t *form, json_t *answers, struct err *e);
 

@@ -15,7 +15,16 @@
     "id, title, network_id, host_id, city, starts_on, ends_on, timezone,"      \
     " capacity, opens_at, closes_at, status, form_json, confirmed_count,"      \
     " waitlist_count, waitlist_next, created_at, updated_at,"                 \
-    " " MEETING_HAS_VISITS("meetings.id")
+    " " MEETING_HAS_VISITS("meetings.id") ", " PLUGIN_FIELDS
+
+/* The fields of the plugins enabled for the meeting, one JSON list per
+ * plugin that declares any, in name order ('[]' when none): an index range
+ * on meeting_plugins, so a meeting without plugins pays one probe. */
+#define PLUGIN_FIELDS                                                          \
+    "(SELECT json_group_array(json(f)) FROM (SELECT p.form_json AS f"           \
+    " FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin"           \
+    " WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1" \
+    " AND p.form_json <> '[]' ORDER BY mp.plugin))"
 
 static const char *const meeting_fields[] = {
     "title", "network", "host", "city", "starts_on", "ends_on", "timezone",
@@ -23,12 +32,39 @@ static const char *const meeting_fields[] = {
     "fields", NULL};
 static const char *const meeting_readonly[] = {
     "id", "confirmed", "waitlisted", "seats_left", "created_at", "updated_at",
-    NULL};
+    "plugin_fields", NULL};
 
 void meeting_clear(struct meeting *m)
 {
     json_decref(m->form);
-    m->form = NULL;
+    json_decref(m->plugin_form);
+    m->form = m->plugin_form = NULL;
+}
+
+json_t *meeting_form(const struct meeting *m)
+{
+    json_t *all;
+
+    if (m->plugin_form == NULL || json_array_size(m->plugin_form) == 0)
+        return json_incref(m->form);
+    all = json_array();
+    json_array_extend(all, m->form);
+    json_array_extend(all, m->plugin_form);
+    return all;
+}
+
+/* The plugins' lists of fields (column text '[[...],[...]]') as one list. */
+static json_t *plugin_form_from(const char *text)
+{
+    json_t *lists, *list, *out = json_array();
+    size_t i;
+
+    if (out == NULL || strcmp(text, "[]") == 0)
+        return out;
+    if ((lists = json_loads(text, 0, NULL)) != NULL)
+        json_array_foreach(lists, i, list) json_array_extend(out, list);
+    json_decref(lists);
+    return out;
 }
 
 static void meeting_from_row(sqlite3_stmt *st, struct meeting *m)
@@ -57,6 +93,7 @@ static void meeting_from_row(sqlite3_stmt *st, struct meeting *m)
     m->created_at = sqlite3_column_int64(st, 16);
     m->updated_at = sqlite3_column_int64(st, 17);
     m->has_visits = sqlite3_column_int(st, 18);
+    m->plugin_form = plugin_form_from(db_text(st, 19));
 }
 
 int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)
@@ -107,7 +144,7 @@ json_t *meeting_to_json(const struct meeting *m)
     tu_format_utc(m->created_at, created);
     tu_format_utc(m->updated_at, updated);
     return json_pack(
-        "{s:I, s:s, s:o, s:o, s:s?, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:O,"
+        "{s:I, s:s, s:o, s:o, s:s?, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:O, s:o,"
         " s:I, s:I, s:I, s:s, s:s}",
         "id", (json_int_t)m->id, "title", m->title,
         "network", id_or_null(m->network_id), "host", id_or_null(m->host_id),
@@ -117,6 +154,7 @@ json_t *meeting_to_json(const struct meeting *m)
         "registration_opens_at", time_or_null(m->has_opens_at, m->opens_at),
         "registration_closes_at", time_or_null(m->has_closes_at, m->closes_at),
         "status", m->status, "fields", m->form,
+        "plugin_fields", m->plugin_form ? json_incref(m->plugin_form) : json_array(),
         "confirmed", (json_int_t)m->confirmed,
         "waitlisted", (json_int_t)m->waitlisted,
         "seats_left", (json_int_t)(m->capacity - m->confirmed),

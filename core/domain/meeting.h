@@ -35,13 +35,21 @@ struct meeting {
     int has_opens_at, has_closes_at;
     char status[JF_TEXT_BYTES(8)];
     json_t *form; /* owned: parsed custom field list */
+    /* owned: the fields its enabled plugins add (saiets.form.field), keyed
+     * "PLUGIN.key" and marked with "plugin"; read with the row, never
+     * stored with it: they live with the plugins (db/006_plugin_fields.sql) */
+    json_t *plugin_form;
     long long confirmed, waitlisted, waitlist_next;
     long long created_at, updated_at;
     int has_visits; /* it has site-visit slots (read with the row, never stored) */
 };
 
-/* Releases what a loaded meeting owns (the form). */
+/* Releases what a loaded meeting owns (the forms). */
 void meeting_clear(struct meeting *m);
+
+/* The whole registration form, the meeting's fields then its plugins': what
+ * answers are checked against and exports show (a new reference). */
+json_t *meeting_form(const struct meeting *m);
 
 /* 0, or -1 with not_found / internal_error. */
 int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e);

@@ -359,6 +359,18 @@ static int window_check(const struct meeting *m, long long now, struct err *e)
     return 0;
 }
 
+/* reg_apply against the meeting's whole form, its plugins' fields included. */
+static int reg_apply_meeting(struct db *db, struct registration *r, json_t *in,
+                             const struct meeting *m, int creating, long long now,
+                             struct err *e)
+{
+    json_t *form = meeting_form(m);
+    int rc = reg_apply(db, r, in, form, creating, now, e);
+
+    json_decref(form);
+    return rc;
+}
+
 int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
                struct registration *out, char token[TOKEN_MAX_LEN + 1], struct err *e)
 {
@@ -374,7 +386,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     if (meeting_load(db, meeting_id, &m, e) < 0)
         return -1;
     r.meeting_id = meeting_id;
-    if (window_check(&m, now, e) < 0 || reg_apply(db, &r, in, m.form, 1, now, e) < 0)
+    if (window_check(&m, now, e) < 0 || reg_apply_meeting(db, &r, in, &m, 1, now, e) < 0)
         goto out;
     waitlisted = m.confirmed >= m.capacity;
     snprintf(r.status, sizeof r.status, "%s", waitlisted ? "waitlisted" : "confirmed");
@@ -470,7 +482,7 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
         goto out;
     }
     if (meeting_load(db, r.meeting_id, &m, e) < 0 ||
-        reg_apply(db, &r, in, m.form, 0, now, e) < 0)
+        reg_apply_meeting(db, &r, in, &m, 0, now, e) < 0)
         goto out;
     r.updated_at = now;
     {

@@ -225,7 +225,11 @@ static void api_registrations_list(struct http_ctx *c)
                                  http_query(c, "lang") && !strcmp(http_query(c, "lang"), "en")
                                      ? "en" : "lv");
     if (format && strcmp(format, "csv") == 0) {
-        reply_csv(c, sorted, m.form, cols);
+        {
+            json_t *form = meeting_form(&m);
+            reply_csv(c, sorted, form, cols);
+            json_decref(form);
+        }
     } else {
         json_t *body = json_pack("{s:O}", "registrations", sorted), *col;
 

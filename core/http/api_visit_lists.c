@@ -106,7 +106,7 @@ static void api_visit_host_lists(struct http_ctx *c)
     const char *format = http_query(c, "format"), *opt = http_query(c, "option");
     long long option = 0;
     struct meeting m;
-    json_t *lists;
+    json_t *lists, *form;
     struct err e;
     char *end;
 
@@ -137,12 +137,14 @@ static void api_visit_host_lists(struct http_ctx *c)
         http_reply_err(c, &e);
         return;
     }
+    form = meeting_form(&m);
     if (format && strcmp(format, "csv") == 0)
-        reply_csv(c, lists, m.form);
+        reply_csv(c, lists, form);
     else if (format && strcmp(format, "html") == 0)
-        reply_html(c, lists, m.form);
+        reply_html(c, lists, form);
     else
         http_reply_json(c, 200, json_incref(lists));
+    json_decref(form);
     json_decref(lists);
     meeting_clear(&m);
 }

@@ -1,5 +1,5 @@
 /* plugin_api.c - the `saiets` host table (host API version 1, docs/plugins.md):
- * what plugin.lua registers (on, route), what hooks and routes call (refuse,
+ * what plugin.lua registers (on, route, form.field), what hooks and routes call (refuse,
  * fail, db, agenda, settings, t, log, time, json).
  *
  * The host table is a userdata whose metatable indexes a table of C
@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "agenda.h"
+#include "form.h"
 #include "log.h"
 #include "lua_json.h"
 #include "meeting.h"
@@ -152,6 +153,51 @@ static int api_route(lua_State *L)
     vm->nroutes++;
     return 0;
 }
+
+/* --- saiets.form.field ----------------------------------------------------- */
+
+/* saiets.form.field{key, type, label = {lv, en}, required, options, max_length}:
+ * checked by form.c as a meeting's own field would be; returns the key the
+ * answer is stored under, "NAME.key". */
+static int api_form_field(lua_State *L)
+{
+    struct plugin_vm *vm = vm_of(L);
+    char msg[600], key[PLUGIN_NAME_MAX + 48];
+    json_t *def, *field = NULL;
+    struct err e;
+    size_t i;
+    json_t *f;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!vm->loading)
+        return luaL_error(L, "saiets.form.field: fields are declared while plugin.lua loads");
+    if (json_array_size(vm->fields) == MAX_FORM_FIELDS)
+        return luaL_error(L, "saiets.form.field: at most %d fields", MAX_FORM_FIELDS);
+    if ((def = lj_to_json(L, 1, NULL, msg, sizeof msg)) == NULL)
+        return luaL_error(L, "saiets.form.field: %s", msg);
+    err_clear(&e);
+    field = form_parse_field(def, "saiets.form.field", &e);
+    json_decref(def);
+    if (field == NULL) {
+        snprintf(msg, sizeof msg, "%s", e.message);
+        return luaL_error(L, "%s", msg);
+    }
+    snprintf(key, sizeof key, "%s.%s", vm->name,
+             json_string_value(json_object_get(field, "key")));
+    json_array_foreach(vm->fields, i, f) if (strcmp(json_string_value(json_object_get(f, "key")),
+                                                  key) == 0)
+    {
+        json_decref(field);
+        return luaL_error(L, "saiets.form.field: '%s' is declared twice", key);
+    }
+    json_object_set_new(field, "key", json_string(key));
+    json_object_set_new(field, "plugin", json_string(vm->name));
+    json_array_append_new(vm->fields, field);
+    lua_pushstring(L, key);
+    return 1;
+}
+
+json_t *plugin_vm_form_fields(const struct plugin_vm *vm) { return vm->fields; }
 
 /* --- saiets.refuse, saiets.fail ------------------------------------------- */
 
@@ -761,6 +807,11 @@ int plugin_api_install(lua_State *L)
     add_fn(L, vm, "one", api_db_one);
     make_readonly(L);
     lua_setfield(L, -2, "db");
+
+    lua_createtable(L, 0, 1);
+    add_fn(L, vm, "field", api_form_field);
+    make_readonly(L);
+    lua_setfield(L, -2, "form");
 
     lua_createtable(L, 0, 2);
     add_fn(L, vm, "put", api_agenda_put);

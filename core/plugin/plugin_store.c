@@ -232,9 +232,10 @@ static int files_store(struct db *db, const struct plugin_files *f, const char *
     return 0;
 }
 
-/* Loads plugin.lua once, as the server will: its errors now, not later. */
+/* Loads plugin.lua once, as the server will: its errors now, not later.
+ * *fields is set to the registration fields it declares (new text). */
 static int trial_load(const struct plugin_manifest *m, const struct plugin_files *f,
-                      json_t *locales, struct err *e)
+                      json_t *locales, char **fields, struct err *e)
 {
     const struct plugin_file *lua = plugin_files_get(f, "plugin.lua");
     struct plugin_code code = {m->name, m->version, m->reads, (const char *)lua->data,
@@ -244,8 +245,9 @@ static int trial_load(const struct plugin_manifest *m, const struct plugin_files
 
     if (vm == NULL)
         return -1;
+    *fields = json_dumps(plugin_vm_form_fields(vm), JSON_COMPACT);
     plugin_vm_free(vm);
-    return 0;
+    return *fields ? 0 : err_set(e, ERR_INTERNAL, NULL, "out of memory");
 }
 
 int plugin_install(struct db *db, const struct plugin_files *files, long long now,
@@ -254,7 +256,7 @@ int plugin_install(struct db *db, const struct plugin_files *files, long long no
     const struct plugin_file *mf = plugin_files_get(files, "manifest.json");
     struct plugin_manifest m;
     json_t *locales = NULL, *mjson = NULL, *detail;
-    char sha[SHA256_HEX], *mtext = NULL;
+    char sha[SHA256_HEX], *mtext = NULL, *fields = NULL;
     const char *change;
     sqlite3_stmt *st;
     int rc = -1, exists, ran = 0;
@@ -267,7 +269,7 @@ int plugin_install(struct db *db, const struct plugin_files *files, long long no
     if (paths_check(files, e) < 0 ||
         plugin_manifest_parse((const char *)mf->data, mf->len, &m, e) < 0)
         return -1;
-    if (locales_parse(files, &locales, e) < 0 || trial_load(&m, files, locales, e) < 0 ||
+    if (locales_parse(files, &locales, e) < 0 || trial_load(&m, files, locales, &fields, e) < 0 ||
         name_clash(db, m.name, e) < 0)
         goto out;
     files_sha256(files, sha);
@@ -304,9 +306,10 @@ int plugin_install(struct db *db, const struct plugin_files *files, long long no
     mjson = plugin_manifest_to_json(&m);
     mtext = mjson ? json_dumps(mjson, JSON_COMPACT) : NULL;
     st = exists ? db_stmt(db, "UPDATE plugins SET version = ?2, manifest_json = ?3, sha256 = ?4,"
-                              " updated_at = ?5 WHERE name = ?1")
+                              " updated_at = ?5, form_json = ?6 WHERE name = ?1")
                 : db_stmt(db, "INSERT INTO plugins (name, version, manifest_json, sha256,"
-                              " installed_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+                              " installed_at, updated_at, form_json)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)");
     if (mtext == NULL || st == NULL) {
         db_fail(db, e);
         goto out;
@@ -316,6 +319,7 @@ int plugin_install(struct db *db, const struct plugin_files *files, long long no
     sqlite3_bind_text(st, 3, mtext, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, sha, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_text(st, 6, fields, -1, SQLITE_STATIC);
     if (db_step_done(st) < 0) {
         db_fail(db, e);
         goto out;
@@ -341,6 +345,7 @@ int plugin_install(struct db *db, const struct plugin_files *files, long long no
     rc = 0;
 out:
     free(mtext);
+    free(fields);
     json_decref(mjson);
     json_decref(locales);
     plugin_manifest_clear(&m);
@@ -418,8 +423,11 @@ static json_t *plugin_row_json(sqlite3_stmt *st, void *arg)
                   "sha256", db_text(st, 4), "installed_at",
                   (json_int_t)sqlite3_column_int64(st, 5), "updated_at",
                   (json_int_t)sqlite3_column_int64(st, 6));
-    if (o)
+    if (o) {
+        json_t *fields = json_loads(db_text(st, 7), 0, NULL);
         json_object_set(o, "priority", json_object_get(manifest, "priority"));
+        json_object_set_new(o, "fields", fields ? fields : json_array());
+    }
     json_decref(manifest);
     return o;
 }
@@ -452,7 +460,7 @@ static int add_meetings(struct db *db, json_t *plugin, struct err *e)
 json_t *plugin_list_json(struct db *db, struct err *e)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT name, version, manifest_json, enabled, sha256,"
-                                   " installed_at, updated_at FROM plugins ORDER BY name");
+                                   " installed_at, updated_at, form_json FROM plugins ORDER BY name");
     json_t *list, *p;
     size_t i;
 
@@ -491,7 +499,7 @@ static int plugin_row(struct db *db, sqlite3_stmt *st, const char *name, struct 
 json_t *plugin_show_json(struct db *db, const char *name, struct err *e)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT name, version, manifest_json, enabled, sha256,"
-                                   " installed_at, updated_at FROM plugins WHERE name = ?1");
+                                   " installed_at, updated_at, form_json FROM plugins WHERE name = ?1");
     json_t *o;
 
     if (plugin_row(db, st, name, e) <= 0)

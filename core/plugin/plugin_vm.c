@@ -331,6 +331,10 @@ struct plugin_vm *plugin_vm_load(const struct plugin_code *code, struct err *e)
     vm->locale_lv = own_ref(code->locale_lv);
     vm->locale_en = own_ref(code->locale_en);
     vm->settings_ref = LUA_NOREF;
+    if ((vm->fields = json_array()) == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        goto fail;
+    }
     if ((vm->sb = lsb_new(&lim, err, sizeof err)) == NULL) {
         err_set(e, ERR_INTERNAL, NULL, "plugin %s: %s", code->name, err);
         goto fail;
@@ -368,6 +372,7 @@ void plugin_vm_free(struct plugin_vm *vm)
     json_decref(vm->locale_lv);
     json_decref(vm->locale_en);
     json_decref(vm->settings_src);
+    json_decref(vm->fields);
     free(vm);
 }
 

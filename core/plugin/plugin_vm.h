@@ -117,6 +117,9 @@ int plugin_vm_spent(const struct plugin_vm *vm);
 /* 1 while a call into the vm runs (it must not be freed). */
 int plugin_vm_busy(const struct plugin_vm *vm);
 int plugin_vm_has_hook(const struct plugin_vm *vm, enum plugin_event ev);
+/* The registration fields it declared (saiets.form.field), checked as a
+ * meeting's own and keyed "NAME.key": a JSON list, borrowed. */
+json_t *plugin_vm_form_fields(const struct plugin_vm *vm);
 /* The routes, in the order registered. */
 const struct plugin_route *plugin_vm_routes(const struct plugin_vm *vm, size_t *n);
 

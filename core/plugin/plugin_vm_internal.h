@@ -13,6 +13,7 @@
 #include "plugin_vm.h"
 
 #define MAX_ROUTES 32
+#define MAX_FORM_FIELDS 10
 #define MAX_HOOKS_PER_EVENT 8
 #define STMT_CACHE 32
 #define SQL_MAX_BYTES 8192
@@ -35,6 +36,7 @@ struct plugin_vm {
     int nhooks[PLUGIN_EV__COUNT];
     struct plugin_route routes[MAX_ROUTES];
     size_t nroutes;
+    json_t *fields;                    /* saiets.form.field's, checked (own ref) */
     json_t *locale_lv, *locale_en;     /* own references */
     json_t *settings_src;              /* the settings settings_ref was made from (own ref) */
     int settings_ref;

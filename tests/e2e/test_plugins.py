@@ -457,6 +457,166 @@ class MeetingSettingsTest(PluginTestCase):
 
 
 # --------------------------------------------------------------------------
+# registration fields a plugin adds (saiets.form.field)
+# --------------------------------------------------------------------------
+
+DIET_LUA = r'''
+local DIET = saiets.form.field{key = "diet", type = "choice", required = true,
+  label = {lv = "Ēdiens", en = "Meal"}, options = {"zivs", "gaļa", "veģetārs"}}
+local NOTE = saiets.form.field{key = "note", type = "text", max_length = 20,
+  label = {lv = "Piezīme virtuvei", en = "A note for the kitchen"}}
+
+-- The hook sees the answers under the keys form.field gave.
+saiets.on("registration.validate", function(ev)
+  local a = ev.registration.answers
+  if a[DIET] == "gaļa" and a[NOTE] == "veģetārietis" then
+    return saiets.refuse(NOTE, "gaļa veģetārietim?")
+  end
+end)
+
+-- What was stored, read back through the registrations view.
+saiets.route("GET", "/diets", function(req)
+  return {status = 200, body = {key = DIET, rows = saiets.db.rows(
+    "SELECT id, json_extract(answers, '$.\"dietary.diet\"') AS diet" ..
+    " FROM saiets_registrations ORDER BY id")}}
+end, {auth = "organizer"})
+'''
+
+DIET_V2_LUA = r'''
+saiets.form.field{key = "diet", type = "choice",
+  label = {lv = "Ēdiens", en = "Meal"}, options = {"zivs", "gaļa", "veģetārs", "vegāns"}}
+'''
+
+
+def dietary(lua=DIET_LUA, version="1.0.0"):
+    return plugin_files("dietary", lua, version=version, reads=["registrations"])
+
+
+class FormFieldTest(PluginTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.installed = self.install(dietary())
+        self.mid = self.create_meeting(fields=[
+            {"key": "diet", "type": "text", "label": {"lv": "Cits"}}])["id"]
+
+    def register_answers(self, answers):
+        return self.register_raw(self.mid, person(answers=answers))
+
+    def test_install_lists_the_fields(self):
+        keys = [f["key"] for f in self.installed["fields"]]
+        self.assertEqual(keys, ["dietary.diet", "dietary.note"])
+        self.assertEqual(self.installed["fields"][0]["plugin"], "dietary")
+        self.assertEqual(self.installed["fields"][0]["options"], ["zivs", "gaļa", "veģetārs"])
+
+    def test_not_in_the_form_until_enabled(self):
+        m = self.get_meeting(self.mid)
+        self.assertEqual(m["plugin_fields"], [])
+        self.assertEqual([f["key"] for f in m["fields"]], ["diet"])
+        r = self.register_answers({"dietary.diet": "zivs"})
+        self.assertError(r, 422, "unknown_field", field="answers.dietary.diet")
+        self.register(self.mid, answers={"diet": "bez glutēna"})
+
+    def test_enabled_fields_are_shown_checked_and_stored(self):
+        self.enable(self.mid, "dietary")
+        m = self.get_meeting(self.mid)
+        self.assertEqual([f["key"] for f in m["plugin_fields"]],
+                         ["dietary.diet", "dietary.note"])
+        self.assertEqual(m["plugin_fields"][1]["label"]["en"], "A note for the kitchen")
+        self.assertEqual([f["key"] for f in m["fields"]], ["diet"])
+
+        self.assertError(self.register_answers({}), 422, "missing_field",
+                         field="answers.dietary.diet")
+        self.assertError(self.register_answers({"dietary.diet": "pica"}), 422,
+                         "invalid_field", field="answers.dietary.diet")
+        self.assertError(self.register_answers({"dietary.diet": "zivs",
+                                                "dietary.note": "x" * 21}),
+                         422, "invalid_field", field="answers.dietary.note")
+        r = self.register_answers({"dietary.diet": "gaļa", "dietary.note": "veģetārietis"})
+        self.assertError(r, 422, "plugin_refused", field="dietary.note")
+        self.assertEqual(self.stored_count(self.mid), 0)
+
+        reg = self.register(self.mid, answers={"diet": "cits", "dietary.diet": "zivs"})
+        self.assertEqual(reg["answers"], {"diet": "cits", "dietary.diet": "zivs"})
+        r = self.route("GET", self.mid, "dietary", "/diets", token=self.org)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.body, {"key": "dietary.diet",
+                                  "rows": [{"id": reg["id"], "diet": "zivs"}]})
+
+        # A change of answers is checked against the same form.
+        r = self.req("PATCH", "/api/v1/registrations/%d" % reg["id"],
+                     {"answers": {"dietary.diet": "veģetārs"}}, token=reg["manage_token"])
+        self.assertEqual(r.status, 200, r.body)
+        r = self.req("PATCH", "/api/v1/registrations/%d" % reg["id"],
+                     {"answers": {"diet": "x"}}, token=reg["manage_token"])
+        self.assertError(r, 422, "missing_field", field="answers.dietary.diet")
+
+        r = self.req("GET", self.regs_path(self.mid) + "?format=csv", token=self.org)
+        rows = csv_rows(r.body)
+        col = rows[0].index("answers.dietary.diet")
+        self.assertEqual(rows[1][col], "veģetārs")
+
+    def test_meeting_fields_edited_apart_from_the_plugins(self):
+        self.enable(self.mid, "dietary")
+        m = self.get_meeting(self.mid)
+        r = self.patch_meeting(self.mid, {"plugin_fields": []})
+        self.assertError(r, 422, "forbidden_field", field="plugin_fields")
+        r = self.patch_meeting(self.mid, {"fields": m["fields"] + [
+            {"key": "room", "type": "boolean", "label": {"lv": "Viesnīca"}}]})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual([f["key"] for f in r.body["fields"]], ["diet", "room"])
+        self.assertEqual(len(r.body["plugin_fields"]), 2)
+        # A meeting's own key cannot take a plugin's name.
+        r = self.patch_meeting(self.mid, {"fields": [
+            {"key": "dietary.diet", "type": "text", "label": {"lv": "x"}}]})
+        self.assertError(r, 422, "invalid_field", field="fields[0].key")
+
+    def test_disabled_fields_go_answers_stay(self):
+        self.enable(self.mid, "dietary")
+        reg = self.register(self.mid, answers={"dietary.diet": "zivs"})
+        r = self.req("DELETE", plugin_path(self.mid, "dietary"), token=self.org)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(self.get_meeting(self.mid)["plugin_fields"], [])
+        self.register(self.mid)  # no longer required
+        self.assertEqual(self.registration(reg["id"])["answers"], {"dietary.diet": "zivs"})
+        # Switched off for the whole server: the same.
+        self.enable(self.mid, "dietary")
+        self.assertEqual(len(self.get_meeting(self.mid)["plugin_fields"]), 2)
+        self.assertEqual(self.switch("dietary", False).status, 200)
+        self.assertEqual(self.get_meeting(self.mid)["plugin_fields"], [])
+        self.assertEqual(self.switch("dietary", True).status, 200)
+        self.assertEqual(len(self.get_meeting(self.mid)["plugin_fields"]), 2)
+
+    def test_upgrade_changes_the_fields(self):
+        self.enable(self.mid, "dietary")
+        body = self.install(dietary(DIET_V2_LUA, "1.1.0"), expect=200)
+        self.assertEqual([f["key"] for f in body["fields"]], ["dietary.diet"])
+        m = self.get_meeting(self.mid)
+        self.assertEqual(len(m["plugin_fields"]), 1)
+        self.assertFalse(m["plugin_fields"][0]["required"])
+        self.register(self.mid, answers={"dietary.diet": "vegāns"})
+        r = self.register_answers({"dietary.note": "x"})
+        self.assertError(r, 422, "unknown_field", field="answers.dietary.note")
+
+    def test_bad_declarations_refused_at_install(self):
+        cases = (
+            ('saiets.form.field{key = "Diet", type = "text", label = {en = "x"}}',
+             "saiets.form.field.key"),
+            ('saiets.form.field{key = "d", type = "choice", label = {en = "x"}}',
+             "saiets.form.field.options"),
+            ('saiets.form.field{key = "d", type = "text", label = {en = "x"}, secret = 1}',
+             "saiets.form.field.secret"),
+        )
+        for lua, want in cases:
+            with self.subTest(lua=lua):
+                r = self.post_package(targz(plugin_files("badform", lua)))
+                self.assertError(r, 422, "invalid_plugin")
+                self.assertIn(want, r.body["error"]["message"])
+                self.assertIn("badform/plugin.lua:1", r.body["error"]["message"])
+        self.assertNotIn("badform", self.plugin_names())
+
+
+# --------------------------------------------------------------------------
 # municipality-quota end to end
 # --------------------------------------------------------------------------
 

@@ -365,6 +365,69 @@ START_TEST(test_migration_mode)
 }
 END_TEST
 
+/* Loads lua, which must fail with a message holding want. */
+static void load_refused(const char *lua, const char *want)
+{
+    ck_assert_msg(load(lua, 0) == NULL, "%s: loaded", lua);
+    ck_assert_int_eq(e.code, ERR_INVALID_PLUGIN);
+    ck_assert_msg(strstr(e.message, want) != NULL, "%s: message '%s' lacks '%s'", lua,
+                  e.message, want);
+}
+
+START_TEST(test_form_fields)
+{
+    struct plugin_vm *vm = load(
+        "local k = saiets.form.field{key = 'diet', type = 'choice', required = true,\n"
+        "  label = {lv = 'Ēdiens', en = 'Meal'}, options = {'fish', 'meat'}}\n"
+        "assert(k == 'demo.diet', k)\n"
+        "saiets.form.field{key = 'note', type = 'text', label = {en = 'Note'}}\n",
+        0);
+    json_t *fields, *f;
+
+    ck_assert_msg(vm != NULL, "%s", e.message);
+    fields = plugin_vm_form_fields(vm);
+    ck_assert_int_eq(json_array_size(fields), 2);
+    f = json_array_get(fields, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(f, "key")), "demo.diet");
+    ck_assert_str_eq(json_string_value(json_object_get(f, "plugin")), "demo");
+    ck_assert(json_is_true(json_object_get(f, "required")));
+    ck_assert_int_eq(json_array_size(json_object_get(f, "options")), 2);
+    f = json_array_get(fields, 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(f, "max_length")), 500);
+    plugin_vm_free(vm);
+
+    load_refused("saiets.form.field{key = 'Diet', type = 'text', label = {en = 'x'}}",
+                 "saiets.form.field.key");
+    load_refused("saiets.form.field{key = 'd', type = 'colour', label = {en = 'x'}}",
+                 "saiets.form.field.type");
+    load_refused("saiets.form.field{key = 'd', type = 'choice', label = {en = 'x'}}",
+                 "saiets.form.field.options");
+    load_refused("saiets.form.field{key = 'd', type = 'text', label = {en = 'x'}, extra = 1}",
+                 "saiets.form.field.extra");
+    load_refused("saiets.form.field{key = 'd', type = 'text', label = {en = print}}",
+                 "not plain data");
+    load_refused("for i = 1, 2 do saiets.form.field{key = 'd', type = 'text',"
+                 " label = {en = 'x'}} end", "'demo.d' is declared twice");
+    load_refused("for i = 1, 11 do saiets.form.field{key = 'd' .. i, type = 'text',"
+                 " label = {en = 'x'}} end", "at most 10 fields");
+    vm = load("saiets.route('GET', '/x', function(req)\n"
+              "  saiets.form.field{key = 'late', type = 'text', label = {en = 'x'}}\n"
+              "end, {auth = 'public'})", 0);
+    ck_assert_msg(vm != NULL, "%s", e.message);
+    {
+        struct plugin_call call = {.db = db, .meeting_id = 1, .lang = "lv"};
+        json_t *req = json_object();
+
+        ck_assert_int_eq(plugin_vm_route(vm, 0, req, &call, &e), -1);
+        ck_assert_msg(strstr(e.message, "declared while plugin.lua loads") != NULL, "%s",
+                      e.message);
+        json_decref(req);
+        json_decref(call.result);
+    }
+    plugin_vm_free(vm);
+}
+END_TEST
+
 START_TEST(test_route_match)
 {
     json_t *p;
@@ -402,6 +465,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_views_scoped_to_the_meeting);
     tcase_add_test(tc, test_migration_mode);
     tcase_add_test(tc, test_route_match);
+    tcase_add_test(tc, test_form_fields);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,6 +2,11 @@
 -- Participants choose a meal with their manage token; the organizer's
 -- registration list gets a "meal" column; a cancelled registration's choice goes.
 
+-- A question on the registration form; the answer is stored with the others
+-- under the key this returns, "lunch-choice.allergies".
+local ALLERGIES = saiets.form.field{key = "allergies", type = "text", max_length = 200,
+  label = {lv = "Pārtikas alerģijas", en = "Food allergies"}}
+
 -- The meals this meeting offers, from its settings ("meat, fish, vegetarian").
 local function meals()
   local list = {}
@@ -59,6 +64,14 @@ saiets.on("export.columns", function(ev)
     values[tostring(row.registration_id)] = row.meal
   end
   return {{key = "meal", title = saiets.t("column"), values = values}}
+end)
+
+-- The kitchen is warned at once of a registration with an allergy.
+saiets.on("registration.confirmed", function(ev)
+  local allergies = ev.registration.answers[ALLERGIES]
+  if allergies then
+    saiets.log.info("registration " .. ev.registration.id .. ": allergies: " .. allergies)
+  end
 end)
 
 -- A cancelled registration needs no lunch.

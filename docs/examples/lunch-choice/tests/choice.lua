@@ -1,7 +1,15 @@
 -- Run with: saiets plugin test docs/examples/lunch-choice
 local r = test.register({first_name = "Anna", last_name = "Ozola", email = "anna@example.lv",
-                         organisation = "Rēzeknes novads"})
+                         organisation = "Rēzeknes novads",
+                         answers = {["lunch-choice.allergies"] = "rieksti"}})
 test.eq(r.status, 201, "registration")
+test.eq(r.body.answers["lunch-choice.allergies"], "rieksti", "the form field's answer")
+local meeting = test.http("GET", "/api/v1/meetings/" .. test.meeting_id)
+test.eq(meeting.body.plugin_fields[1].key, "lunch-choice.allergies", "the form shows the field")
+local long = test.register({first_name = "Jānis", last_name = "Ozols", email = "j@example.lv",
+                            organisation = "Rēzeknes novads",
+                            answers = {["lunch-choice.allergies"] = string.rep("x", 201)}})
+test.eq(long.status, 422, "an answer longer than max_length")
 local token = r.body.manage_token
 
 local meals = test.route("GET", "/meals")
