@@ -1,13 +1,73 @@
 -- 006_plugin_fields: the registration fields plugins add (saiets.form.field,
 -- docs/plugins.md).  A plugin declares them when plugin.lua loads; install
--- and upgrade store them here, checked like a meeting's own fields and keyed
--- "PLUGIN.key".  A meeting's form is its own fields followed by those of the
--- plugins enabled for it (core/domain/meeting.c reads both with the row).
+-- and upgrade store them in plugins.form_json, checked like a meeting's own
+-- fields and keyed "PLUGIN.key".  A meeting's form is its own fields
+-- followed by those of the plugins enabled for it.
+--
+-- meetings.plugin_form_json holds the latter, ready for core/domain/meeting.c
+-- to read with the row: every registration loads its meeting, and a column
+-- costs it nothing where a join per registration would.  The triggers below
+-- keep it right whatever changes a plugin's state, so no code path can
+-- forget to: the lists of the enabled plugins that have fields, joined by
+-- commas, in plugin name order; NULL when there are none.
 --
 -- The answers are stored with the meeting's own, in registrations.answers_json,
 -- which plugins that read registrations now see (as JSON text) too.
 
 ALTER TABLE plugins ADD COLUMN form_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE meetings ADD COLUMN plugin_form_json TEXT;
+
+CREATE TRIGGER meeting_plugins_fields_insert AFTER INSERT ON meeting_plugins
+BEGIN
+    UPDATE meetings SET plugin_form_json = (
+        SELECT group_concat(f) FROM (
+            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
+            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
+              AND p.form_json <> '[]' ORDER BY mp.plugin))
+    WHERE id = NEW.meeting_id;
+END;
+
+CREATE TRIGGER meeting_plugins_fields_update AFTER UPDATE OF enabled ON meeting_plugins
+WHEN OLD.enabled IS NOT NEW.enabled
+BEGIN
+    UPDATE meetings SET plugin_form_json = (
+        SELECT group_concat(f) FROM (
+            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
+            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
+              AND p.form_json <> '[]' ORDER BY mp.plugin))
+    WHERE id = NEW.meeting_id;
+END;
+
+CREATE TRIGGER meeting_plugins_fields_delete AFTER DELETE ON meeting_plugins
+BEGIN
+    UPDATE meetings SET plugin_form_json = (
+        SELECT group_concat(f) FROM (
+            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
+            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
+              AND p.form_json <> '[]' ORDER BY mp.plugin))
+    WHERE id = OLD.meeting_id;
+END;
+
+CREATE TRIGGER plugins_fields_update AFTER UPDATE OF enabled, form_json ON plugins
+WHEN OLD.enabled IS NOT NEW.enabled OR OLD.form_json IS NOT NEW.form_json
+BEGIN
+    UPDATE meetings SET plugin_form_json = (
+        SELECT group_concat(f) FROM (
+            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
+            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
+              AND p.form_json <> '[]' ORDER BY mp.plugin))
+    WHERE id IN (SELECT meeting_id FROM meeting_plugins WHERE plugin = NEW.name);
+END;
+
+CREATE TRIGGER plugins_fields_delete AFTER DELETE ON plugins
+BEGIN
+    UPDATE meetings SET plugin_form_json = (
+        SELECT group_concat(f) FROM (
+            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
+            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
+              AND p.form_json <> '[]' ORDER BY mp.plugin))
+    WHERE id IN (SELECT meeting_id FROM meeting_plugins WHERE plugin = OLD.name);
+END;
 
 DROP VIEW saiets_registrations;
 CREATE VIEW saiets_registrations AS

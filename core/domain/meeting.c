@@ -15,16 +15,7 @@
     "id, title, network_id, host_id, city, starts_on, ends_on, timezone,"      \
     " capacity, opens_at, closes_at, status, form_json, confirmed_count,"      \
     " waitlist_count, waitlist_next, created_at, updated_at,"                 \
-    " " MEETING_HAS_VISITS("meetings.id") ", " PLUGIN_FIELDS
-
-/* The fields of the plugins enabled for the meeting, one JSON list per
- * plugin that declares any, in name order ('[]' when none): an index range
- * on meeting_plugins, so a meeting without plugins pays one probe. */
-#define PLUGIN_FIELDS                                                          \
-    "(SELECT json_group_array(json(f)) FROM (SELECT p.form_json AS f"           \
-    " FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin"           \
-    " WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1" \
-    " AND p.form_json <> '[]' ORDER BY mp.plugin))"
+    " " MEETING_HAS_VISITS("meetings.id") ", plugin_form_json"
 
 static const char *const meeting_fields[] = {
     "title", "network", "host", "city", "starts_on", "ends_on", "timezone",
@@ -53,16 +44,43 @@ json_t *meeting_form(const struct meeting *m)
     return all;
 }
 
-/* The plugins' lists of fields (column text '[[...],[...]]') as one list. */
-static json_t *plugin_form_from(const char *text)
+static int by_plugin(const void *a, const void *b)
 {
-    json_t *lists, *list, *out = json_array();
-    size_t i;
+    const char *x = json_string_value(json_object_get(json_array_get(*(json_t *const *)a, 0),
+                                                      "plugin"));
+    const char *y = json_string_value(json_object_get(json_array_get(*(json_t *const *)b, 0),
+                                                      "plugin"));
 
-    if (out == NULL || strcmp(text, "[]") == 0)
+    return strcmp(x ? x : "", y ? y : "");
+}
+
+/* The plugins' lists of fields (plugin_form_json: "[...],[...]" in plugin
+ * name order, kept by db/006_plugin_fields.sql's triggers; NULL for none)
+ * as one list.  Sorted again: group_concat's order is SQLite's habit, not
+ * its promise. */
+static json_t *plugin_form_from(sqlite3_stmt *st, int col)
+{
+    const char *text = (const char *)sqlite3_column_text(st, col);
+    json_t *out = json_array(), *lists = NULL, **list = NULL;
+    size_t i, n;
+    char *wrapped;
+
+    if (out == NULL || text == NULL)
         return out;
-    if ((lists = json_loads(text, 0, NULL)) != NULL)
-        json_array_foreach(lists, i, list) json_array_extend(out, list);
+    if ((wrapped = malloc(strlen(text) + 3)) != NULL) {
+        sprintf(wrapped, "[%s]", text);
+        lists = json_loads(wrapped, 0, NULL);
+        free(wrapped);
+    }
+    n = json_array_size(lists);
+    if (n > 0 && (list = malloc(n * sizeof *list)) != NULL) {
+        for (i = 0; i < n; i++)
+            list[i] = json_array_get(lists, i);
+        qsort(list, n, sizeof *list, by_plugin);
+        for (i = 0; i < n; i++)
+            json_array_extend(out, list[i]);
+    }
+    free(list);
     json_decref(lists);
     return out;
 }
@@ -93,7 +111,7 @@ static void meeting_from_row(sqlite3_stmt *st, struct meeting *m)
     m->created_at = sqlite3_column_int64(st, 16);
     m->updated_at = sqlite3_column_int64(st, 17);
     m->has_visits = sqlite3_column_int(st, 18);
-    m->plugin_form = plugin_form_from(db_text(st, 19));
+    m->plugin_form = plugin_form_from(st, 19);
 }
 
 int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)

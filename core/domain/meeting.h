@@ -36,8 +36,8 @@ struct meeting {
     char status[JF_TEXT_BYTES(8)];
     json_t *form; /* owned: parsed custom field list */
     /* owned: the fields its enabled plugins add (saiets.form.field), keyed
-     * "PLUGIN.key" and marked with "plugin"; read with the row, never
-     * stored with it: they live with the plugins (db/006_plugin_fields.sql) */
+     * "PLUGIN.key" and marked with "plugin"; read with the row, written
+     * only by db/006_plugin_fields.sql's triggers when a plugin changes */
     json_t *plugin_form;
     long long confirmed, waitlisted, waitlist_next;
     long long created_at, updated_at;

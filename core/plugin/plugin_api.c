@@ -1,6 +1,6 @@
 /* plugin_api.c - the `saiets` host table (host API version 1, docs/plugins.md):
  * what plugin.lua registers (on, route, form.field), what hooks and routes call (refuse,
- * fail, db, agenda, settings, t, log, time, json).
+ * fail, db, agenda, settings, t, csv, log, time, json).
  *
  * The host table is a userdata whose metatable indexes a table of C
  * closures, each holding the vm as an upvalue: a plugin can neither replace
@@ -19,6 +19,7 @@
 #include "agenda.h"
 #include "form.h"
 #include "log.h"
+#include "lua_csv.h"
 #include "lua_json.h"
 #include "meeting.h"
 #include "plugin_locale.h"
@@ -796,6 +797,8 @@ int plugin_api_install(lua_State *L)
     add_fn(L, vm, "fail", api_fail);
     add_fn(L, vm, "settings", api_settings);
     add_fn(L, vm, "t", api_t);
+    lua_pushcfunction(L, lcsv_format);
+    lua_setfield(L, -2, "csv");
     lua_pushstring(L, vm->name);
     lua_setfield(L, -2, "plugin");
     lua_pushinteger(L, 1);

@@ -632,12 +632,30 @@ end
 
 local SIGNUP_STATUSES = {"signed_up", "waitlisted", "cancelled"}
 
+local SIGNUP_COLUMNS = {"registration_id", "first_name", "last_name", "organisation", "email",
+                        "registration_status", "status", "waitlist_position", "created_at",
+                        "updated_at"}
+
+-- The list as CSV, by the host's writer (quoting, formula guard).
+local function signups_csv(list)
+  local rows = {SIGNUP_COLUMNS}
+  for _, s in ipairs(list) do
+    local cells = {}
+    for i, key in ipairs(SIGNUP_COLUMNS) do cells[i] = s[key] end
+    rows[#rows + 1] = cells
+  end
+  return saiets.csv(rows)
+end
+
 local function activity_signups_route(req)
   local row, err = activity_of_request(req)
   if err then return err end
-  local status = req.query.status
+  local status, format = req.query.status, req.query.format
   if status ~= nil and not in_list(SIGNUP_STATUSES, status) then
     return saiets.fail(400, "bad_request", saiets.t("bad_status"))
+  end
+  if format ~= nil and format ~= "json" and format ~= "csv" then
+    return saiets.fail(400, "bad_request", saiets.t("bad_format"))
   end
   local rows = saiets.db.rows([[
     SELECT s.registration_id, s.status, s.created_at, s.updated_at,
@@ -668,6 +686,10 @@ local function activity_signups_route(req)
       created_at = s.created_at,
       updated_at = s.updated_at,
     }
+  end
+  if format == "csv" then
+    return {status = 200, content_type = "text/csv", body = signups_csv(list),
+            filename = "activity-" .. row.id .. "-signups.csv"}
   end
   return {status = 200, body = {activity = activity_json(row), signups = list}}
 end

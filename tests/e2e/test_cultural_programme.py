@@ -13,6 +13,7 @@ python3 with the icalendar module is found, as test_ics does), the
 organizer's lists, auth, and what disabling and re-enabling the plugin for
 the meeting does."""
 
+import csv as csv_module
 import io
 import json
 import os
@@ -114,7 +115,7 @@ class CulturalTestCase(VisitsMixin, SaietsTestCase):
                      headers={"Content-Type": "application/gzip"})
         self.assertEqual(r.status, 201, r.body)
         self.assertEqual(r.body["name"], NAME)
-        self.assertEqual(r.body["version"], "1.0.0")
+        self.assertEqual(r.body["version"], "1.1.0")
         self.mid = self.agenda_meeting()["id"]
         self.enable(self.mid)
         self.add_item(self.mid, kind="opening", title="Sanāksmes atklāšana",
@@ -611,6 +612,31 @@ class ViewTest(CulturalTestCase):
         self.assertEqual([s["registration_id"] for s in r.body["signups"]], [first["id"]])
         self.assertError(self.req("GET", self.activity_url(a["id"], "/signups?status=x"),
                                   token=self.org), 400, "bad_request")
+
+    def test_organizer_list_as_csv(self):
+        a = self.make_activity(FORTRESS, capacity=1)
+        first = self.register(self.mid, first_name="=Ilze", last_name="Bērziņa, Daugavpils")
+        second = self.register(self.mid, first_name="Jānis", last_name='Ozols "Jr"')
+        self.sign_up_ok(a["id"], first)
+        self.sign_up_ok(a["id"], second, "waitlisted")
+        r = self.req("GET", self.activity_url(a["id"], "/signups?format=csv"), token=self.org)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertTrue(r.content_type.startswith("text/csv"), r.content_type)
+        self.assertIn('filename="activity-%d-signups.csv"' % a["id"],
+                      r.headers.get("Content-Disposition", ""))
+        self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+        rows = list(csv_module.reader(io.StringIO(r.body)))
+        self.assertEqual(rows[0][:4], ["registration_id", "first_name", "last_name",
+                                       "organisation"])
+        self.assertEqual(rows[1][:3], [str(first["id"]), "'=Ilze", "Bērziņa, Daugavpils"])
+        self.assertEqual(rows[2][:3], [str(second["id"]), "Jānis", 'Ozols "Jr"'])
+        self.assertEqual((rows[1][6], rows[1][7]), ("signed_up", ""))
+        self.assertEqual((rows[2][6], rows[2][7]), ("waitlisted", "1"))
+        self.assertTrue(r.raw.endswith(b"\r\n"))
+        self.assertError(self.req("GET", self.activity_url(a["id"], "/signups?format=xml"),
+                                  token=self.org), 400, "bad_request")
+        self.assertEqual(self.req("GET", self.activity_url(a["id"], "/signups?format=csv"),
+                                  token=first["manage_token"]).status, 403)
 
     def test_export_column(self):
         acts = self.programme(rothko=1)

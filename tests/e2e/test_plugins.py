@@ -597,6 +597,8 @@ class FormFieldTest(PluginTestCase):
         self.register(self.mid, answers={"dietary.diet": "vegāns"})
         r = self.register_answers({"dietary.note": "x"})
         self.assertError(r, 422, "unknown_field", field="answers.dietary.note")
+        self.assertEqual(self.remove("dietary").status, 200)
+        self.assertEqual(self.get_meeting(self.mid)["plugin_fields"], [])
 
     def test_bad_declarations_refused_at_install(self):
         cases = (

@@ -428,6 +428,36 @@ START_TEST(test_form_fields)
 }
 END_TEST
 
+START_TEST(test_csv)
+{
+    struct plugin_call call;
+    const char *text;
+
+    ck_assert_int_eq(run_route("return {status = 200, body = saiets.csv({\n"
+                               "  {'name', 'n', 'x', 'ok', 'none'},\n"
+                               "  {'=SUM(A1)', -5, 2.5, true, saiets.json.null},\n"
+                               "  {'a,b', 'say \"hi\"', nil, 'line\\nbreak'},\n"
+                               "  {}})}",
+                               0, &call),
+                     0);
+    text = json_string_value(json_object_get(call.result, "body"));
+    ck_assert_ptr_nonnull(text);
+    ck_assert_str_eq(text, "name,n,x,ok,none\r\n"
+                           "'=SUM(A1),-5,2.5,true,\r\n"
+                           "\"a,b\",\"say \"\"hi\"\"\",,\"line\nbreak\"\r\n"
+                           "\r\n");
+    json_decref(call.result);
+    route_refused("return saiets.csv({{print}})", 0, "row 1, column 1 is a function");
+    route_refused("return saiets.csv({'x'})", 0, "row 1 is not a list of cells");
+    route_refused("return saiets.csv({{a = 1}})", 0, "not a column");
+    route_refused("return saiets.csv({{0/0}})", 0, "not a finite number");
+    route_refused("local big = string.rep('x', 1000000)\n"
+                  "local rows = {}\n"
+                  "for i = 1, 9 do rows[i] = {big} end\n"
+                  "return saiets.csv(rows)", 0, "MiB of text");
+}
+END_TEST
+
 START_TEST(test_route_match)
 {
     json_t *p;
@@ -466,6 +496,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_migration_mode);
     tcase_add_test(tc, test_route_match);
     tcase_add_test(tc, test_form_fields);
+    tcase_add_test(tc, test_csv);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -44,15 +44,15 @@ end, {auth = "participant"})
 
 -- GET .../plugins/lunch-choice/meals.csv: how many chose each meal, for the kitchen.
 saiets.route("GET", "/meals.csv", function(req)
-  local lines = {"meal,count"}
+  local rows = {{"meal", "count"}}
   for _, row in ipairs(saiets.db.rows(
       "SELECT c.meal, count(*) AS n FROM p_lunch_choice_choices c" ..
       " JOIN saiets_registrations r ON r.id = c.registration_id" ..
       " WHERE r.status <> 'cancelled' GROUP BY c.meal ORDER BY c.meal")) do
-    lines[#lines + 1] = row.meal .. "," .. row.n
+    rows[#rows + 1] = {row.meal, row.n}
   end
   return {status = 200, content_type = "text/csv", filename = "meals.csv",
-          body = table.concat(lines, "\n") .. "\n"}
+          body = saiets.csv(rows)}
 end, {auth = "organizer"})
 
 -- The organizer's list gets one column.
