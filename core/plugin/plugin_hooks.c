@@ -13,10 +13,10 @@
 #include "events.h"
 #include "log.h"
 #include "lua_json.h"
+#include "plugin_reg_view.h"
 #include "plugin_set.h"
 #include "plugin_vm.h"
 #include "registration.h"
-#include "timeutil.h"
 
 #define MAX_ENABLED 64
 
@@ -148,29 +148,19 @@ static int note_failure(struct db *db, long long meeting_id, const char *plugin,
 
 
 /* The table a registration event's hooks get, built straight from the
- * C data (no JSON on the registration path). */
+ * C data (no JSON on the registration path); the registration in it is a
+ * view (plugin_reg_view.h). */
 struct reg_payload {
     const struct event *ev;
     enum plugin_event pev;
     const struct registration *r;
 };
 
-static void set_text(lua_State *L, const char *key, const char *text, int empty_is_null)
-{
-    if (text && (text[0] || !empty_is_null))
-        lua_pushstring(L, text);
-    else
-        lj_push_null(L);
-    lua_setfield(L, -2, key);
-}
-
 static void push_reg_payload(lua_State *L, void *arg)
 {
     const struct reg_payload *p = arg;
-    const struct registration *r = p->r;
-    char created[32], updated[32];
 
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, 5);
     lua_pushstring(L, plugin_event_name(p->pev));
     lua_setfield(L, -2, "event");
     lua_pushinteger(L, p->ev->meeting_id);
@@ -181,49 +171,7 @@ static void push_reg_payload(lua_State *L, void *arg)
         lua_pushstring(L, p->ev->actor);
         lua_setfield(L, -2, "actor");
     }
-    lua_createtable(L, 0, 16);
-    if (r->id > 0)
-        lua_pushinteger(L, r->id);
-    else
-        lj_push_null(L);
-    lua_setfield(L, -2, "id");
-    lua_pushinteger(L, r->meeting_id);
-    lua_setfield(L, -2, "meeting");
-    set_text(L, "first_name", r->first_name, 0);
-    set_text(L, "last_name", r->last_name, 0);
-    set_text(L, "email", r->email, 0);
-    set_text(L, "organisation", r->organisation, 0);
-    if (r->organisation_id > 0)
-        lua_pushinteger(L, r->organisation_id);
-    else
-        lj_push_null(L);
-    lua_setfield(L, -2, "organisation_id");
-    set_text(L, "position", r->position, 1);
-    set_text(L, "phone", r->phone, 1);
-    set_text(L, "status", r->status, 0);
-    if (strcmp(r->status, "waitlisted") == 0 && r->waitlist_position > 0) {
-        lua_pushinteger(L, r->waitlist_position);
-        lua_setfield(L, -2, "waitlist_position");
-    }
-    tu_format_utc(r->created_at, created);
-    tu_format_utc(r->updated_at, updated);
-    set_text(L, "created_at", created, 0);
-    set_text(L, "updated_at", updated, 0);
-    if (r->answers && json_object_size(r->answers) > 0) {
-        char err[200];
-
-        if (lj_push_json(L, r->answers, NULL, err, sizeof err) < 0)
-            luaL_error(L, "%s", err);
-        lua_setfield(L, -2, "answers");
-    } else {
-        /* {} without the conversion's set-up: most registrations have no answers */
-        lua_newtable(L);
-        if (luaL_getmetatable(L, "saiets.object") == LUA_TTABLE)
-            lua_setmetatable(L, -2);
-        else
-            lua_pop(L, 1);
-        lua_setfield(L, -2, "answers");
-    }
+    plugin_reg_view_push(L, p->r);
     lua_setfield(L, -2, "registration");
 }
 

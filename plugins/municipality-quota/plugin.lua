@@ -35,10 +35,11 @@ end
 -- quota is reached.  The usual case is one statement.  An organisation the table does
 -- not know yet is counted from the registrations first (they may have come while the
 -- plugin was not running).
+local TAKE = "UPDATE p_municipality_quota_counts SET n = n + 1" ..
+             " WHERE meeting_id = ? AND org_key = ? AND n < ?" -- made once, not per call
+
 local function take_place(meeting_id, key, limit)
-  local r = saiets.db.exec("UPDATE p_municipality_quota_counts SET n = n + 1" ..
-                           " WHERE meeting_id = ? AND org_key = ? AND n < ?",
-                           meeting_id, key, limit)
+  local r = saiets.db.exec(TAKE, meeting_id, key, limit)
   if r.changes == 1 then return true end
   if saiets.db.one("SELECT 1 AS x FROM p_municipality_quota_counts" ..
                    " WHERE meeting_id = ? AND org_key = ?", meeting_id, key) then

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "plugin_reg_view.h"
 #include "plugin_manifest.h"
 #include "plugin_sql.h"
 #include "testdb.h"
@@ -145,6 +146,62 @@ START_TEST(test_hooks_and_refusal)
     json_decref(ev);
     json_decref(ev2);
     json_decref(req);
+    plugin_vm_free(vm);
+}
+END_TEST
+
+static void push_view(lua_State *L, void *arg)
+{
+    lua_createtable(L, 0, 1);
+    plugin_reg_view_push(L, arg);
+    lua_setfield(L, -2, "registration");
+}
+
+START_TEST(test_registration_view)
+{
+    struct plugin_vm *vm = load(
+        "kept = nil\n"
+        "saiets.on('registration.confirmed', function(ev)\n"
+        "  local r = ev.registration\n"
+        "  assert(type(r) == 'userdata')\n"
+        "  assert(r.id == 7 and r.meeting == 1 and r.first_name == 'Ilze', 'fields')\n"
+        "  assert(r.organisation == 'Rēzeknes novads' and r.organisation_id == saiets.json.null)\n"
+        "  assert(r.position == saiets.json.null and r.phone == '+371 2000')\n"
+        "  assert(r.status == 'waitlisted' and r.waitlist_position == 3)\n"
+        "  assert(r.created_at == '2030-01-01T00:00:00Z', r.created_at)\n"
+        "  assert(r.answers.diet == 'zivs' and r.answers == r.answers)\n"
+        "  assert(r.nope == nil)\n"
+        "  local keys = {}\n"
+        "  for k, v in pairs(r) do keys[#keys + 1] = k end\n"
+        "  assert(table.concat(keys, ',') == 'id,meeting,first_name,last_name,email,organisation,'\n"
+        "    .. 'organisation_id,position,phone,status,waitlist_position,created_at,updated_at,'\n"
+        "    .. 'answers', table.concat(keys, ','))\n"
+        "  assert(not pcall(function() r.status = 'confirmed' end))\n"
+        "  assert(getmetatable(r) == 'saiets.registration')\n"
+        "  if kept then assert(kept.first_name == 'Ilze' and kept.answers.diet == 'zivs') end\n"
+        "  kept = r\n"
+        "end)\n",
+        0);
+    struct plugin_call call = {.db = db, .meeting_id = 1};
+    struct registration r;
+
+    ck_assert_msg(vm != NULL, "%s", e.message);
+    memset(&r, 0, sizeof r);
+    r.id = 7;
+    r.meeting_id = 1;
+    strcpy(r.first_name, "Ilze");
+    strcpy(r.last_name, "Bērziņa");
+    strcpy(r.email, "ilze@example.lv");
+    strcpy(r.organisation, "Rēzeknes novads");
+    strcpy(r.phone, "+371 2000");
+    strcpy(r.status, "waitlisted");
+    r.waitlist_position = 3;
+    r.created_at = r.updated_at = 1893456000;
+    r.answers = json_pack("{s:s}", "diet", "zivs");
+    for (int i = 0; i < 2; i++)
+        ck_assert_msg(plugin_vm_hook_push(vm, PLUGIN_EV_CONFIRMED, push_view, &r, &call, &e) == 0,
+                      "%s", e.message);
+    json_decref(r.answers);
     plugin_vm_free(vm);
 }
 END_TEST
@@ -487,6 +544,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_load_errors_name_file_and_line);
     tcase_add_test(tc, test_host_table_read_only);
     tcase_add_test(tc, test_hooks_and_refusal);
+    tcase_add_test(tc, test_registration_view);
     tcase_add_test(tc, test_route_fail_and_errors);
     tcase_add_test(tc, test_own_tables);
     tcase_add_test(tc, test_isolation_and_budgets);
