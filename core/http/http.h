@@ -134,6 +134,7 @@ extern const struct route api_agenda_export_routes[];
 extern const struct route api_visits_routes[];
 extern const struct route api_visit_lists_routes[];
 extern const struct route api_plugins_routes[];
+extern const struct route web_page_routes[];
 
 /* Adds every core route to r: 0, or -1 when one is refused. */
 int http_routes_install(struct router *r);

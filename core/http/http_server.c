@@ -26,8 +26,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "timeutil.h"
+#include "web_assets.h"
 
 static unsigned method_bit(enum evhttp_cmd_type m)
 {
@@ -347,6 +349,15 @@ int http_serve(const struct http_options *opt)
         log_error("cannot open the database: %s", msg);
         goto out;
     }
+    {
+        struct err we;
+
+        err_clear(&we);
+        if (web_assets_init() < 0 || i18n_init(&we) < 0) {
+            log_error("the web files: %s", we.message[0] ? we.message : "a bad asset table");
+            goto out;
+        }
+    }
     app.coll = collate_open("lv", &cerr);
     if (app.coll == NULL) {
         log_error("collation: %s", cerr ? cerr : "unavailable");
@@ -468,6 +479,8 @@ out:
     if (app.base)
         event_base_free(app.base);
     collate_close(app.coll);
+    i18n_free();
+    web_assets_free();
     plugin_rt_free(); /* the loop's vms hold statements on rdb */
     plugin_set_shutdown();
     db_close(app.rdb);

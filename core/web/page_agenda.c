@@ -8,23 +8,13 @@ static const char *str(json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
-static const char page_style[] =
-    "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}"
-    "h1{font-size:1.6rem}h2{font-size:1.2rem;border-bottom:1px solid #999;margin-top:2rem}"
-    "table{border-collapse:collapse;width:100%}td{padding:.35rem .5rem;vertical-align:top;"
-    "border-bottom:1px solid #ddd}td.time{white-space:nowrap;width:7rem}"
-    ".kind{color:#666;font-size:.85rem}.track{font-size:.85rem;background:#eef;"
-    "padding:0 .3rem}.who{font-size:.9rem;color:#444}"
-    "@media print{body{margin:0;max-width:none;font-size:10pt}section{break-inside:avoid}"
-    "h2{break-after:avoid}}";
-
 char *page_agenda_html(json_t *agenda, struct err *e)
 {
     struct buf b = BUF_INIT;
     json_t *day, *item, *sp;
     size_t di, ii, si;
 
-    page_begin(&b, "lv", str(agenda, "title"), page_style);
+    page_open(&b, "lv", str(agenda, "title"), NULL);
     buf_puts(&b, "<h1>");
     page_text(&b, str(agenda, "title"));
     buf_puts(&b, "</h1>\n<p>Laiki: ");
@@ -69,6 +59,6 @@ char *page_agenda_html(json_t *agenda, struct err *e)
         }
         buf_puts(&b, "</table></section>\n");
     }
-    return page_finish(&b, e);
+    return page_close(&b, "lv", NULL, NULL, e);
 }
 

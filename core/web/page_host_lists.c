@@ -16,13 +16,6 @@ static const char *str(json_t *o, const char *k)
 
 static const char *field_key(json_t *def) { return json_string_value(json_object_get(def, "key")); }
 
-static const char page_style[] =
-    "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}"
-    "h1{font-size:1.4rem}section{margin-bottom:2.5rem}table{border-collapse:collapse;"
-    "width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ccc;"
-    "vertical-align:top}.meta{color:#555}"
-    "@media print{body{margin:0;max-width:none}section{page-break-after:always}}";
-
 /* Label of a form field in Latvian, else English, else its key. */
 static const char *field_label(json_t *def)
 {
@@ -40,7 +33,7 @@ char *page_host_lists_html(json_t *lists, json_t *form, struct err *e)
     size_t i, j, k;
     json_t *o, *p, *def;
 
-    page_begin(&b, "lv", "Host lists", page_style);
+    page_open(&b, "lv", "Host lists", NULL);
     json_array_foreach(json_object_get(lists, "options"), i, o) {
         buf_puts(&b, "<section><h1>");
         page_text(&b, str(o, "venue_name"));
@@ -87,6 +80,6 @@ char *page_host_lists_html(json_t *lists, json_t *form, struct err *e)
         buf_puts(&b, "</table></section>\n");
     }
     buf_free(&cell);
-    return page_finish(&b, e);
+    return page_close(&b, "lv", NULL, NULL, e);
 }
 

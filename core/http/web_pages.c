@@ -1,0 +1,134 @@
+/* web_pages.c - the HTML pages and their static files: /, /meetings/{id},
+ * /manage, /static/NAME.HASH.EXT.  Handlers read the domain's JSON on the
+ * loop thread's connection and hand it to core/web/ to render; pages are
+ * cached like the API's GET answers (ETag, 304), per language and minute
+ * (whether registration is open depends on the clock).
+ *
+ * The language: ?lang=en or ?lang=lv, remembered in a cookie "lang" (a
+ * preference, not a credential); else the cookie; else Latvian. */
+#include "http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "agenda.h"
+#include "directory.h"
+#include "i18n.h"
+#include "meeting.h"
+#include "page_public.h"
+#include "timeutil.h"
+#include "visit.h"
+#include "web_assets.h"
+
+/* The page language, kept in c->name (page routes have no {name}). */
+static const char *page_lang(struct http_ctx *c)
+{
+    const char *q = http_query(c, "lang"), *cookie, *p;
+
+    if (q && (strcmp(q, "en") == 0 || strcmp(q, "lv") == 0)) {
+        char set[64];
+
+        snprintf(set, sizeof set, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", q);
+        evhttp_add_header(evhttp_request_get_output_headers(c->req), "Set-Cookie", set);
+        snprintf(c->name, sizeof c->name, "%s", q);
+        return c->name;
+    }
+    cookie = evhttp_find_header(evhttp_request_get_input_headers(c->req), "Cookie");
+    p = cookie ? strstr(cookie, "lang=en") : NULL;
+    /* "lang=en" as a whole cookie: at the start or after "; ", and ending there */
+    if (p && (p == cookie || (p >= cookie + 2 && p[-1] == ' ' && p[-2] == ';')) &&
+        (p[7] == '\0' || p[7] == ';'))
+        snprintf(c->name, sizeof c->name, "en");
+    else
+        snprintf(c->name, sizeof c->name, "lv");
+    return c->name;
+}
+
+static void reply_page(struct http_ctx *c, const char *what,
+                       char *(*make)(struct http_ctx *c, struct err *e))
+{
+    char key[128];
+    const char *lang = page_lang(c);
+
+    evhttp_add_header(evhttp_request_get_output_headers(c->req), "Vary", "Cookie");
+    snprintf(key, sizeof key, "web:%s:%lld:%s:%lld", what, c->id, lang, tu_now() / 60);
+    http_reply_cached(c, key, "text/html; charset=utf-8", make);
+}
+
+/* --- / ------------------------------------------------------------------------- */
+
+static char *make_home(struct http_ctx *c, struct err *e)
+{
+    json_t *list = meeting_list_json(c->app->rdb);
+    char *text;
+
+    if (list == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "could not read the meetings");
+        return NULL;
+    }
+    text = page_home_html(c->name, list, tu_now(), e);
+    json_decref(list);
+    return text;
+}
+
+static void web_home(struct http_ctx *c) { reply_page(c, "home", make_home); }
+
+/* --- /meetings/{id} ---------------------------------------------------------------- */
+
+static char *make_meeting(struct http_ctx *c, struct err *e)
+{
+    struct meeting m;
+    json_t *mj = NULL, *agenda = NULL, *slots = NULL, *orgs = NULL;
+    char *text = NULL;
+
+    if (meeting_load(c->app->rdb, c->id, &m, e) < 0)
+        return NULL;
+    mj = meeting_to_json(&m);
+    meeting_clear(&m);
+    agenda = agenda_json(c->app->rdb, c->id, 0, e);
+    slots = agenda ? visit_slots_json(c->app->rdb, c->id, e) : NULL;
+    orgs = slots ? dir_org_list(c->app->rdb) : NULL;
+    if (mj && agenda && slots && orgs)
+        text = page_meeting_html(c->name, mj, agenda, json_object_get(slots, "slots"), orgs,
+                                 tu_now(), e);
+    else if (e->code == ERR_NONE)
+        err_set(e, ERR_INTERNAL, NULL, "could not read the meeting");
+    json_decref(mj);
+    json_decref(agenda);
+    json_decref(slots);
+    json_decref(orgs);
+    return text;
+}
+
+static void web_meeting(struct http_ctx *c) { reply_page(c, "meeting", make_meeting); }
+
+/* --- /manage ----------------------------------------------------------------------- */
+
+static char *make_manage(struct http_ctx *c, struct err *e) { return page_manage_html(c->name, e); }
+
+static void web_manage(struct http_ctx *c) { reply_page(c, "manage", make_manage); }
+
+/* --- /static/NAME.HASH.EXT ---------------------------------------------------------- */
+
+static void web_static(struct http_ctx *c)
+{
+    const struct web_asset *a = web_asset_by_name(c->rest[0] == '/' ? c->rest + 1 : c->rest);
+    struct evkeyvalq *h = evhttp_request_get_output_headers(c->req);
+
+    if (a == NULL) {
+        http_reply_code(c, ERR_NOT_FOUND, "no such file");
+        return;
+    }
+    /* the name holds the content's hash: a new version is a new name */
+    evhttp_add_header(h, "Cache-Control", "public, max-age=31536000, immutable");
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    http_reply_text(c, 200, a->content_type, (const char *)a->data, a->len);
+}
+
+const struct route web_page_routes[] = {
+    {"/", ROUTE_GET, web_home},
+    {"/meetings/{id}", ROUTE_GET, web_meeting},
+    {"/manage", ROUTE_GET, web_manage},
+    {"/static/{*}", ROUTE_GET, web_static},
+    {NULL, 0, NULL},
+};

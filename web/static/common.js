@@ -1,0 +1,98 @@
+// common.js - what every page script shares: the page's data block, texts
+// in the page's language, calling the JSON API, and showing errors next to
+// the field they belong to.  Plain ES modules, no build step, no framework.
+
+const dataEl = document.getElementById('page-data');
+export const page = dataEl ? JSON.parse(dataEl.textContent) : { texts: {}, lang: 'lv' };
+
+// The text for key ("js.error.required"), with {name} replaced from args.
+export function t(key, args) {
+  let s = page.texts[key] || key;
+  for (const [k, v] of Object.entries(args || {})) s = s.split('{' + k + '}').join(String(v));
+  return s;
+}
+
+// Calls the API: resolves to {status, body} (body parsed when JSON), never
+// throws for an HTTP error; throws only when the server cannot be reached.
+export async function api(method, path, body, token) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const r = await fetch(path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'omit', cache: 'no-store',
+  });
+  const type = r.headers.get('Content-Type') || '';
+  const parsed = type.startsWith('application/json') ? await r.json() : await r.text();
+  return { status: r.status, body: parsed };
+}
+
+// An element with attributes and children (text nodes for strings): the
+// only way the scripts make HTML, so that no text is ever parsed as markup.
+export function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === false || v === null || v === undefined) continue;
+    if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+  }
+  return e;
+}
+
+// The message a user reads for an API error: ours for the codes we know,
+// the server's own for a plugin's refusal (it is written for people).
+export function errorText(err) {
+  if (!err) return t('js.error.server');
+  switch (err.code) {
+    case 'missing_field': return t('js.error.required');
+    case 'duplicate_email': return t('js.error.duplicate_email');
+    case 'registration_closed': return t('js.error.registration_closed');
+    case 'rate_limited': return t('js.error.rate');
+    case 'plugin_refused': return err.message;
+    case 'invalid_field': case 'unknown_field': return t('js.error.invalid_field');
+    default: return t('js.error.server');
+  }
+}
+
+// Clears every field error in root.
+export function clearErrors(root) {
+  for (const p of root.querySelectorAll('.error')) p.textContent = '';
+  for (const f of root.querySelectorAll('[aria-invalid]')) f.removeAttribute('aria-invalid');
+}
+
+// Shows msg under the field whose id is "f-" + field (error element "e-" +
+// field); returns the control to focus, or null when the page has no such field.
+export function fieldError(root, field, msg) {
+  const p = root.querySelector('#e-' + CSS.escape(field));
+  if (!p) return null;
+  p.textContent = msg;
+  const control = root.querySelector('#f-' + CSS.escape(field));
+  if (control) {
+    control.setAttribute('aria-invalid', 'true');
+    return control.matches('fieldset') ? control.querySelector('input, select') || control : control;
+  }
+  return p;
+}
+
+// Latvian letters either way: "rezekne" finds "Rēzekne".
+export function fold(s) {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+// "1.–3." style numbers aside, dates come from the server already written
+// the language's way; this formats an RFC 3339 instant in the meeting's zone.
+export function formatInstant(iso, zone) {
+  try {
+    const d = new Date(iso);
+    const opts = { timeZone: zone || 'Europe/Riga', year: 'numeric', month: 'long', day: 'numeric',
+      hour: '2-digit', minute: '2-digit' };
+    return new Intl.DateTimeFormat(page.lang === 'en' ? 'en-GB' : 'lv-LV', opts).format(d);
+  } catch (e) {
+    return iso;
+  }
+}
