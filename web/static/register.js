@@ -156,7 +156,8 @@ function showDone(reg) {
         el('button', { type: 'button', class: 'secondary', onclick: async () => {
           try { await navigator.clipboard.writeText(link); copied.textContent = t('js.done.copied'); } catch (e) { /* the link is on screen */ }
         } }, t('js.done.copy'))),
-      copied));
+      copied),
+    reg.calendar_url ? el('p', {}, el('a', { href: reg.calendar_url }, t('js.manage.calendar'))) : null);
   form.hidden = true;
   done.hidden = false;
   done.focus();
