@@ -63,6 +63,28 @@ test('axe check throws on a data: URL page too (the second-context path)',
     }
   });
 
+// the pages' policy, as a <meta> here: no inline script may run
+const STRICT = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'; img-src data:">`;
+
+test('under a strict CSP an inlined axe is refused, and checkA11y still runs it',
+  { timeout: TEST_TIMEOUT }, async () => {
+    const page = await newPage(browser, DESKTOP);
+    try {
+      await page.goto('data:text/html;charset=utf-8,' + encodeURIComponent(BAD.replace('<head>', '<head>' + STRICT)));
+      // why checkA11y needs its own bypassCSP context: the policy refuses the inlined script
+      await page.addScriptTag({ content: 'window.inlined = 1;' }).catch(() => {});
+      assert.equal(await page.evaluate(() => window.inlined), undefined, 'the policy let an inline script run');
+      assert.ok(page.problems.some((p) => /Content Security Policy/.test(p)),
+        `the refusal is reported: ${JSON.stringify(page.problems)}`);
+      await assert.rejects(checkA11y(page, 'bad-page-strict-csp'), (err) => {
+        assert.deepEqual(err.violations.map((v) => v.id).sort(), ['image-alt', 'label'], err.message);
+        return true;
+      });
+    } finally {
+      await page.context().close();
+    }
+  });
+
 test('axe check passes a clean page', { timeout: TEST_TIMEOUT }, async () => {
   const page = await newPage(browser, DESKTOP, { bypassCSP: true });
   try {
