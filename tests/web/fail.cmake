@@ -1,0 +1,2 @@
+# cmake -DMSG=TEXT -P fail.cmake: a test that cannot run fails, saying why.
+message(FATAL_ERROR "${MSG}")
