@@ -66,3 +66,12 @@ int token_hash_equal(const uint8_t *a, const uint8_t *b)
 {
     return sodium_memcmp(a, b, TOKEN_HASH_LEN) == 0;
 }
+
+void token_random_bytes(void *buf, size_t n)
+{
+    /* Idempotent; migrations may run before main's token_init (tests).  On
+     * failure randombytes_buf still reads the system's CSPRNG. */
+    if (sodium_init() < 0)
+        randombytes_stir();
+    randombytes_buf(buf, n);
+}

@@ -10,6 +10,7 @@
 #ifndef SAIETS_TOKEN_H
 #define SAIETS_TOKEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define TOKEN_SECRET_LEN 43
@@ -40,5 +41,8 @@ int token_parse(const char *token, enum token_kind *kind, long long *id,
 
 /* 1 when the hashes are equal (constant time). */
 int token_hash_equal(const uint8_t *a, const uint8_t *b);
+
+/* n bytes from libsodium's CSPRNG (after token_init). */
+void token_random_bytes(void *buf, size_t n);
 
 #endif

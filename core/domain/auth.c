@@ -68,6 +68,7 @@ int auth_resolve(struct db *db, const char *header, struct principal *p,
         match = 1;
         p->kind = PRINCIPAL_ACCOUNT;
         p->account_id = sqlite3_column_int64(st, 0);
+        p->token_id = id;
         p->role = strcmp(db_text(st, 1), "admin") == 0 ? ROLE_ADMIN : ROLE_ORGANIZER;
         snprintf(p->actor, sizeof p->actor, "account:%lld", p->account_id);
     }

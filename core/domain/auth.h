@@ -15,6 +15,7 @@ struct principal {
     enum principal_kind kind;
     enum role role;            /* for accounts */
     long long account_id;      /* for accounts */
+    long long token_id;        /* for accounts: the api_tokens row used */
     long long registration_id; /* for manage tokens */
     char actor[48];            /* "account:3", "registration:17", "anonymous" */
 };

@@ -1,13 +1,15 @@
 /* api_agenda_export.c - the programme for people and their calendars: the
  * meeting's iCalendar feed, a participant's own calendar (calendar.c makes
- * both), and the printable HTML agenda page.  Cached per data generation
- * like the JSON. */
+ * both; also at its secret URL /cal/SECRET.ics for calendar apps, checked by
+ * calsecret.c), and the printable HTML agenda page.  Cached per data
+ * generation like the JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agenda.h"
 #include "calendar.h"
+#include "calsecret.h"
 #include "http.h"
 #include "page_agenda.h"
 #include "plugin_hooks.h"
@@ -64,6 +66,32 @@ static void api_registration_ics(struct http_ctx *c)
     http_reply_cached(c, key, "text/calendar; charset=utf-8", make_registration_ics);
 }
 
+/* /cal/SECRET.ics: the same calendar as above, for whoever holds the secret.
+ * Every refusal is the same 404, so that nothing tells a wrong secret from
+ * a rotated or cancelled one. */
+static void cal_feed(struct http_ctx *c)
+{
+    const char *secret = c->rest[0] == '/' ? c->rest + 1 : c->rest;
+    long long id = 0;
+    char key[48];
+    struct err e;
+    int rc;
+
+    err_clear(&e);
+    rc = strchr(secret, '/') ? 0 : calsecret_resolve(c->app->rdb, secret, &id, &e);
+    if (rc < 0) {
+        http_reply_err(c, &e);
+        return;
+    }
+    if (rc == 0) {
+        http_reply_code(c, ERR_NOT_FOUND, "no such calendar");
+        return;
+    }
+    c->id = id;
+    snprintf(key, sizeof key, "rics:%lld", id);
+    http_reply_cached_nostore(c, key, "text/calendar; charset=utf-8", make_registration_ics);
+}
+
 /* ---- the printable page ------------------------------------------------------ */
 
 static char *make_page(struct http_ctx *c, struct err *e)
@@ -87,5 +115,6 @@ const struct route api_agenda_export_routes[] = {
     {"/api/v1/registrations/{id}/agenda.ics", ROUTE_GET, api_registration_ics},
     {"/api/v1/meetings/{id}/agenda.ics", ROUTE_GET, api_agenda_ics},
     {"/meetings/{id}/agenda", ROUTE_GET, page_agenda},
+    {"/cal/{*}", ROUTE_GET, cal_feed},
     {NULL, 0, NULL},
 };

@@ -1,4 +1,5 @@
-/* api_misc.c - health, organisations, networks and the audit log. */
+/* api_misc.c - health, organisations, networks (listing, reading, creating
+ * and editing; directory.c has the rules) and the audit log. */
 #include <stdlib.h>
 
 #include "audit.h"
@@ -68,6 +69,77 @@ static void api_organisations_create(struct http_ctx *c)
     http_submit(c, run_org_create);
 }
 
+static void api_organisation_get(struct http_ctx *c)
+{
+    struct err e;
+
+    err_clear(&e);
+    http_reply_result(c, dir_org_get_json(c->app->rdb, c->id, &e), &e);
+}
+
+static int run_org_patch(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (dir_org_patch(db, c->id, c->in, job->now, c->who.actor, &job->err) < 0)
+        return -1;
+    c->out = dir_org_get_json(db, c->id, &job->err);
+    c->status = 200;
+    return c->out ? 0 : -1;
+}
+
+static void api_organisation_patch(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_org_patch);
+}
+
+static void api_network_get(struct http_ctx *c)
+{
+    struct err e;
+
+    err_clear(&e);
+    http_reply_result(c, dir_network_json(c->app->rdb, c->id, &e), &e);
+}
+
+static int run_network_create(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    long long id;
+
+    if (dir_network_create(db, c->in, job->now, c->who.actor, &id, &job->err) < 0)
+        return -1;
+    c->out = dir_network_json(db, id, &job->err);
+    c->status = 201;
+    return c->out ? 0 : -1;
+}
+
+static void api_networks_create(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_network_create);
+}
+
+static int run_network_patch(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (dir_network_patch(db, c->id, c->in, job->now, c->who.actor, &job->err) < 0)
+        return -1;
+    c->out = dir_network_json(db, c->id, &job->err);
+    c->status = 200;
+    return c->out ? 0 : -1;
+}
+
+static void api_network_patch(struct http_ctx *c)
+{
+    if (!http_require_organizer(c) || !http_body_json(c))
+        return;
+    http_submit(c, run_network_patch);
+}
+
 static void api_networks_list(struct http_ctx *c)
 {
     json_t *list = dir_network_list(c->app->rdb);
@@ -107,7 +179,12 @@ const struct route api_misc_routes[] = {
     {"/api/v1/health", ROUTE_GET, api_health},
     {"/api/v1/organisations", ROUTE_GET, api_organisations_list},
     {"/api/v1/organisations", ROUTE_POST, api_organisations_create},
+    {"/api/v1/organisations/{id}", ROUTE_GET, api_organisation_get},
+    {"/api/v1/organisations/{id}", ROUTE_PATCH, api_organisation_patch},
     {"/api/v1/networks", ROUTE_GET, api_networks_list},
+    {"/api/v1/networks", ROUTE_POST, api_networks_create},
+    {"/api/v1/networks/{id}", ROUTE_GET, api_network_get},
+    {"/api/v1/networks/{id}", ROUTE_PATCH, api_network_patch},
     {"/api/v1/audit", ROUTE_GET, api_audit_list},
     {NULL, 0, NULL},
 };

@@ -1,9 +1,11 @@
 /* api_registrations.c - registering, the participant's own registration
- * (by manage token), cancelling, and the organizers' lists (JSON and CSV). */
+ * (by manage token) with its secret calendar URL, cancelling, and the
+ * organizers' lists (JSON and CSV). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "calsecret.h"
 #include "csv.h"
 #include "plugin_hooks.h"
 #include "plugin_set.h"
@@ -19,13 +21,22 @@ static int run_reg_create(struct db *db, struct wjob *job)
     char token[TOKEN_MAX_LEN + 1];
     struct registration r;
 
+    char url[CALSECRET_URL_MAX];
+    long long id;
+
     if (reg_create(db, c->id, c->in, job->now, &r, token, &job->err) < 0)
         return -1;
     c->out = reg_view_json(db, &r);
+    id = r.id;
     reg_clear(&r);
     if (c->out == NULL)
         return err_set(&job->err, ERR_INTERNAL, NULL, "out of memory");
     json_object_set_new(c->out, "manage_token", json_string(token));
+    /* A new registration's calendar generation is 0: no query. */
+    if (calsecret_url(db, id, 0, url, &job->err) < 0)
+        return -1;
+    /* ASCII made here: no UTF-8 check needed. */
+    json_object_set_new(c->out, "calendar_url", json_stringn_nocheck(url, strlen(url)));
     c->status = 201;
     return 0;
 }
@@ -52,6 +63,11 @@ static int may_manage(struct http_ctx *c)
     return 0;
 }
 
+static const char *organizer_actor(struct http_ctx *c)
+{
+    return auth_is_organizer(&c->who) ? c->who.actor : NULL;
+}
+
 /* What plugins enabled for the meeting add (registration.view), under
  * "plugins" when there is any. */
 static void add_plugin_view(struct http_ctx *c, json_t *reg)
@@ -69,6 +85,21 @@ static void add_plugin_view(struct http_ctx *c, json_t *reg)
     json_decref(view);
 }
 
+/* The registration's secret calendar URL (none once it is cancelled), set
+ * after plugins have seen reg: it is not theirs to read.  0 or -1. */
+static int add_calendar_url(struct db *db, json_t *reg, struct err *e)
+{
+    char url[CALSECRET_URL_MAX];
+    int rc;
+
+    if (reg == NULL)
+        return 0;
+    rc = calsecret_current_url(db, json_integer_value(json_object_get(reg, "id")), url, e);
+    if (rc == 1)
+        json_object_set_new(reg, "calendar_url", json_string(url));
+    return rc < 0 ? -1 : 0;
+}
+
 static void api_registration_get(struct http_ctx *c)
 {
     struct err e;
@@ -79,13 +110,33 @@ static void api_registration_get(struct http_ctx *c)
     err_clear(&e);
     reg = reg_view_json_by_id(c->app->rdb, c->id, &e);
     add_plugin_view(c, reg);
+    if (add_calendar_url(c->app->rdb, reg, &e) < 0) {
+        json_decref(reg);
+        reg = NULL;
+    }
     http_reply_result(c, reg, &e);
 }
 
-static const char *organizer_actor(struct http_ctx *c)
+static int run_calendar_secret(struct db *db, struct wjob *job)
 {
-    return auth_is_organizer(&c->who) ? c->who.actor : NULL;
+    struct http_ctx *c = http_ctx_of(job);
+    char url[CALSECRET_URL_MAX];
+
+    if (calsecret_rotate(db, c->id, job->now, organizer_actor(c), url, &job->err) < 0)
+        return -1;
+    c->out = json_pack("{s:s}", "calendar_url", url);
+    c->status = 200;
+    return c->out ? 0 : err_set(&job->err, ERR_INTERNAL, NULL, "out of memory");
 }
+
+/* A new secret calendar URL; the old one stops working at once. */
+static void api_calendar_secret(struct http_ctx *c)
+{
+    if (!may_manage(c))
+        return;
+    http_submit(c, run_calendar_secret);
+}
+
 
 static int run_reg_patch(struct db *db, struct wjob *job)
 {
@@ -95,7 +146,9 @@ static int run_reg_patch(struct db *db, struct wjob *job)
         return -1;
     c->out = reg_view_json_by_id(db, c->id, &job->err);
     c->status = 200;
-    return c->out ? 0 : -1;
+    if (c->out == NULL || add_calendar_url(db, c->out, &job->err) < 0)
+        return -1;
+    return 0;
 }
 
 static void api_registration_patch(struct http_ctx *c)
@@ -268,5 +321,6 @@ const struct route api_registrations_routes[] = {
     {"/api/v1/registrations/{id}", ROUTE_GET, api_registration_get},
     {"/api/v1/registrations/{id}", ROUTE_PATCH, api_registration_patch},
     {"/api/v1/registrations/{id}", ROUTE_DELETE, api_registration_delete},
+    {"/api/v1/registrations/{id}/calendar-secret", ROUTE_POST, api_calendar_secret},
     {NULL, 0, NULL},
 };

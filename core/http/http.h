@@ -20,6 +20,7 @@
 #include "errors.h"
 #include "respcache.h"
 #include "router.h"
+#include "token_use.h"
 #include "writer.h"
 
 #define HTTP_JSON_BODY_MAX (64 * 1024)
@@ -50,6 +51,8 @@ struct app {
     struct event *sweep;    /* once a second: connection deadlines */
     struct event *sigint, *sigterm;
     struct event *logtick;  /* flushes the request log */
+    struct event *usetick;  /* once a minute: account tokens' last use to the db */
+    struct token_use *uses; /* account tokens' last use, loop thread only */
     struct respcache *cache;
     struct router *router;  /* the routes of the core (and later of plugins) */
     long long boot;         /* start time: part of every ETag */
@@ -99,6 +102,10 @@ void http_reply_csv(struct http_ctx *c, const char *filename, struct buf *b);
  * make() returns malloc'd text or NULL with *e set. */
 void http_reply_cached(struct http_ctx *c, const char *key, const char *content_type,
                        char *(*make)(struct http_ctx *c, struct err *e));
+/* The same body from the same cache, for a URL that is itself a secret:
+ * Cache-Control: no-store, no ETag, no 304. */
+void http_reply_cached_nostore(struct http_ctx *c, const char *key, const char *content_type,
+                               char *(*make)(struct http_ctx *c, struct err *e));
 
 /* Compact JSON text of o (consumed); NULL (and e set) when o is NULL or
  * out of memory.  For make() functions. */
@@ -135,6 +142,7 @@ extern const struct route api_visits_routes[];
 extern const struct route api_visit_lists_routes[];
 extern const struct route api_plugins_routes[];
 extern const struct route web_page_routes[];
+extern const struct route api_admin_tokens_routes[];
 
 /* Adds every core route to r: 0, or -1 when one is refused. */
 int http_routes_install(struct router *r);

@@ -60,6 +60,19 @@ static const char *http_date(void)
     return text;
 }
 
+/* The URI as the request log shows it: a calendar's secret URL (the secret
+ * is the whole right to read it) never reaches the log, whatever the
+ * answer and however the client spelled the URI (absolute form too). */
+static const char *logged_uri(struct evhttp_request *req)
+{
+    const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
+    const char *uri = evhttp_request_get_uri(req), *path = u ? evhttp_uri_get_path(u) : NULL;
+
+    if ((path && strncmp(path, "/cal/", 5) == 0) || (uri && strstr(uri, "/cal/") != NULL))
+        return "/cal/[redacted].ics";
+    return uri;
+}
+
 /* Sends buf (consumed) with status and logs the request line. */
 static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
 {
@@ -72,7 +85,7 @@ static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
          * without the cost of formatting a double on every answer. */
         long long h = (long long)((tu_mono_ms() - c->t0) * 100.0 + 0.5);
 
-        log_request(method_name(c->method), evhttp_request_get_uri(c->req), status, h);
+        log_request(method_name(c->method), logged_uri(c->req), status, h);
     }
     if (c->method == EVHTTP_REQ_HEAD) {
         /* The headers of the GET, without its body (libevent 2.1 would send
@@ -344,11 +357,16 @@ static int etag_any(const char *inm)
 }
 
 /* Vary only where the answer can be gzipped: each header costs libevent
- * two allocations and a printf on every answer. */
+ * two allocations and a printf on every answer.  etag NULL: an answer no
+ * one may store (no tag, Cache-Control: no-store). */
 static void add_validators(struct evkeyvalq *out, const char *etag, int may_vary)
 {
-    evhttp_add_header(out, "ETag", etag);
-    evhttp_add_header(out, "Cache-Control", "no-cache");
+    if (etag) {
+        evhttp_add_header(out, "ETag", etag);
+        evhttp_add_header(out, "Cache-Control", "no-cache");
+    } else {
+        evhttp_add_header(out, "Cache-Control", "no-store");
+    }
     if (may_vary)
         evhttp_add_header(out, "Vary", "Accept-Encoding");
 }
@@ -404,8 +422,23 @@ static void reply_shared(struct http_ctx *c, const char *content_type, const cha
     send_and_free(c, 200, buf);
 }
 
+static void reply_cached(struct http_ctx *c, const char *key, const char *content_type,
+                         char *(*make)(struct http_ctx *c, struct err *e), int nostore);
+
 void http_reply_cached(struct http_ctx *c, const char *key, const char *content_type,
                        char *(*make)(struct http_ctx *c, struct err *e))
+{
+    reply_cached(c, key, content_type, make, 0);
+}
+
+void http_reply_cached_nostore(struct http_ctx *c, const char *key, const char *content_type,
+                               char *(*make)(struct http_ctx *c, struct err *e))
+{
+    reply_cached(c, key, content_type, make, 1);
+}
+
+static void reply_cached(struct http_ctx *c, const char *key, const char *content_type,
+                         char *(*make)(struct http_ctx *c, struct err *e), int nostore)
 {
     struct app *app = c->app;
     /* Read the generation before the data: what we render is at least as
@@ -434,7 +467,7 @@ void http_reply_cached(struct http_ctx *c, const char *key, const char *content_
         body = respcache_put(app->cache, key, gen, text, len);
         if (body == NULL) { /* not cacheable: answer from our own copy, plain */
             make_etag(etag, app, gen, key, 0);
-            add_validators(out, etag, len >= GZ_MIN_BYTES);
+            add_validators(out, nostore ? NULL : etag, len >= GZ_MIN_BYTES);
             http_reply_text(c, 200, content_type, text, len);
             free(text);
             return;
@@ -445,10 +478,10 @@ void http_reply_cached(struct http_ctx *c, const char *key, const char *content_
      * small to compress has one representation, one tag and no Vary. */
     gz = gz && len >= GZ_MIN_BYTES;
     make_etag(etag, app, gen, key, gz);
-    add_validators(out, etag, len >= GZ_MIN_BYTES);
+    add_validators(out, nostore ? NULL : etag, len >= GZ_MIN_BYTES);
     /* The tag says everything: nothing was written since it was given, so
      * the client's copy is current. */
-    if (etag_listed(inm, etag) || etag_any(inm)) {
+    if (!nostore && (etag_listed(inm, etag) || etag_any(inm))) {
         http_reply_text(c, 304, content_type, "", 0);
         return;
     }

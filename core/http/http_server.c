@@ -107,6 +107,8 @@ static void dispatch(struct evhttp_request *req, void *arg)
         http_reply_err(c, &e);
         return;
     }
+    if (c->who.kind == PRINCIPAL_ACCOUNT)
+        tuse_note(app->uses, c->who.token_id, tu_now()); /* memory only: see use_flush */
     m.route->handler(c);
 }
 
@@ -293,6 +295,8 @@ static void writer_wake(evutil_socket_t fd, short what, void *arg)
     maybe_finish(app);
 }
 
+static void use_flush(struct app *app);
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     struct app *app = arg;
@@ -304,12 +308,73 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     log_info("signal %d: finishing %d in-flight write(s), then stopping",
              (int)sig, app->inflight);
     app->stopping = 1;
+    use_flush(app); /* the last minute's uses */
     if (app->listener) {
         evhttp_del_accept_socket(app->http, app->listener);
         app->listener = NULL;
     }
     event_base_loopexit(app->base, &hard); /* never hang on a stuck client */
     maybe_finish(app);
+}
+
+/* ---- account tokens' last use ------------------------------------------ */
+
+/* The uses noted since the last flush, written by the writer in one job:
+ * at most one write a minute however many requests carry tokens. */
+struct use_flush {
+    struct wjob job;
+    struct app *app;
+    struct token_use_entry *list;
+    size_t n;
+};
+
+static int use_flush_run(struct db *db, struct wjob *job)
+{
+    struct use_flush *f = (struct use_flush *)job;
+
+    return tuse_store(db, f->list, f->n, &job->err);
+}
+
+static void use_flush_done(struct wjob *job)
+{
+    struct use_flush *f = (struct use_flush *)job;
+    struct app *app = f->app;
+
+    if (job->rc < 0)
+        log_warn("could not record the last use of %zu token(s): %s", f->n, job->err.message);
+    free(f->list);
+    free(f);
+    app->inflight--;
+    maybe_finish(app);
+}
+
+static void use_flush(struct app *app)
+{
+    struct use_flush *f;
+    struct token_use_entry *list;
+    size_t n;
+
+    if (app->writer == NULL || (n = tuse_take(app->uses, &list)) == 0)
+        return;
+    if ((f = calloc(1, sizeof *f)) == NULL) {
+        free(list);
+        return;
+    }
+    f->app = app;
+    f->list = list;
+    f->n = n;
+    f->job.run = use_flush_run;
+    f->job.done = use_flush_done;
+    f->job.now = tu_now();
+    app->inflight++;
+    writer_submit(app->writer, &f->job);
+}
+
+static void use_tick(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    use_flush(arg);
 }
 
 static void log_tick(evutil_socket_t fd, short what, void *arg)
@@ -335,6 +400,7 @@ int http_serve(const struct http_options *opt)
 {
     struct app app;
     struct timeval idle = {opt->idle_timeout, 0}, second = {1, 0}, tenth = {0, 100000};
+    struct timeval minute = {60, 0};
     char *msg = NULL, *cerr = NULL;
     int rc = 1, port;
 
@@ -385,11 +451,13 @@ int http_serve(const struct http_options *opt)
     app.sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
     app.sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
     app.logtick = event_new(app.base, -1, EV_PERSIST, log_tick, &app);
+    app.usetick = event_new(app.base, -1, EV_PERSIST, use_tick, &app);
+    app.uses = tuse_new();
     app.cache = respcache_new(256);
     app.router = router_new();
     app.boot = tu_now();
     if (!app.wake || !app.sweep || !app.sigint || !app.sigterm || !app.logtick ||
-        !app.cache || !app.router) {
+        !app.usetick || !app.uses || !app.cache || !app.router) {
         log_error("cannot set up libevent events");
         goto out;
     }
@@ -444,6 +512,7 @@ int http_serve(const struct http_options *opt)
     evsignal_add(app.sigterm, NULL);
     event_add(app.sweep, &second);
     event_add(app.logtick, &tenth);
+    event_add(app.usetick, &minute);
     printf("saiets: listening on http://%s:%d\n", opt->bind, port);
     fflush(stdout);
     log_info("serving %s on %s:%d (idle %ds, request %ds, max %d connections)",
@@ -466,6 +535,9 @@ out:
     log_flush();
     if (app.logtick)
         event_free(app.logtick);
+    if (app.usetick)
+        event_free(app.usetick);
+    tuse_free(app.uses);
     respcache_free(app.cache);
     router_free(app.router);
     if (app.sigint)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "token.h"
 
 #define STMT_SLOTS 256 /* power of two, well above the number of statements */
 
@@ -395,7 +396,45 @@ int db_schema_version(struct db *db)
     return v;
 }
 
+/* saiets_random_bytes(N): N (1..64) bytes from libsodium's CSPRNG, for a
+ * migration that makes a key (007's calendar key).  Registered only while
+ * migrations run: no other SQL, a plugin's least of all, can call it. */
+static void random_bytes_function(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    unsigned char buf[64];
+    int n = sqlite3_value_int(argv[0]);
+
+    (void)argc;
+    if (n < 1 || n > (int)sizeof buf) {
+        sqlite3_result_error(cx, "saiets_random_bytes: 1..64 bytes", -1);
+        return;
+    }
+    token_random_bytes(buf, (size_t)n);
+    sqlite3_result_blob(cx, buf, n, SQLITE_TRANSIENT);
+}
+
+static int migrate_functions(struct db *db, int on)
+{
+    return sqlite3_create_function(db->h, "saiets_random_bytes", 1, SQLITE_UTF8, NULL,
+                                   on ? random_bytes_function : NULL, NULL, NULL);
+}
+
+static int migrate_all(struct db *db, char **errmsg);
+
 int db_migrate(struct db *db, char **errmsg)
+{
+    int rc;
+
+    if (migrate_functions(db, 1) != SQLITE_OK) {
+        *errmsg = dupmsg("migrate", sqlite3_errmsg(db->h));
+        return -1;
+    }
+    rc = migrate_all(db, errmsg);
+    migrate_functions(db, 0);
+    return rc;
+}
+
+static int migrate_all(struct db *db, char **errmsg)
 {
     int current, latest = 0;
     char *msg = NULL;
