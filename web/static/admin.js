@@ -53,9 +53,10 @@ function section(id, title, ...children) {
   return el('section', { 'aria-labelledby': 'h-' + id, id: 's-' + id }, el('h2', { id: 'h-' + id }, title), ...children);
 }
 
-function table(headers, rows) {
-  return el('div', { class: 'table-wrap' }, el('table', {},
-    el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
+// A table in a region that scrolls sideways on a phone (so it takes focus).
+function table(headers, rows, label) {
+  return el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': `${label} (${t('js.admin.list')})` }, el('table', {},
+    el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h || t('js.admin.actions'))))),
     el('tbody', {}, rows)));
 }
 
@@ -90,7 +91,7 @@ async function tokensSection() {
         const d = await call('DELETE', `/api/v1/admin/tokens/${k.id}`);
         say(d.status === 200 ? t('js.admin.done') : errorText(d.body && d.body.error));
         showAdmin();
-      }))))));
+      })))), t('js.admin.tokens')));
   const form = el('form', { novalidate: true },
     el('h3', {}, t('js.admin.new_token')),
     el('div', { class: 'field' }, el('label', { for: 'f-name' }, t('js.admin.name')),
@@ -160,10 +161,10 @@ async function directorySection() {
     return form;
   };
   out.append(el('h3', {}, t('js.admin.networks')),
-    table([t('js.admin.name'), ''], (nets.body.networks || []).map((n) => editRow('networks', n, ['name']))),
+    table([t('js.admin.name'), ''], (nets.body.networks || []).map((n) => editRow('networks', n, ['name'])), t('js.admin.networks')),
     addForm('networks', ['name']),
     el('h3', {}, t('js.admin.organisations')),
-    table([t('js.admin.name'), t('js.admin.kind'), ''], (orgs.body.organisations || []).map((o) => editRow('organisations', o, ['name', 'kind']))),
+    table([t('js.admin.name'), t('js.admin.kind'), ''], (orgs.body.organisations || []).map((o) => editRow('organisations', o, ['name', 'kind'])), t('js.admin.organisations')),
     addForm('organisations', ['name', 'kind']));
   return out;
 }
@@ -193,7 +194,7 @@ async function pluginsSection() {
           const d = await call('DELETE', `/api/v1/admin/plugins/${p.name}`);
           say(d.status === 200 ? t('js.admin.done') : errorText(d.body && d.body.error));
           showAdmin();
-        }))))));
+        })))), t('js.admin.plugins')));
   const file = el('input', { id: 'f-package', type: 'file', accept: '.tar.gz,.tgz,application/gzip', 'aria-describedby': 'e-package' });
   const form = el('form', { novalidate: true },
     el('h3', {}, t('js.admin.install')),
@@ -275,7 +276,7 @@ async function auditSection(before) {
   const out = section('audit', t('js.admin.audit'));
   const entries = (r.body && r.body.entries) || [];
   out.append(table([t('js.admin.at'), t('js.admin.actor'), t('js.admin.action'), t('js.admin.object')],
-    entries.slice(0, 100).map((e) => el('tr', {}, el('td', {}, when(e.at)), el('td', {}, e.actor), el('td', {}, e.action), el('td', {}, e.object || '')))));
+    entries.slice(0, 100).map((e) => el('tr', {}, el('td', {}, when(e.at)), el('td', {}, e.actor), el('td', {}, e.action), el('td', {}, e.object || ''))), t('js.admin.audit')));
   if (entries.length > 100) {
     const more = el('button', { type: 'button', class: 'secondary' }, t('js.admin.older'));
     more.addEventListener('click', async () => out.replaceWith(await auditSection(entries[99].id)));
