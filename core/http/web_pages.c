@@ -1,5 +1,5 @@
 /* web_pages.c - the HTML pages and their static files: /, /meetings/{id},
- * /manage, /static/NAME.HASH.EXT.  Handlers read the domain's JSON on the
+ * /manage, /organizer, /admin, /static/NAME.HASH.EXT.  Handlers read the domain's JSON on the
  * loop thread's connection and hand it to core/web/ to render; pages are
  * cached like the API's GET answers (ETag, 304), per language and minute
  * (whether registration is open depends on the clock).
@@ -108,6 +108,21 @@ static char *make_manage(struct http_ctx *c, struct err *e) { return page_manage
 
 static void web_manage(struct http_ctx *c) { reply_page(c, "manage", make_manage); }
 
+/* --- /organizer, /admin -------------------------------------------------------------- */
+
+static char *make_organizer(struct http_ctx *c, struct err *e)
+{
+    return page_staff_html(c->name, "organizer", e);
+}
+
+static char *make_admin(struct http_ctx *c, struct err *e)
+{
+    return page_staff_html(c->name, "admin", e);
+}
+
+static void web_organizer(struct http_ctx *c) { reply_page(c, "organizer", make_organizer); }
+static void web_admin(struct http_ctx *c) { reply_page(c, "admin", make_admin); }
+
 /* --- /static/NAME.HASH.EXT ---------------------------------------------------------- */
 
 static void web_static(struct http_ctx *c)
@@ -129,6 +144,8 @@ const struct route web_page_routes[] = {
     {"/", ROUTE_GET, web_home},
     {"/meetings/{id}", ROUTE_GET, web_meeting},
     {"/manage", ROUTE_GET, web_manage},
+    {"/organizer", ROUTE_GET, web_organizer},
+    {"/admin", ROUTE_GET, web_admin},
     {"/static/{*}", ROUTE_GET, web_static},
     {NULL, 0, NULL},
 };

@@ -522,3 +522,22 @@ char *page_manage_html(const char *lang, struct err *e)
     buf_puts(&b, "</p></noscript>\n");
     return page_close(&b, lang, NULL, "static/manage.js", e);
 }
+
+char *page_staff_html(const char *lang, const char *which, struct err *e)
+{
+    struct buf b = BUF_INIT;
+    char key[48], self[32], script[48];
+
+    snprintf(key, sizeof key, "%s.title", which);
+    snprintf(self, sizeof self, "/%s", which);
+    snprintf(script, sizeof script, "static/%s.js", which);
+    page_open(&b, lang, i18n_t(lang, key), self);
+    buf_puts(&b, "<h1 id=\"title\">");
+    page_t(&b, lang, key);
+    buf_puts(&b, "</h1>\n<div id=\"app\" aria-live=\"polite\"><p>");
+    page_t(&b, lang, "manage.loading");
+    buf_puts(&b, "</p></div>\n<noscript><p>");
+    page_t(&b, lang, "manage.noscript");
+    buf_puts(&b, "</p></noscript>\n");
+    return page_close(&b, lang, NULL, script, e);
+}

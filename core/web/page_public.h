@@ -23,4 +23,9 @@ char *page_meeting_html(const char *lang, json_t *meeting, json_t *agenda, json_
 
 char *page_manage_html(const char *lang, struct err *e);
 
+/* The organizers' and the admins' pages: shells whose scripts sign in with a
+ * token kept in sessionStorage (never in a URL) and work through the API.
+ * which: "organizer" or "admin". */
+char *page_staff_html(const char *lang, const char *which, struct err *e);
+
 #endif
