@@ -510,9 +510,9 @@ async function registrationsTab(m, body) {
       (!filters.status || r.status === filters.status) && (!filters.org || r.organisation === filters.org));
     tbody.replaceChildren(...shown.map((r) => el('tr', { 'data-registration': r.id, 'data-status': r.status },
       el('th', { scope: 'row' }, fullName(r), r.position ? el('span', { class: 'meta block' }, r.position) : null),
-      el('td', { class: 'email' }, r.email),
-      el('td', {}, r.organisation || ''),
-      el('td', {}, el('span', { class: 'badge', 'data-status': r.status }, t('js.status.' + r.status)),
+      el('td', { class: 'email', 'data-label': t('js.org.col.email') }, r.email),
+      el('td', { 'data-label': t('js.org.organisation') }, r.organisation || ''),
+      el('td', { 'data-label': t('js.org.col.status') }, el('span', { class: 'badge', 'data-status': r.status }, t('js.status.' + r.status)),
         r.waitlist_position ? el('span', { class: 'block' }, t('js.org.position_n', { n: r.waitlist_position })) : null),
       actions(r))));
     count.textContent = t('js.org.shown', { n: shown.length, total: all.length });
