@@ -23,6 +23,7 @@ enum err_code {
     ERR_REGISTRATION_CLOSED,
     ERR_ALREADY_CANCELLED,
     ERR_CAPACITY_BELOW_CONFIRMED,
+    ERR_NOT_WAITLISTED,  /* promoting a registration that is not on the waiting list */
     ERR_BODY_TOO_LARGE,
     ERR_MISSING_FIELD,
     ERR_INVALID_FIELD,

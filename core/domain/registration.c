@@ -579,3 +579,87 @@ out:
     reg_clear(&r);
     return rc;
 }
+
+int reg_promote(struct db *db, long long id, long long now, const char *actor, int *grew,
+                long long *capacity, struct err *e)
+{
+    struct registration r;
+    struct meeting m;
+    struct event ev;
+    sqlite3_stmt *st, *cnt;
+    json_t *detail = NULL;
+    long long position;
+    int rc = -1, have_meeting = 0;
+
+    *grew = 0;
+    if (reg_load(db, id, &r, e) < 0)
+        return -1;
+    if (strcmp(r.status, "waitlisted") != 0) {
+        err_set(e, ERR_NOT_WAITLISTED, NULL, "registration %lld is %s, not on the waiting list",
+                id, r.status);
+        goto out;
+    }
+    position = r.waitlist_position;
+    if (meeting_load(db, r.meeting_id, &m, e) < 0)
+        goto out;
+    have_meeting = 1;
+    if (m.confirmed >= m.capacity) {
+        /* Full: one more seat, so that confirmed <= capacity stays true.  The
+         * meeting changed, and says so like a PATCH would. */
+        st = db_stmt(db, "UPDATE meetings SET capacity = capacity + 1, updated_at = ?"
+                         " WHERE id = ?");
+        if (st == NULL) {
+            db_fail(db, e);
+            goto out;
+        }
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_int64(st, 2, m.id);
+        if (db_step_done(st) < 0) {
+            db_fail(db, e);
+            goto out;
+        }
+        m.capacity++;
+        m.updated_at = now;
+        *grew = 1;
+        ev = (struct event){.type = EVENT_MEETING_CHANGED, .now = now, .actor = actor,
+                            .meeting_id = m.id, .meeting = &m};
+        if (events_emit(db, &ev, e) < 0)
+            goto out;
+    }
+    *capacity = m.capacity;
+    st = db_stmt(db, "UPDATE registrations SET status = 'confirmed',"
+                     " waitlist_seq = NULL, updated_at = ? WHERE id = ?");
+    cnt = db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1,"
+                      " waitlist_count = waitlist_count - 1 WHERE id = ?");
+    if (st == NULL || cnt == NULL) {
+        db_fail(db, e);
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(cnt, 1, r.meeting_id);
+    if (db_step_done(st) < 0 || db_step_done(cnt) < 0) {
+        db_fail(db, e);
+        goto out;
+    }
+    ev = (struct event){.type = EVENT_REGISTRATION_PROMOTED, .now = now, .actor = actor,
+                        .meeting_id = r.meeting_id, .registration_id = id,
+                        .has_visits = r.has_visits};
+    if (events_emit(db, &ev, e) < 0)
+        goto out;
+    detail = json_pack("{s:I, s:b, s:I}", "waitlist_position", (json_int_t)position,
+                       "capacity_grew", *grew, "capacity", (json_int_t)m.capacity);
+    if (detail == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        goto out;
+    }
+    if (audit_record(db, now, actor, "registration.promote", "registration", id, detail, e) < 0)
+        goto out;
+    rc = 0;
+out:
+    json_decref(detail);
+    if (have_meeting)
+        meeting_clear(&m);
+    reg_clear(&r);
+    return rc;
+}

@@ -57,6 +57,14 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
 int reg_cancel(struct db *db, long long id, long long now, const char *actor,
                struct err *e);
 
+/* An organizer moves a waitlisted registration ahead of the queue: it is
+ * confirmed now (registration.promoted, as meeting_promote emits it).  When
+ * the meeting is full its capacity grows by one first (meeting.changed), so
+ * the counters stay true; *grew says whether it did and *capacity is the
+ * meeting's capacity afterwards.  409 not_waitlisted for another status. */
+int reg_promote(struct db *db, long long id, long long now, const char *actor, int *grew,
+                long long *capacity, struct err *e);
+
 /* 1 when registration id exists and its manage token's secret hashes to
  * hash, 0 when not, -1 on a storage error. */
 int reg_token_matches(struct db *db, long long id, const uint8_t hash[TOKEN_HASH_LEN]);

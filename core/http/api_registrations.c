@@ -1,6 +1,6 @@
 /* api_registrations.c - registering, the participant's own registration
- * (by manage token) with its secret calendar URL, cancelling, and the
- * organizers' lists (JSON and CSV). */
+ * (by manage token) with its secret calendar URL, cancelling, an organizer's
+ * promotion from the waiting list, and the organizers' lists (JSON and CSV). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,6 +176,32 @@ static void api_registration_delete(struct http_ctx *c)
     http_submit(c, run_reg_cancel);
 }
 
+/* An organizer moves a waitlisted registration ahead of the queue; the
+ * answer is the registration plus what happened to the meeting's seats. */
+static int run_reg_promote(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+    long long capacity = 0;
+    int grew = 0;
+
+    if (reg_promote(db, c->id, job->now, c->who.actor, &grew, &capacity, &job->err) < 0)
+        return -1;
+    c->out = reg_view_json_by_id(db, c->id, &job->err);
+    if (c->out == NULL)
+        return -1;
+    json_object_set_new(c->out, "capacity_grew", json_boolean(grew));
+    json_object_set_new(c->out, "meeting_capacity", json_integer(capacity));
+    c->status = 200;
+    return 0;
+}
+
+static void api_registration_promote(struct http_ctx *c)
+{
+    if (!http_require_organizer(c))
+        return;
+    http_submit(c, run_reg_promote);
+}
+
 /* ---- organizers' list ---------------------------------------------------- */
 
 static const char *const csv_columns[] = {
@@ -322,5 +348,6 @@ const struct route api_registrations_routes[] = {
     {"/api/v1/registrations/{id}", ROUTE_PATCH, api_registration_patch},
     {"/api/v1/registrations/{id}", ROUTE_DELETE, api_registration_delete},
     {"/api/v1/registrations/{id}/calendar-secret", ROUTE_POST, api_calendar_secret},
+    {"/api/v1/registrations/{id}/promote", ROUTE_POST, api_registration_promote},
     {NULL, 0, NULL},
 };

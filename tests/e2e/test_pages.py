@@ -202,6 +202,44 @@ class PagesTest(PluginMixin, VisitsMixin, SaietsTestCase):
         self.assertTrue(p.find("div", id="manage"))
         self.assertEqual(r.headers.get("Referrer-Policy"), "no-referrer")
 
+    def test_organizer_shell(self):
+        r = self.get("/organizer")
+        self.assertPageHeaders(r)
+        p = Page(r.body)
+        self.assertNoInlineCode(p)
+        self.assertTrue(p.find("div", id="app"))
+        self.assertEqual(len(p.find("h1")), 1)
+        self.assertIn("Organizatoriem", p.visible())
+        scripts = [a["src"] for a in p.find("script") if "src" in a]
+        self.assertEqual(len(scripts), 1)
+        self.assertRegex(scripts[0], r"^/static/organizer\.[0-9a-f]{16}\.js$")
+        lv = self.page_data(p)["texts"]
+        self.assertEqual(lv["js.org.signin_title"], "Pieteikties")
+        self.assertEqual(lv["js.org.promote"], "Apstiprināt tagad")
+        # English: every organizer text in English, no Latvian chrome
+        en_page = Page(self.get("/organizer?lang=en").body)
+        self.assertEqual(en_page.find("html")[0]["lang"], "en")
+        self.assertIn("For organizers", en_page.visible())
+        self.assertNotIn("Organizatoriem", en_page.visible())
+        en = self.page_data(en_page)["texts"]
+        org_keys = sorted(k for k in lv if k.startswith("js.org."))
+        self.assertGreater(len(org_keys), 100)
+        self.assertEqual(org_keys, sorted(k for k in en if k.startswith("js.org.")))
+        self.assertEqual(en["js.org.signin_title"], "Sign in")
+        latvian = re.compile("[āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ]")
+        self.assertEqual([k for k in org_keys if latvian.search(en[k])], [])
+        # the script: no markup from text, the token never in storage that outlives the tab
+        js = self.get(scripts[0]).body
+        self.assertNotIn("innerHTML", js)
+        self.assertNotIn("localStorage", js)
+        self.assertIn("sessionStorage", js)
+        self.assertRegex(js, r"from '/static/common\.[0-9a-f]{16}\.js'")
+        # the site's scripts and stylesheet stay small (no framework, no build step)
+        css = Page(r.body).find("link", rel="stylesheet")[0]["href"]
+        total = sum(len(self.get(u).raw) for u in (scripts[0], css))
+        total += len(self.get(re.search(r"from '(/static/common\.[0-9a-f]{16}\.js)'", js).group(1)).raw)
+        self.assertLess(total, 80 * 1024)
+
     def test_static_files(self):
         p = Page(self.get("/meetings/%d" % self.create_meeting()["id"]).body)
         css = p.find("link", rel="stylesheet")[0]["href"]

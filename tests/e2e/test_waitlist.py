@@ -168,5 +168,65 @@ class CapacityChangeTest(WaitlistTestCase):
         self.assertEqual(self.get_meeting(m["id"])["title"], m["title"])
 
 
+class PromoteTest(WaitlistTestCase):
+    """POST /api/v1/registrations/{id}/promote: an organizer moves someone
+    from the waiting list ahead of the queue."""
+
+    def promote(self, reg_id, token=None):
+        return self.req("POST", "/api/v1/registrations/%d/promote" % reg_id,
+                        token=self.org if token is None else token)
+
+    def test_promote_from_full_meeting_grows_capacity(self):
+        m, regs = self.fill(2, 5)
+        r = self.promote(regs[4]["id"])
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual((r.body["status"], r.body["capacity_grew"], r.body["meeting_capacity"]),
+                         ("confirmed", True, 3))
+        self.assertNotIn("waitlist_position", r.body)
+        self.assertNotIn("manage_token", r.body)
+        self.assertEqual(self.states(regs)[2:], [("waitlisted", 1), ("waitlisted", 2),
+                                                 ("confirmed", None)])
+        self.assertEqual(self.counts(m), (3, 2, 0))
+        self.assertEqual(self.get_meeting(m["id"])["capacity"], 3)
+
+    def test_audit_says_capacity_grew(self):
+        m, regs = self.fill(1, 3)
+        self.assertEqual(self.promote(regs[2]["id"]).status, 200)
+        entries = self.req("GET", "/api/v1/audit", token=self.admin).body["entries"]
+        e = [x for x in entries if x["action"] == "registration.promote"]
+        self.assertEqual(len(e), 1)
+        self.assertEqual(e[0]["object"], "registration:%d" % regs[2]["id"])
+        self.assertEqual(e[0]["detail"], {"waitlist_position": 2, "capacity_grew": True,
+                                          "capacity": 2})
+
+    def test_freed_seat_still_goes_to_head_of_queue(self):
+        m, regs = self.fill(1, 4)
+        self.promote(regs[3]["id"])
+        self.cancel(regs[0]["id"], token=self.org)
+        self.assertEqual(self.states(regs), [("cancelled", None), ("confirmed", None),
+                                             ("waitlisted", 1), ("confirmed", None)])
+
+    def test_not_waitlisted_409(self):
+        m, regs = self.fill(1, 3)
+        self.assertError(self.promote(regs[0]["id"]), 409, "not_waitlisted")
+        self.cancel(regs[2]["id"], token=self.org)
+        self.assertError(self.promote(regs[2]["id"]), 409, "not_waitlisted")
+        self.assertEqual(self.counts(m), (1, 1, 0))
+        self.assertEqual(self.get_meeting(m["id"])["capacity"], 1)
+
+    def test_unknown_registration_404(self):
+        self.assertError(self.promote(999999), 404, "not_found")
+
+    def test_only_organizers(self):
+        m, regs = self.fill(1, 2)
+        self.assertError(self.req("POST", "/api/v1/registrations/%d/promote" % regs[1]["id"]),
+                         401, "unauthorized")
+        self.assertError(self.promote(regs[1]["id"], token=regs[1]["manage_token"]),
+                         403, "forbidden")
+        self.assertEqual(self.state(regs[1]), ("waitlisted", 1))
+        self.assertEqual(self.req("GET", "/api/v1/registrations/%d/promote" % regs[1]["id"],
+                                  token=self.org).status, 405)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -29,6 +29,7 @@ static const struct {
     {ERR_REGISTRATION_CLOSED, 409, "registration_closed"},
     {ERR_ALREADY_CANCELLED, 409, "already_cancelled"},
     {ERR_CAPACITY_BELOW_CONFIRMED, 409, "capacity_below_confirmed"},
+    {ERR_NOT_WAITLISTED, 409, "not_waitlisted"},
     {ERR_BODY_TOO_LARGE, 413, "body_too_large"},
     {ERR_MISSING_FIELD, 422, "missing_field"},
     {ERR_INVALID_FIELD, 422, "invalid_field"},

@@ -721,6 +721,82 @@ START_TEST(test_meeting_capacity_changes)
 }
 END_TEST
 
+static int try_promote(long long rid, int *grew, long long *capacity)
+{
+    int rc;
+
+    err_clear(&e);
+    begin();
+    rc = reg_promote(db, rid, NOW + 40, "account:1", grew, capacity, &e);
+    if (rc == 0)
+        commit();
+    else
+        db_rollback(db);
+    return rc;
+}
+
+static long long meeting_capacity(long long mid)
+{
+    return testdb_int(db, "SELECT capacity FROM meetings WHERE id = %lld", mid);
+}
+
+START_TEST(test_promote_ahead_of_queue)
+{
+    long long mid = new_meeting(2, "");
+    long long r[5], cap = 0;
+    int grew = -1;
+
+    for (int i = 0; i < 5; i++)
+        r[i] = reg_n(mid, i);
+    /* The third in the queue goes first; the meeting was full, so it grows. */
+    ck_assert_int_eq(try_promote(r[4], &grew, &cap), 0);
+    ck_assert_int_eq(grew, 1);
+    ck_assert_int_eq(cap, 3);
+    ck_assert_int_eq(meeting_capacity(mid), 3);
+    expect_reg(r[4], "confirmed", 0);
+    expect_reg(r[2], "waitlisted", 1);
+    expect_reg(r[3], "waitlisted", 2);
+    expect_counters(mid, 3, 2);
+    ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM audit_log WHERE action ="
+                                    " 'registration.promote' AND object = 'registration:%lld'"
+                                    " AND json_extract(detail, '$.capacity_grew') = 1"
+                                    " AND json_extract(detail, '$.waitlist_position') = 3",
+                                r[4]), 1);
+    /* A freed seat still goes to the head of the queue, not to a new seat. */
+    ck_assert_int_eq(try_cancel(r[0]), 0);
+    expect_reg(r[2], "confirmed", 0);
+    expect_reg(r[3], "waitlisted", 1);
+    expect_counters(mid, 3, 1);
+    ck_assert_int_eq(meeting_capacity(mid), 3);
+}
+END_TEST
+
+START_TEST(test_promote_refusals)
+{
+    long long mid = new_meeting(1, "");
+    long long a = reg_n(mid, 0), b = reg_n(mid, 1), c = reg_n(mid, 2), cap = 0;
+    int grew = 0;
+
+    EXPECT_ERR(try_promote(a, &grew, &cap), ERR_NOT_WAITLISTED, "");
+    ck_assert_int_eq(try_cancel(c), 0);
+    EXPECT_ERR(try_promote(c, &grew, &cap), ERR_NOT_WAITLISTED, "");
+    EXPECT_ERR(try_promote(999999, &grew, &cap), ERR_NOT_FOUND, "");
+    /* Nothing changed by the refusals. */
+    expect_reg(b, "waitlisted", 1);
+    expect_counters(mid, 1, 1);
+    ck_assert_int_eq(meeting_capacity(mid), 1);
+    ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM audit_log WHERE action ="
+                                    " 'registration.promote'"), 0);
+    /* b is promoted once; a second time it is confirmed already. */
+    ck_assert_int_eq(try_promote(b, &grew, &cap), 0);
+    ck_assert_int_eq(grew, 1);
+    ck_assert_int_eq(cap, 2);
+    expect_counters(mid, 2, 0);
+    EXPECT_ERR(try_promote(b, &grew, &cap), ERR_NOT_WAITLISTED, "");
+    expect_counters(mid, 2, 0);
+}
+END_TEST
+
 START_TEST(test_meeting_patch_refusals)
 {
     long long mid = new_meeting(2, "");
@@ -917,6 +993,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_patch_refusals);
     tcase_add_test(tc, test_patch_applies);
     tcase_add_test(tc, test_meeting_capacity_changes);
+    tcase_add_test(tc, test_promote_ahead_of_queue);
+    tcase_add_test(tc, test_promote_refusals);
     tcase_add_test(tc, test_meeting_patch_refusals);
     tcase_add_test(tc, test_organisation_matching);
     tcase_add_test(tc, test_manage_token);

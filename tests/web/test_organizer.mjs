@@ -1,0 +1,126 @@
+// The organizers' pages, /organizer, in a real browser on the demo meeting:
+// signing in (a wrong token refused with a message, the right one kept in
+// sessionStorage and never in the URL), every tab without a page error in
+// both languages, on a phone without sideways scrolling, axe-core's check of
+// each signed-in view, and moving a person from the waiting list by keyboard.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import {
+  DESKTOP, PHONE, TEST_TIMEOUT, assertNoPageErrors, checkA11y, closeBrowser,
+  fetchFrom, launchBrowser, newPage, openPage, screenshot, startServer,
+} from './harness.mjs';
+
+const TABS = ['settings', 'registrations', 'agenda', 'visits'];
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  try {
+    await closeBrowser(browser);
+  } finally {
+    if (server) await server.stop();
+  }
+});
+
+async function signIn(page, lang) {
+  await page.goto(server.url('/organizer?lang=' + lang), { waitUntil: 'load' });
+  await page.fill('#f-token', server.organizerToken);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#org-view table');
+}
+
+test('signing in: a wrong token is refused, the right one stays in the tab only', { timeout: TEST_TIMEOUT }, async () => {
+  const page = await openPage(browser, server, '/organizer', PHONE);
+  try {
+    await checkA11y(page, 'organizer-signin');
+    await page.fill('#f-token', 'sa_1_' + 'x'.repeat(43));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#e-token:not(:empty)');
+    assert.equal(await page.getAttribute('#f-token', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'f-token');
+    page.problems.length = 0; // the refused token's 401 was the point
+    await page.fill('#f-token', server.organizerToken);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#org-view table');
+    assert.ok(!page.url().includes('sa_'), 'no token in the URL');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('saiets.organizer.token')), server.organizerToken);
+    assert.equal(await page.evaluate(() => localStorage.length), 0);
+    await page.getByRole('button', { name: 'Izrakstīties' }).click();
+    await page.waitForSelector('#f-token');
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    assertNoPageErrors(page);
+  } finally {
+    await page.context().close();
+  }
+});
+
+for (const lang of ['lv', 'en']) {
+  for (const viewport of [DESKTOP, PHONE]) {
+    test(`every tab of the demo meeting (${lang}, ${viewport === PHONE ? 'phone' : 'desktop'})`, { timeout: TEST_TIMEOUT }, async () => {
+      const page = await newPage(browser, viewport); // the page's CSP in force
+      const axePage = await newPage(browser, viewport, { bypassCSP: true }); // for axe only
+      try {
+        for (const p of [page, axePage]) await signIn(p, lang);
+        for (const tab of TABS) {
+          for (const p of [page, axePage]) {
+            await p.goto(server.url(`/organizer?meeting=1&tab=${tab}`), { waitUntil: 'load' });
+            await p.waitForSelector('.tab-body > *');
+          }
+          const text = await page.locator('#app').innerText();
+          assert.ok(!text.includes('null') && !text.includes('undefined') && !text.includes('js.org.'), `${tab}: no raw values or keys`);
+          if (lang === 'en') assert.ok(!/Pieteikumi|Programma|Sadalīt/.test(text), `${tab}: no Latvian chrome`);
+          if (viewport === PHONE) {
+            assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${tab}: no sideways scrolling`);
+          }
+          await checkA11y(axePage, `organizer-${tab}-${lang}`, { inPlace: true });
+          await screenshot(page, `organizer-${tab}-${lang}-${page.viewportName}`);
+        }
+        assertNoPageErrors(page);
+      } finally {
+        await page.context().close();
+        await axePage.context().close();
+      }
+    });
+  }
+}
+
+test('moving someone from the waiting list, by keyboard', { timeout: TEST_TIMEOUT }, async () => {
+  const token = server.organizerToken;
+  const m = await fetchFrom(server, '/api/v1/meetings', { token, method: 'POST',
+    body: { title: 'Mazā sanāksme', starts_on: '2015-11-05', ends_on: '2015-11-05', capacity: 1 } });
+  assert.equal(m.status, 201, m.text);
+  const ids = [];
+  for (const [first, last] of [['Ēriks', 'Ozoliņš'], ['Anna', 'Liepa']]) {
+    const r = await fetchFrom(server, `/api/v1/meetings/${m.json.id}/registrations`, { method: 'POST',
+      body: { first_name: first, last_name: last, email: `${last.length}${first.length}@example.lv`, organisation: 'Rēzeknes novada pašvaldība' } });
+    assert.equal(r.status, 201, r.text);
+    ids.push(r.json.id);
+  }
+  const page = await newPage(browser, DESKTOP);
+  try {
+    await signIn(page, 'lv');
+    await page.goto(server.url(`/organizer?meeting=${m.json.id}&tab=registrations`), { waitUntil: 'load' });
+    await page.waitForSelector(`tr[data-registration="${ids[1]}"]`);
+    await page.fill('#f-q', 'liepa');
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await page.locator(`tr[data-registration="${ids[1]}"]`).getByRole('button', { name: 'Apstiprināt tagad' }).focus();
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator(`tr[data-registration="${ids[1]}"] .question`).innerText(), /vietu skaits pieaugs līdz 2/);
+    await page.keyboard.press('Enter'); // focus is on "Jā, apstiprināt"
+    await page.waitForSelector(`tr[data-registration="${ids[1]}"][data-status="confirmed"]`);
+    const reg = await fetchFrom(server, `/api/v1/registrations/${ids[1]}`, { token });
+    assert.equal(reg.json.status, 'confirmed');
+    const meeting = await fetchFrom(server, `/api/v1/meetings/${m.json.id}`);
+    assert.equal(meeting.json.capacity, 2);
+    assert.equal(await page.evaluate(() => document.activeElement.closest('tr')?.dataset.registration), String(ids[1]));
+    assertNoPageErrors(page);
+  } finally {
+    await page.context().close();
+  }
+});
