@@ -5,6 +5,9 @@
 // each signed-in view, and moving a person from the waiting list by keyboard.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import {
   DESKTOP, PHONE, TEST_TIMEOUT, assertNoPageErrors, checkA11y, closeBrowser,
@@ -119,6 +122,79 @@ test('moving someone from the waiting list, by keyboard', { timeout: TEST_TIMEOU
     const meeting = await fetchFrom(server, `/api/v1/meetings/${m.json.id}`);
     assert.equal(meeting.json.capacity, 2);
     assert.equal(await page.evaluate(() => document.activeElement.closest('tr')?.dataset.registration), String(ids[1]));
+    assertNoPageErrors(page);
+  } finally {
+    await page.context().close();
+  }
+});
+
+function itemCount(agenda) { return agenda.days.reduce((n, d) => n + d.items.length, 0); }
+
+// Polls check() (from Node, not the page) every 100 ms for at most 10 s.
+async function until(check, what) {
+  const end = Date.now() + 10_000;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('the demo agenda script: dry run, then apply; allocation; one person pinned', { timeout: TEST_TIMEOUT }, async () => {
+  const token = server.organizerToken;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const script = readFileSync(path.join(here, '..', '..', 'scripts', 'daugavpils-2015.lua'), 'utf8');
+  // take one of the script's items away, so that the dry run has something to add
+  const before = (await fetchFrom(server, '/api/v1/meetings/1/agenda')).json;
+  const count = before.days.reduce((n, d) => n + d.items.length, 0);
+  const victim = before.days[0].items.find((it) => it.source.startsWith('script:'));
+  assert.ok(victim, 'the demo has script items');
+  const del = await fetchFrom(server, `/api/v1/meetings/1/agenda/${victim.id}`, { token, method: 'DELETE' });
+  assert.equal(del.status, 200, del.text);
+
+  const page = await newPage(browser, DESKTOP);
+  try {
+    await signIn(page, 'lv');
+    await page.goto(server.url('/organizer?meeting=1&tab=agenda'), { waitUntil: 'load' });
+    await page.waitForSelector('#f-script_text');
+    await page.fill('#f-script_name', victim.source.slice('script:'.length));
+    await page.fill('#f-script_text', script);
+    await page.getByRole('button', { name: 'Pārbaudīt, ko tas mainītu' }).click();
+    await page.waitForSelector('#diff-title');
+    assert.match(await page.locator('.diff').innerText(), new RegExp('\\+ .*' + victim.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    let now = (await fetchFrom(server, '/api/v1/meetings/1/agenda')).json;
+    assert.equal(now.days.reduce((n, d) => n + d.items.length, 0), count - 1, 'a dry run changes nothing');
+    await page.getByRole('button', { name: 'Piemērot šīs izmaiņas' }).click();
+    await until(async () => itemCount((await fetchFrom(server, '/api/v1/meetings/1/agenda')).json) === count,
+      'the applied script to bring the item back');
+    now = (await fetchFrom(server, '/api/v1/meetings/1/agenda')).json;
+    assert.equal(now.days.reduce((n, d) => n + d.items.length, 0), count, 'applied: the item is back');
+    await screenshot(page, 'organizer-script-applied');
+
+    // the site visits: allocate, see the groups, pin one person elsewhere
+    await page.goto(server.url('/organizer?meeting=1&tab=visits'), { waitUntil: 'load' });
+    await page.getByRole('button', { name: 'Sadalīt vietas' }).click();
+    await page.waitForSelector('.allocation [data-option]');
+    const groups = await page.locator('.allocation [data-option]').count();
+    assert.equal(groups, 3, 'one group per school');
+    const al = (await fetchFrom(server, '/api/v1/meetings/1/site-visits/1/allocation', { token })).json;
+    const from = al.options.find((o) => o.people && o.people.length);
+    const to = al.options.find((o) => o.id !== from.id);
+    const person = from.people[0];
+    // every school is full: one more seat where the person goes
+    const grow = await fetchFrom(server, '/api/v1/meetings/1/site-visits/1', { token, method: 'PATCH',
+      body: { options: [{ id: to.id, capacity: to.capacity + 1 }] } });
+    assert.equal(grow.status, 200, grow.text);
+    await page.locator('[data-slot="1"] details.noprint summary').click();
+    await page.selectOption('#f-pin_who_1', String(person.registration_id));
+    await page.selectOption('#f-pin_where_1', String(to.id));
+    await page.getByRole('button', { name: 'Norīkot', exact: true }).click();
+    await until(async () => {
+      const j = (await fetchFrom(server, `/api/v1/registrations/${person.registration_id}`, { token })).json;
+      return (j.site_visits || []).some((p) => p.slot_id === 1 && p.option_id === to.id);
+    }, 'the pinned person to be in the other school');
+    await page.waitForSelector('.allocation [data-option]');
+    await screenshot(page, 'organizer-allocation');
     assertNoPageErrors(page);
   } finally {
     await page.context().close();

@@ -111,7 +111,7 @@ test('register, wait, change, cancel, promotion', { timeout: TEST_TIMEOUT }, asy
     await page.selectOption('#rank-1-1', { index: 3 });
     await page.selectOption('#rank-1-2', { index: 1 });
     await page.click('form[data-slot="1"] button[type=submit]');
-    await page.locator('form[data-slot="1"] [role=status]:not(:empty)').waitFor();
+    await page.locator('#manage-status:not(:empty)').waitFor();
     const id = first.match(/sr_(\d+)_/)[1];
     const reg = await fetchFrom(server, `/api/v1/registrations/${id}`, { token: server.organizerToken });
     const slot = (await fetchFrom(server, '/api/v1/meetings/1/site-visits/1')).json;

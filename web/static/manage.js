@@ -15,6 +15,16 @@ const CULTURAL = 'cultural-programme';
 // The language switch keeps the fragment (the token) when it changes language.
 for (const a of document.querySelectorAll('a[hreflang]')) a.href = a.getAttribute('href') + location.hash;
 
+// What an action did, said in a region that outlives the re-rendering that
+// follows it (the sections are rebuilt from the API after every change).
+const live = el('p', { role: 'status', id: 'manage-status', class: 'notice' });
+live.hidden = true;
+root.before(live);
+function announce(text) {
+  live.textContent = text;
+  live.hidden = !text;
+}
+
 function say(...nodes) { root.replaceChildren(...nodes); }
 
 function hhmm(local) { // "2015-11-06T09:20" -> "09.20" / "09:20"
@@ -64,7 +74,7 @@ function detailsSection(reg, reload) {
       body[k] = v === '' && (k === 'position' || k === 'phone') ? null : v;
     }
     const r = await api('PATCH', `/api/v1/registrations/${reg.id}`, body, token);
-    if (r.status === 200) { status.textContent = t('js.manage.saved'); reload(); return; }
+    if (r.status === 200) { announce(t('js.manage.saved')); reload(); return; }
     const err = r.body && r.body.error;
     const c = err && err.field ? fieldError(form, err.field, errorText(err)) : null;
     if (c) c.focus(); else status.textContent = errorText(err);
@@ -111,8 +121,7 @@ function visitsSection(reg, slots, reload) {
       const ids = [...form.querySelectorAll('select')].map((s) => s.value).filter((v) => v).map(Number);
       if (new Set(ids).size !== ids.length) { status.textContent = t('js.error.rank_twice'); return; }
       const r = await api('PATCH', `/api/v1/registrations/${reg.id}`, { visit_preferences: { [slot.id]: ids } }, token);
-      status.textContent = r.status === 200 ? t('js.manage.saved') : errorText(r.body && r.body.error);
-      if (r.status === 200) reload();
+      if (r.status === 200) { announce(t('js.manage.saved')); reload(); } else status.textContent = errorText(r.body && r.body.error);
     });
     out.append(el('details', {}, el('summary', {}, t('js.manage.ranking')), form));
   }
@@ -131,8 +140,7 @@ async function culturalSection(reg, reload) {
     const title = (page.lang === 'en' ? a.title_en : a.title_lv) || a.title_lv || a.title_en;
     const act = async (method) => {
       const res = await api(method, `/api/v1/meetings/${reg.meeting}/plugins/${CULTURAL}/activities/${a.id}/signup`, undefined, token);
-      status.textContent = res.status < 300 ? t('js.manage.saved') : (res.body && res.body.error ? res.body.error.message : t('js.error.server'));
-      if (res.status < 300) reload();
+      if (res.status < 300) { announce(t('js.manage.saved')); reload(); } else status.textContent = res.body && res.body.error ? res.body.error.message : t('js.error.server');
     };
     list.append(el('li', { class: 'card', 'data-activity': a.id },
       el('h3', {}, title),
@@ -175,8 +183,7 @@ function cancelSection(reg, reload) {
     el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'danger', onclick: async () => {
         const r = await api('DELETE', `/api/v1/registrations/${reg.id}`, undefined, token);
-        status.textContent = r.status === 200 ? t('js.manage.cancelled') : errorText(r.body && r.body.error);
-        if (r.status === 200) reload();
+        if (r.status === 200) { announce(t('js.manage.cancelled')); reload(); } else status.textContent = errorText(r.body && r.body.error);
       } }, t('js.manage.cancel_yes')),
       el('button', { type: 'button', class: 'secondary', onclick: () => { confirm.hidden = true; ask.hidden = false; ask.focus(); } }, t('js.manage.cancel_no'))));
   ask.addEventListener('click', () => { ask.hidden = true; confirm.hidden = false; confirm.querySelector('button').focus(); });
