@@ -11,7 +11,6 @@
 #include "calendar.h"
 #include "calsecret.h"
 #include "http.h"
-#include "page_agenda.h"
 #include "plugin_hooks.h"
 #include "plugin_set.h"
 #include "registration_view.h"
@@ -92,29 +91,9 @@ static void cal_feed(struct http_ctx *c)
     http_reply_cached_nostore(c, key, "text/calendar; charset=utf-8", make_registration_ics);
 }
 
-/* ---- the printable page ------------------------------------------------------ */
-
-static char *make_page(struct http_ctx *c, struct err *e)
-{
-    json_t *agenda = agenda_json(c->app->rdb, c->id, 0, e);
-    char *text = agenda ? page_agenda_html(agenda, e) : NULL;
-
-    json_decref(agenda);
-    return text;
-}
-
-static void page_agenda(struct http_ctx *c)
-{
-    char key[48];
-
-    snprintf(key, sizeof key, "page:%lld", c->id);
-    http_reply_cached(c, key, "text/html; charset=utf-8", make_page);
-}
-
 const struct route api_agenda_export_routes[] = {
     {"/api/v1/registrations/{id}/agenda.ics", ROUTE_GET, api_registration_ics},
     {"/api/v1/meetings/{id}/agenda.ics", ROUTE_GET, api_agenda_ics},
-    {"/meetings/{id}/agenda", ROUTE_GET, page_agenda},
     {"/cal/{*}", ROUTE_GET, cal_feed},
     {NULL, 0, NULL},
 };

@@ -1,5 +1,5 @@
 /* web_pages.c - the HTML pages and their static files: /, /meetings/{id},
- * /manage, /organizer, /admin, /static/NAME.HASH.EXT.  Handlers read the domain's JSON on the
+ * /meetings/{id}/agenda, /manage, /organizer, /admin, /static/NAME.HASH.EXT.  Handlers read the domain's JSON on the
  * loop thread's connection and hand it to core/web/ to render; pages are
  * cached like the API's GET answers (ETag, 304), per language and minute
  * (whether registration is open depends on the clock).
@@ -15,6 +15,7 @@
 #include "directory.h"
 #include "i18n.h"
 #include "meeting.h"
+#include "page_agenda.h"
 #include "page_public.h"
 #include "timeutil.h"
 #include "visit.h"
@@ -102,6 +103,19 @@ static char *make_meeting(struct http_ctx *c, struct err *e)
 
 static void web_meeting(struct http_ctx *c) { reply_page(c, "meeting", make_meeting); }
 
+/* --- /meetings/{id}/agenda: the printable programme ------------------------------ */
+
+static char *make_agenda(struct http_ctx *c, struct err *e)
+{
+    json_t *agenda = agenda_json(c->app->rdb, c->id, 0, e);
+    char *text = agenda ? page_agenda_html(agenda, c->name, e) : NULL;
+
+    json_decref(agenda);
+    return text;
+}
+
+static void web_agenda(struct http_ctx *c) { reply_page(c, "agenda", make_agenda); }
+
 /* --- /manage ----------------------------------------------------------------------- */
 
 static char *make_manage(struct http_ctx *c, struct err *e) { return page_manage_html(c->name, e); }
@@ -143,6 +157,7 @@ static void web_static(struct http_ctx *c)
 const struct route web_page_routes[] = {
     {"/", ROUTE_GET, web_home},
     {"/meetings/{id}", ROUTE_GET, web_meeting},
+    {"/meetings/{id}/agenda", ROUTE_GET, web_agenda},
     {"/manage", ROUTE_GET, web_manage},
     {"/organizer", ROUTE_GET, web_organizer},
     {"/admin", ROUTE_GET, web_admin},

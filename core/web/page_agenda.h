@@ -6,9 +6,10 @@
 
 #include "errors.h"
 
-/* The page of an agenda_json() answer: a table a day, each item with its
- * time, track, title, kind, venue, speakers and description.  malloc'd
+/* The page of an agenda_json() answer in lang ("lv", "en"): a table a day,
+ * each item with its time, track, title, kind, venue, speakers and
+ * description.  malloc'd
  * text, or NULL with *e set. */
-char *page_agenda_html(json_t *agenda, struct err *e);
+char *page_agenda_html(json_t *agenda, const char *lang, struct err *e);
 
 #endif

@@ -122,8 +122,11 @@ class AgendaPageTest(AgendaPageTestCase):
     def test_meeting_title_times_and_venue_shown(self):
         text = squash(" ".join(read_page(self.page(self.mid).body).text))
         self.assertIn("Izglītības un kultūras tīkla sanāksme", text)
-        self.assertIn("10:00", text)
-        self.assertIn("12:10", text)
+        self.assertIn("10.00", text)
+        self.assertIn("12.10", text)  # Latvian: 12.10; ?lang=en: 12:10
+        self.assertIn("ceturtdiena, 2015. gada 5. novembris", text)
+        self.assertIn("(pieredzes vizīte)", text)
+        self.assertNotIn("site_visit", text)
         self.assertIn("Daugavpils domes zāle", text)
         self.assertIn("Dace Ozoliņa", text)
         self.assertIn("A: Krievu licejs", text)
@@ -138,6 +141,17 @@ class AgendaPageTest(AgendaPageTestCase):
         css = self.req("GET", m.group(1))
         self.assertEqual(css.status, 200)
         self.assertIn("@media print", css.body)
+
+    def test_in_english(self):
+        r = self.req("GET", "/meetings/%d/agenda?lang=en" % self.mid)
+        self.assertEqual(r.status, 200)
+        self.assertIn('<html lang="en"', r.body)
+        text = squash(" ".join(read_page(r.body).text))
+        self.assertIn("Thursday, 5 November 2015", text)
+        self.assertIn("12:10", text)
+        self.assertIn("(site visit)", text)
+        self.assertIn("Times are in the time zone: Europe/Riga", text)
+        self.assertNotIn("Laiki", text)
 
     def test_html_is_escaped(self):
         self.add_item(self.mid, starts_at="2015-11-05T14:00", ends_at="2015-11-05T14:30",
