@@ -367,8 +367,20 @@ static void add_validators(struct evkeyvalq *out, const char *etag, int may_vary
     } else {
         evhttp_add_header(out, "Cache-Control", "no-store");
     }
-    if (may_vary)
-        evhttp_add_header(out, "Vary", "Accept-Encoding");
+    if (may_vary) {
+        /* a page varies with its language cookie too: one Vary header */
+        const char *had = evhttp_find_header(out, "Vary");
+
+        if (had) {
+            char both[64];
+
+            snprintf(both, sizeof both, "%s, Accept-Encoding", had);
+            evhttp_remove_header(out, "Vary");
+            evhttp_add_header(out, "Vary", both);
+        } else {
+            evhttp_add_header(out, "Vary", "Accept-Encoding");
+        }
+    }
 }
 
 /* "BOOT-GENERATION-KEYHASH[-gz]", quoted, into etag (80 bytes).  Written

@@ -1,8 +1,8 @@
 /* web_pages.c - the HTML pages and their static files: /, /meetings/{id},
  * /meetings/{id}/agenda, /manage, /organizer, /admin, /static/NAME.HASH.EXT.  Handlers read the domain's JSON on the
  * loop thread's connection and hand it to core/web/ to render; pages are
- * cached like the API's GET answers (ETag, 304), per language and minute
- * (whether registration is open depends on the clock).
+ * cached like the API's GET answers (ETag, 304), per language, and those
+ * that show whether registration is open per minute too.
  *
  * The language: ?lang=en or ?lang=lv, remembered in a cookie "lang" (a
  * preference, not a credential); else the cookie; else Latvian. */
@@ -45,14 +45,17 @@ static const char *page_lang(struct http_ctx *c)
     return c->name;
 }
 
-static void reply_page(struct http_ctx *c, const char *what,
+/* timed: the page depends on the clock (whether registration is open), so
+ * it is cached per minute too; others only per data generation. */
+static void reply_page(struct http_ctx *c, const char *what, int timed,
                        char *(*make)(struct http_ctx *c, struct err *e))
 {
     char key[128];
     const char *lang = page_lang(c);
 
     evhttp_add_header(evhttp_request_get_output_headers(c->req), "Vary", "Cookie");
-    snprintf(key, sizeof key, "web:%s:%lld:%s:%lld", what, c->id, lang, tu_now() / 60);
+    snprintf(key, sizeof key, "web:%s:%lld:%s:%lld", what, c->id, lang,
+             timed ? tu_now() / 60 : 0);
     http_reply_cached(c, key, "text/html; charset=utf-8", make);
 }
 
@@ -72,7 +75,7 @@ static char *make_home(struct http_ctx *c, struct err *e)
     return text;
 }
 
-static void web_home(struct http_ctx *c) { reply_page(c, "home", make_home); }
+static void web_home(struct http_ctx *c) { reply_page(c, "home", 1, make_home); }
 
 /* --- /meetings/{id} ---------------------------------------------------------------- */
 
@@ -101,7 +104,7 @@ static char *make_meeting(struct http_ctx *c, struct err *e)
     return text;
 }
 
-static void web_meeting(struct http_ctx *c) { reply_page(c, "meeting", make_meeting); }
+static void web_meeting(struct http_ctx *c) { reply_page(c, "meeting", 1, make_meeting); }
 
 /* --- /meetings/{id}/agenda: the printable programme ------------------------------ */
 
@@ -114,13 +117,13 @@ static char *make_agenda(struct http_ctx *c, struct err *e)
     return text;
 }
 
-static void web_agenda(struct http_ctx *c) { reply_page(c, "agenda", make_agenda); }
+static void web_agenda(struct http_ctx *c) { reply_page(c, "agenda", 0, make_agenda); }
 
 /* --- /manage ----------------------------------------------------------------------- */
 
 static char *make_manage(struct http_ctx *c, struct err *e) { return page_manage_html(c->name, e); }
 
-static void web_manage(struct http_ctx *c) { reply_page(c, "manage", make_manage); }
+static void web_manage(struct http_ctx *c) { reply_page(c, "manage", 0, make_manage); }
 
 /* --- /organizer, /admin -------------------------------------------------------------- */
 
@@ -134,8 +137,8 @@ static char *make_admin(struct http_ctx *c, struct err *e)
     return page_staff_html(c->name, "admin", e);
 }
 
-static void web_organizer(struct http_ctx *c) { reply_page(c, "organizer", make_organizer); }
-static void web_admin(struct http_ctx *c) { reply_page(c, "admin", make_admin); }
+static void web_organizer(struct http_ctx *c) { reply_page(c, "organizer", 0, make_organizer); }
+static void web_admin(struct http_ctx *c) { reply_page(c, "admin", 0, make_admin); }
 
 /* --- /static/NAME.HASH.EXT ---------------------------------------------------------- */
 
