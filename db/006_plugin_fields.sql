@@ -17,13 +17,20 @@
 ALTER TABLE plugins ADD COLUMN form_json TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE meetings ADD COLUMN plugin_form_json TEXT;
 
+-- What plugin_form_json holds, for each meeting with an enabled plugin that
+-- has fields (the triggers' one definition of it).
+CREATE VIEW meeting_plugin_fields AS
+    SELECT meeting_id, group_concat(f) AS fields FROM (
+        SELECT mp.meeting_id, p.form_json AS f
+        FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
+        WHERE mp.enabled = 1 AND p.enabled = 1 AND p.form_json <> '[]'
+        ORDER BY mp.meeting_id, mp.plugin)
+    GROUP BY meeting_id;
+
 CREATE TRIGGER meeting_plugins_fields_insert AFTER INSERT ON meeting_plugins
 BEGIN
     UPDATE meetings SET plugin_form_json = (
-        SELECT group_concat(f) FROM (
-            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
-            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
-              AND p.form_json <> '[]' ORDER BY mp.plugin))
+        SELECT fields FROM meeting_plugin_fields WHERE meeting_id = meetings.id)
     WHERE id = NEW.meeting_id;
 END;
 
@@ -31,20 +38,14 @@ CREATE TRIGGER meeting_plugins_fields_update AFTER UPDATE OF enabled ON meeting_
 WHEN OLD.enabled IS NOT NEW.enabled
 BEGIN
     UPDATE meetings SET plugin_form_json = (
-        SELECT group_concat(f) FROM (
-            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
-            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
-              AND p.form_json <> '[]' ORDER BY mp.plugin))
+        SELECT fields FROM meeting_plugin_fields WHERE meeting_id = meetings.id)
     WHERE id = NEW.meeting_id;
 END;
 
 CREATE TRIGGER meeting_plugins_fields_delete AFTER DELETE ON meeting_plugins
 BEGIN
     UPDATE meetings SET plugin_form_json = (
-        SELECT group_concat(f) FROM (
-            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
-            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
-              AND p.form_json <> '[]' ORDER BY mp.plugin))
+        SELECT fields FROM meeting_plugin_fields WHERE meeting_id = meetings.id)
     WHERE id = OLD.meeting_id;
 END;
 
@@ -52,20 +53,14 @@ CREATE TRIGGER plugins_fields_update AFTER UPDATE OF enabled, form_json ON plugi
 WHEN OLD.enabled IS NOT NEW.enabled OR OLD.form_json IS NOT NEW.form_json
 BEGIN
     UPDATE meetings SET plugin_form_json = (
-        SELECT group_concat(f) FROM (
-            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
-            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
-              AND p.form_json <> '[]' ORDER BY mp.plugin))
+        SELECT fields FROM meeting_plugin_fields WHERE meeting_id = meetings.id)
     WHERE id IN (SELECT meeting_id FROM meeting_plugins WHERE plugin = NEW.name);
 END;
 
 CREATE TRIGGER plugins_fields_delete AFTER DELETE ON plugins
 BEGIN
     UPDATE meetings SET plugin_form_json = (
-        SELECT group_concat(f) FROM (
-            SELECT p.form_json AS f FROM meeting_plugins mp JOIN plugins p ON p.name = mp.plugin
-            WHERE mp.meeting_id = meetings.id AND mp.enabled = 1 AND p.enabled = 1
-              AND p.form_json <> '[]' ORDER BY mp.plugin))
+        SELECT fields FROM meeting_plugin_fields WHERE meeting_id = meetings.id)
     WHERE id IN (SELECT meeting_id FROM meeting_plugins WHERE plugin = OLD.name);
 END;
 
