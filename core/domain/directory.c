@@ -130,6 +130,29 @@ static int patch_text(json_t *in, const char *key, size_t max, char *dst, size_t
     return rc;
 }
 
+/* The two text columns of the row sql (with one ? for id) selects, into a
+ * and b: 0, not_found naming what ("organisation", "network"), or a
+ * storage error. */
+static int two_texts(struct db *db, const char *sql, long long id, const char *what, char *a,
+                     size_t asz, char *b, size_t bsz, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(a, asz, "%s", db_text(st, 0));
+        snprintf(b, bsz, "%s", db_text(st, 1));
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return err_set(e, ERR_NOT_FOUND, NULL, "no %s %lld", what, id);
+    return rc == SQLITE_ROW ? 0 : db_fail(db, e);
+}
+
 int dir_org_patch(struct db *db, long long id, json_t *in, long long now,
                   const char *actor, struct err *e)
 {
@@ -138,22 +161,10 @@ int dir_org_patch(struct db *db, long long id, json_t *in, long long now,
     char key[JF_TEXT_BYTES(ORG_NAME_MAX) * 3];
     sqlite3_stmt *st;
     long long other;
-    int rc;
 
-    st = db_stmt(db, "SELECT name, kind FROM organisations WHERE id = ?");
-    if (st == NULL)
-        return db_fail(db, e);
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(name, sizeof name, "%s", db_text(st, 0));
-        snprintf(kind, sizeof kind, "%s", db_text(st, 1));
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return err_set(e, ERR_NOT_FOUND, NULL, "no organisation %lld", id);
-    if (rc != SQLITE_ROW)
-        return db_fail(db, e);
+    if (two_texts(db, "SELECT name, kind FROM organisations WHERE id = ?", id, "organisation",
+                  name, sizeof name, kind, sizeof kind, e) < 0)
+        return -1;
     if (jf_check_keys(in, allowed, NULL, e) < 0 ||
         patch_text(in, "name", ORG_NAME_MAX, name, sizeof name, e) < 0 ||
         patch_text(in, "kind", 20, kind, sizeof kind, e) < 0)
@@ -393,22 +404,11 @@ int dir_network_patch(struct db *db, long long id, json_t *in, long long now,
 {
     char name[JF_TEXT_BYTES(NETWORK_NAME_MAX)] = "";
     char desc[JF_TEXT_BYTES(NETWORK_DESCRIPTION_MAX)] = "";
-    sqlite3_stmt *st = db_stmt(db, "SELECT name, description FROM networks WHERE id = ?");
-    int rc;
+    sqlite3_stmt *st;
 
-    if (st == NULL)
-        return db_fail(db, e);
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(name, sizeof name, "%s", db_text(st, 0));
-        snprintf(desc, sizeof desc, "%s", db_text(st, 1));
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return err_set(e, ERR_NOT_FOUND, NULL, "no network %lld", id);
-    if (rc != SQLITE_ROW)
-        return db_fail(db, e);
+    if (two_texts(db, "SELECT name, description FROM networks WHERE id = ?", id, "network",
+                  name, sizeof name, desc, sizeof desc, e) < 0)
+        return -1;
     if (network_apply(db, in, id, 0, name, desc, e) < 0)
         return -1;
     st = db_stmt(db, "UPDATE networks SET name = ?, description = ? WHERE id = ?");

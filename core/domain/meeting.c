@@ -405,14 +405,36 @@ out:
     return rc;
 }
 
+int meeting_confirm_waitlisted(struct db *db, long long meeting_id, long long registration_id,
+                               int has_visits, long long now, const char *actor,
+                               struct err *e)
+{
+    sqlite3_stmt *up = db_stmt(db, "UPDATE registrations SET status = 'confirmed',"
+                                   " waitlist_seq = NULL, updated_at = ? WHERE id = ?");
+    sqlite3_stmt *cnt = db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1,"
+                                    " waitlist_count = waitlist_count - 1 WHERE id = ?");
+    struct event ev;
+
+    if (up == NULL || cnt == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(up, 1, now);
+    sqlite3_bind_int64(up, 2, registration_id);
+    sqlite3_bind_int64(cnt, 1, meeting_id);
+    if (db_step_done(up) < 0 || db_step_done(cnt) < 0)
+        return db_fail(db, e);
+    ev = (struct event){.type = EVENT_REGISTRATION_PROMOTED, .now = now, .actor = actor,
+                        .meeting_id = meeting_id, .registration_id = registration_id,
+                        .has_visits = has_visits};
+    return events_emit(db, &ev, e);
+}
+
 int meeting_promote(struct db *db, long long meeting_id, long long now, const char *actor,
                     struct err *e)
 {
-    sqlite3_stmt *pick, *up, *cnt;
+    sqlite3_stmt *pick;
     int promoted = 0;
 
     for (;;) {
-        struct event ev;
         long long reg = 0;
         int rc, has_visits = 0;
 
@@ -434,21 +456,7 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
             return db_fail(db, e);
         if (reg == 0)
             return promoted;
-        up = db_stmt(db, "UPDATE registrations SET status = 'confirmed',"
-                         " waitlist_seq = NULL, updated_at = ? WHERE id = ?");
-        cnt = db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1,"
-                          " waitlist_count = waitlist_count - 1 WHERE id = ?");
-        if (up == NULL || cnt == NULL)
-            return db_fail(db, e);
-        sqlite3_bind_int64(up, 1, now);
-        sqlite3_bind_int64(up, 2, reg);
-        sqlite3_bind_int64(cnt, 1, meeting_id);
-        if (db_step_done(up) < 0 || db_step_done(cnt) < 0)
-            return db_fail(db, e);
-        ev = (struct event){.type = EVENT_REGISTRATION_PROMOTED, .now = now, .actor = actor,
-                            .meeting_id = meeting_id, .registration_id = reg,
-                            .has_visits = has_visits};
-        if (events_emit(db, &ev, e) < 0)
+        if (meeting_confirm_waitlisted(db, meeting_id, reg, has_visits, now, actor, e) < 0)
             return -1;
         promoted++;
     }

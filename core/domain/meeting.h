@@ -64,6 +64,13 @@ int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
 int meeting_patch(struct db *db, long long id, json_t *in, long long now,
                   const char *actor, struct err *e);
 
+/* Confirms one waitlisted registration of the meeting (its counters move
+ * with it) and announces it as registration.promoted: meeting_promote's
+ * step, and an organizer's promotion ahead of the queue. */
+int meeting_confirm_waitlisted(struct db *db, long long meeting_id, long long registration_id,
+                               int has_visits, long long now, const char *actor,
+                               struct err *e);
+
 /* Confirms waitlisted registrations, first come first served, while seats
  * are free, each announced as registration.promoted.  Returns how many were
  * promoted, or -1 with *e set (a subscriber's own error included). */

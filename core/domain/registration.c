@@ -586,7 +586,7 @@ int reg_promote(struct db *db, long long id, long long now, const char *actor, i
     struct registration r;
     struct meeting m;
     struct event ev;
-    sqlite3_stmt *st, *cnt;
+    sqlite3_stmt *st;
     json_t *detail = NULL;
     long long position;
     int rc = -1, have_meeting = 0;
@@ -627,25 +627,7 @@ int reg_promote(struct db *db, long long id, long long now, const char *actor, i
             goto out;
     }
     *capacity = m.capacity;
-    st = db_stmt(db, "UPDATE registrations SET status = 'confirmed',"
-                     " waitlist_seq = NULL, updated_at = ? WHERE id = ?");
-    cnt = db_stmt(db, "UPDATE meetings SET confirmed_count = confirmed_count + 1,"
-                      " waitlist_count = waitlist_count - 1 WHERE id = ?");
-    if (st == NULL || cnt == NULL) {
-        db_fail(db, e);
-        goto out;
-    }
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_int64(cnt, 1, r.meeting_id);
-    if (db_step_done(st) < 0 || db_step_done(cnt) < 0) {
-        db_fail(db, e);
-        goto out;
-    }
-    ev = (struct event){.type = EVENT_REGISTRATION_PROMOTED, .now = now, .actor = actor,
-                        .meeting_id = r.meeting_id, .registration_id = id,
-                        .has_visits = r.has_visits};
-    if (events_emit(db, &ev, e) < 0)
+    if (meeting_confirm_waitlisted(db, r.meeting_id, id, r.has_visits, now, actor, e) < 0)
         goto out;
     detail = json_pack("{s:I, s:b, s:I}", "waitlist_position", (json_int_t)position,
                        "capacity_grew", *grew, "capacity", (json_int_t)m.capacity);
