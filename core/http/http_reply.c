@@ -12,6 +12,7 @@
 #include "gzip.h"
 #include "json_out.h"
 #include "log.h"
+#include "meeting.h"
 #include "timeutil.h"
 
 static const char *method_name(enum evhttp_cmd_type m)
@@ -270,6 +271,17 @@ int http_require_admin(struct http_ctx *c)
         http_reply_code(c, ERR_UNAUTHORIZED, "an admin token is required");
     else
         http_reply_code(c, ERR_FORBIDDEN, "only admins may do this");
+    return 0;
+}
+
+int http_meeting_visible(struct http_ctx *c)
+{
+    struct err e;
+
+    err_clear(&e);
+    if (meeting_check_visible(c->app->rdb, c->id, auth_is_organizer(&c->who), &e) == 0)
+        return 1;
+    http_reply_err(c, &e);
     return 0;
 }
 
