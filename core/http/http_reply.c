@@ -183,6 +183,8 @@ static void set_content_type(struct http_ctx *c, const char *content_type)
     }
 }
 
+#define UTF8_BOM "\xEF\xBB\xBF"
+
 void http_reply_text(struct http_ctx *c, int status, const char *content_type,
                      const char *data, size_t len)
 {
@@ -194,6 +196,12 @@ void http_reply_text(struct http_ctx *c, int status, const char *content_type,
         return;
     }
     set_content_type(c, content_type);
+    /* Excel reads a CSV file in the machine's legacy code page (Latvian
+     * letters come out broken) unless it starts with a UTF-8 byte order
+     * mark: every CSV answer, the core's and plugins', starts with one. */
+    if (strncmp(content_type, "text/csv", 8) == 0 && status != 204 && status != 304 &&
+        !(len >= sizeof UTF8_BOM - 1 && memcmp(data, UTF8_BOM, sizeof UTF8_BOM - 1) == 0))
+        evbuffer_add(buf, UTF8_BOM, sizeof UTF8_BOM - 1);
     evbuffer_add(buf, data, len);
     send_and_free(c, status, buf);
 }
