@@ -39,7 +39,7 @@ static const char usage_main[] =
     "  agenda run    run a Lua agenda script against a meeting (dry run unless --apply)\n"
     "  plugin        install, list, show, enable, disable, remove and test plugins\n"
     "\n"
-    "`saiets COMMAND --help` describes each command.\n";
+    "`saiets COMMAND --help` describes each command; `saiets --version` prints the version.\n";
 
 static const char usage_init[] =
     "usage: saiets init [--db FILE] [--demo]\n"
@@ -456,6 +456,12 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        if (argc > 2)
+            return usage_error(usage_main, "--version takes no arguments");
+        printf("saiets %s\n", SAIETS_VERSION);
         return 0;
     }
     if (strcmp(argv[1], "init") == 0)

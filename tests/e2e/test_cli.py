@@ -1,6 +1,7 @@
 """The command line: help, bad flags, busy port, bad database, signals."""
 
 import os
+import re
 import signal
 import socket
 import time
@@ -29,6 +30,23 @@ class HelpTest(unittest.TestCase):
 
     def test_token_create_help(self):
         self.assertUsage(["token", "create", "--help"], mentions=("--role", "--db"))
+
+    def test_version(self):
+        # the version is project()'s in the top CMakeLists.txt, nowhere else
+        top = os.path.join(os.path.dirname(__file__), "..", "..", "CMakeLists.txt")
+        with open(top, encoding="utf-8") as f:
+            version = re.search(r"project\(saiets VERSION ([0-9.]+)", f.read()).group(1)
+        for flag in ("--version", "-V"):
+            with self.subTest(flag=flag):
+                r = run_cli([flag])
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stdout, "saiets %s\n" % version)
+                self.assertEqual(r.stderr, "")
+        r = run_cli(["--version", "extra"])
+        self.assertEqual(r.returncode, 2)
+
+    def test_binary_help_mentions_version(self):
+        self.assertUsage(["--help"], mentions=("--version",))
 
     def test_serve_help(self):
         self.assertUsage(["serve", "--help"],
