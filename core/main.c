@@ -3,13 +3,16 @@
  * Parses the command line, opens the database and hands over to the
  * modules that do the work.  Exit status: 0 success, 1 failure at run time
  * (database, port), 2 a usage error. */
+#include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "agenda.h"
@@ -54,7 +57,8 @@ static const char usage_serve[] =
     "Serves the JSON API until SIGINT or SIGTERM, then finishes in-flight\n"
     "requests and closes the database.\n"
     "  --db FILE              database file (default " DEFAULT_DB "); made by `saiets init`\n"
-    "  --bind ADDR            address to listen on (default 127.0.0.1)\n"
+    "  --bind ADDR            address to listen on: an IPv4 or IPv6 address of this\n"
+    "                         machine, or a host name for one (default 127.0.0.1)\n"
     "  --port N               port, 0 picks a free one (default 8080)\n"
     "  --idle-timeout S       close a connection idle for S seconds (default 10)\n"
     "  --request-timeout S    close a connection whose request takes S seconds (default 15)\n"
@@ -159,6 +163,45 @@ out:
     return rc;
 }
 
+/* 1 when addr (--bind) is an IPv4 or IPv6 address of this machine, or a name
+ * that resolves to one; else 0 with why.  Asked before anything is opened:
+ * libevent would otherwise say only "getaddrinfo" on its own and leave errno
+ * to tell a stale "No such file or directory".  A throwaway socket bound to
+ * port 0 tells an address of this machine from any other (EADDRNOTAVAIL). */
+static int bind_address_ok(const char *addr, char *why, size_t n)
+{
+    struct addrinfo hints, *res = NULL, *ai;
+    int rc, err = 0;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    if (addr[0] == '\0' || (rc = getaddrinfo(addr, "0", &hints, &res)) != 0) {
+        snprintf(why, n, "neither an IPv4 or IPv6 address nor a host name that resolves");
+        return 0;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        rc = bind(fd, ai->ai_addr, ai->ai_addrlen);
+        err = rc == 0 ? 0 : errno;
+        close(fd);
+        if (rc == 0)
+            break;
+    }
+    freeaddrinfo(res);
+    if (err == 0)
+        return 1;
+    snprintf(why, n, "%s", err == EADDRNOTAVAIL ? "no network interface of this machine has it"
+                                                : strerror(err));
+    return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -173,6 +216,7 @@ static int cmd_serve(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     struct http_options o = {DEFAULT_DB, "127.0.0.1", 8080, 10, 15, 1000, 0};
     struct db *db;
+    char why[96];
     int c;
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -204,6 +248,9 @@ static int cmd_serve(int argc, char **argv)
     }
     if (optind < argc)
         return usage_error(usage_serve, "unexpected argument '%s'", argv[optind]);
+    if (!bind_address_ok(o.bind, why, sizeof why))
+        return usage_error(usage_serve, "--bind %s: not an address this machine can listen on "
+                           "(%s)", o.bind, why);
     /* serve never creates a database: a typo in --db should not start an
      * empty server.  It does apply pending migrations. */
     db = open_migrated(o.db_path, 0);

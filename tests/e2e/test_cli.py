@@ -100,6 +100,39 @@ class BadInvocationTest(unittest.TestCase):
         self.assertRefused(["serve", "--db", self.tmp.db, "--bind", HOST,
                             "--port", "0", "--idle-timeout", "-1"])
 
+    def assertBadBind(self, addr, why):
+        self.tmp.init_db()
+        r = run_cli(["serve", "--db", self.tmp.db, "--bind", addr, "--port", "0"],
+                    timeout=15)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        first = r.stderr.splitlines()[0]
+        self.assertEqual(first, "saiets: --bind %s: not an address this machine can "
+                                "listen on (%s)" % (addr, why))
+        # not libevent's word, not a stale errno
+        self.assertNotIn("getaddrinfo", r.stderr)
+        self.assertNotIn("No such file", r.stderr)
+        self.assertIn("usage: saiets serve", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+    def test_serve_bind_not_an_address(self):
+        for addr in ("999.1.1.1", "127.0.0.1.5", "no-such-host.invalid", ""):
+            with self.subTest(addr=addr):
+                self.assertBadBind(addr, "neither an IPv4 or IPv6 address nor a host name "
+                                         "that resolves")
+
+    def test_serve_bind_address_of_another_machine(self):
+        # TEST-NET-1 (RFC 5737): an address, but no interface here has it
+        self.assertBadBind("192.0.2.1", "no network interface of this machine has it")
+
+    def test_serve_bind_checked_before_the_database(self):
+        missing = os.path.join(self.tmp.tmp, "none.db")
+        r = run_cli(["serve", "--db", missing, "--bind", "999.1.1.1", "--port", "0"],
+                    timeout=15)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--bind 999.1.1.1", r.stderr)
+        self.assertNotIn("none.db", r.stderr)
+        self.assertFalse(os.path.exists(missing))
+
     def test_token_unknown_role(self):
         self.tmp.init_db()
         self.assertRefused(["token", "create", "--role", "superuser", "--db", self.tmp.db])
@@ -229,8 +262,9 @@ class ServeTest(SaietsTestCase):
             port = blocker.getsockname()[1]
             r = run_cli(["serve", "--db", self.server.db, "--bind", HOST,
                          "--port", str(port)], timeout=15)
-        self.assertNotEqual(r.returncode, 0)
-        self.assertTrue(r.stderr.strip())
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot listen on %s port %d: the port is already in use"
+                      % (HOST, port), r.stderr)
 
     def test_port_of_running_server_refused(self):
         r = run_cli(["serve", "--db", self.server.db, "--bind", HOST,
