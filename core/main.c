@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agenda.h"
@@ -107,21 +109,101 @@ static int parse_int(const char *s, int min, int max, int *out)
     return 0;
 }
 
-/* Opens (or creates) the database and brings its schema up to date. */
+/* Why path cannot be the database file, said on stderr (0 when it can be
+ * tried): SQLite alone says "unable to open database file" for a file that
+ * does not exist, a directory that does not and a directory given as the
+ * file alike.  create: the command makes the file (init). */
+static int db_file_unusable(const char *path, int create)
+{
+    char dir[4096], head[16];
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+    ssize_t n;
+    int fd;
+
+    if (path[0] == '\0') {
+        fprintf(stderr, "saiets: --db: the database file name is empty\n");
+        return 1;
+    }
+    if (stat(path, &st) < 0) {
+        if (errno != ENOENT) {
+            fprintf(stderr, "saiets: cannot open the database %s: %s\n", path, strerror(errno));
+            return 1;
+        }
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+                 slash ? path : ".");
+        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "saiets: the database %s: the directory %s does not exist\n",
+                    path, dir);
+            return 1;
+        }
+        if (!create) {
+            fprintf(stderr, "saiets: the database file %s does not exist; `saiets init --db "
+                            "%s` creates it\n", path, path);
+            return 1;
+        }
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "saiets: %s is a directory, not a database file (--db names the "
+                        "file, e.g. %s%ssaiets.db)\n", path, path,
+                        path[strlen(path) - 1] == '/' ? "" : "/");
+        return 1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "saiets: %s is not a regular file, so not a database\n", path);
+        return 1;
+    }
+    if (st.st_size == 0) /* SQLite's empty database: init fills it, others should not */
+        return create ? 0 : (fprintf(stderr, "saiets: the database file %s is empty; `saiets "
+                                             "init --db %s` makes it a database\n", path,
+                                     path), 1);
+    if ((fd = open(path, O_RDONLY)) < 0) {
+        fprintf(stderr, "saiets: cannot open the database %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    n = read(fd, head, sizeof head);
+    close(fd);
+    if (n != (ssize_t)sizeof head || memcmp(head, "SQLite format 3", 16) != 0) {
+        fprintf(stderr, "saiets: %s is not a database: the file is not in SQLite's format "
+                        "(was --db meant to name another file?)\n", path);
+        return 1;
+    }
+    return 0;
+}
+
+/* Opens (or creates) the database and brings its schema up to date: what
+ * every command that uses the database calls. */
 struct db *open_migrated(const char *path, unsigned flags)
 {
     struct db *db = NULL;
     char *msg = NULL;
+    int ours;
 
     events_subscribe_core();
     plugin_hooks_subscribe();
-    if (db_open(path, flags, &db, &msg) < 0 || db_migrate(db, &msg) < 0) {
-        fprintf(stderr, "saiets: %s\n", msg ? msg : "cannot open the database");
-        free(msg);
+    if (db_file_unusable(path, (flags & DB_CREATE) != 0))
+        return NULL;
+    if (db_open(path, flags, &db, &msg) < 0)
+        goto fail;
+    /* Another program's SQLite file gets Saiets's tables only from init. */
+    ours = db_exists(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND"
+                         " name = 'schema_migrations'", 0, 0);
+    if (ours == 0 && !(flags & DB_CREATE)) {
+        fprintf(stderr, "saiets: %s is an SQLite file but not a Saiets database (it has no "
+                        "schema_migrations table); `saiets init --db %s` would add "
+                        "Saiets's tables to it\n", path, path);
         db_close(db);
         return NULL;
     }
+    if (ours < 0 || db_migrate(db, &msg) < 0)
+        goto fail;
     return db;
+fail:
+    fprintf(stderr, "saiets: %s\n", msg ? msg : "cannot open the database");
+    free(msg);
+    db_close(db);
+    return NULL;
 }
 
 static int cmd_init(int argc, char **argv)
@@ -254,11 +336,8 @@ static int cmd_serve(int argc, char **argv)
     /* serve never creates a database: a typo in --db should not start an
      * empty server.  It does apply pending migrations. */
     db = open_migrated(o.db_path, 0);
-    if (db == NULL) {
-        fprintf(stderr, "saiets: run `saiets init --db %s` first if it does not exist\n",
-                o.db_path);
+    if (db == NULL)
         return 1;
-    }
     db_close(db);
     return http_serve(&o);
 }

@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import time
 import unittest
 
@@ -140,41 +141,97 @@ class BadInvocationTest(unittest.TestCase):
 
 
 class DatabasePathTest(unittest.TestCase):
-    """A database that cannot be opened is refused."""
+    """A database that cannot be opened is refused, and the message says why:
+    SQLite's own "unable to open database file" says the same for all of these."""
+
+    # every command that opens the database, through the one helper
+    COMMANDS = (["serve", "--bind", HOST, "--port", "0"],
+                ["token", "create", "--role", "admin"],
+                ["agenda", "run", "--meeting", "1"],
+                ["plugin", "list"])
 
     def setUp(self):
         self.tmp = Server()
         self.addCleanup(self.tmp.cleanup)
+        self.script = os.path.join(self.tmp.tmp, "programme.lua")
+        with open(self.script, "w", encoding="utf-8") as f:
+            f.write("-- nothing\n")
 
-    def serve(self, db):
-        return run_cli(["serve", "--db", db, "--bind", HOST, "--port", "0"],
-                       timeout=15)
+    def run_all(self, db):
+        """(command, CompletedProcess) for each command on database db."""
+        for args in self.COMMANDS:
+            extra = [self.script] if args[0] == "agenda" else []
+            yield args[0], run_cli(args + ["--db", db] + extra, timeout=15)
 
-    def test_serve_directory_as_database(self):
-        r = self.serve(self.tmp.tmp)
-        self.assertNotEqual(r.returncode, 0)
-        self.assertFalse(LISTEN_RE.match(r.stdout.strip() or "-"))
+    def assertSays(self, db, line):
+        for cmd, r in self.run_all(db):
+            with self.subTest(cmd=cmd):
+                self.assertEqual(r.returncode, 1, r.stderr)
+                self.assertEqual(r.stderr.strip().splitlines()[-1], line)
+                self.assertNotIn("unable to open database file", r.stderr)
+                self.assertFalse(LISTEN_RE.match(r.stdout.strip() or "-"))
 
-    def test_serve_database_in_missing_directory(self):
-        r = self.serve(os.path.join(self.tmp.tmp, "no", "such", "dir", "x.db"))
-        self.assertNotEqual(r.returncode, 0)
-        self.assertTrue(r.stderr.strip())
+    def test_missing_file_names_init(self):
+        db = os.path.join(self.tmp.tmp, "nav.db")
+        self.assertSays(db, "saiets: the database file %s does not exist; `saiets init "
+                            "--db %s` creates it" % (db, db))
+        self.assertFalse(os.path.exists(db))        # and nothing made it
 
-    def test_init_database_in_missing_directory(self):
-        r = run_cli(["init", "--db", os.path.join(self.tmp.tmp, "no", "such", "x.db")])
-        self.assertNotEqual(r.returncode, 0)
-        self.assertTrue(r.stderr.strip())
+    def test_missing_directory(self):
+        parent = os.path.join(self.tmp.tmp, "no", "such", "dir")
+        db = os.path.join(parent, "x.db")
+        line = "saiets: the database %s: the directory %s does not exist" % (db, parent)
+        self.assertSays(db, line)
+        r = run_cli(["init", "--db", db])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.strip(), line)
 
-    def test_init_directory_as_database(self):
+    def test_directory_as_database(self):
+        line = ("saiets: %s is a directory, not a database file (--db names the file, "
+                "e.g. %s/saiets.db)" % (self.tmp.tmp, self.tmp.tmp))
+        self.assertSays(self.tmp.tmp, line)
         r = run_cli(["init", "--db", self.tmp.tmp])
-        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.strip(), line)
 
-    def test_serve_file_that_is_not_a_database(self):
+    def test_file_that_is_not_a_database(self):
         path = os.path.join(self.tmp.tmp, "notes.db")
         with open(path, "wb") as f:
             f.write(b"this is not an SQLite database\n" * 200)
-        r = self.serve(path)
-        self.assertNotEqual(r.returncode, 0)
+        line = ("saiets: %s is not a database: the file is not in SQLite's format (was --db "
+                "meant to name another file?)" % path)
+        self.assertSays(path, line)
+        r = run_cli(["init", "--db", path])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.strip(), line)
+        with open(path, "rb") as f:                 # left as it was
+            self.assertEqual(f.read(), b"this is not an SQLite database\n" * 200)
+
+    def test_empty_file(self):
+        path = os.path.join(self.tmp.tmp, "empty.db")
+        open(path, "wb").close()
+        self.assertSays(path, "saiets: the database file %s is empty; `saiets init --db %s` "
+                              "makes it a database" % (path, path))
+        self.assertEqual(os.path.getsize(path), 0)
+        self.assertEqual(run_cli(["init", "--db", path]).returncode, 0)
+
+    def test_another_programs_sqlite_file_is_left_alone(self):
+        path = os.path.join(self.tmp.tmp, "other.db")
+        with sqlite3.connect(path) as con:
+            con.execute("CREATE TABLE notes (text TEXT)")
+        con.close()
+        self.assertSays(path, "saiets: %s is an SQLite file but not a Saiets database (it "
+                              "has no schema_migrations table); `saiets init --db %s` would "
+                              "add Saiets's tables to it" % (path, path))
+        with sqlite3.connect(path) as con:
+            tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master")]
+        con.close()
+        self.assertEqual(tables, ["notes"])
+
+    def test_empty_name(self):
+        r = run_cli(["token", "create", "--role", "admin", "--db", ""])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.strip(), "saiets: --db: the database file name is empty")
 
 
 class TokenCreateTest(unittest.TestCase):
