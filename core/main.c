@@ -83,7 +83,8 @@ static const char usage_agenda[] =
     "  --meeting ID   the meeting whose agenda the script builds\n"
     "  --apply        apply the changes\n"
     "  --name NAME    the script's name (default: the file name without .lua);\n"
-    "                 its items are marked source \"script:NAME\"\n"
+    "                 its items are marked source \"script:NAME\", so an edited copy\n"
+    "                 of a script changes that script's items under its name only\n"
     "  --db FILE      database file (default " DEFAULT_DB ")\n";
 
 int usage_error(const char *usage, const char *fmt, ...)
@@ -462,6 +463,16 @@ static void print_diff(json_t *diff, int applied)
     json_array_foreach(problems, i, x)
         printf("! %s: %s\n", json_string_value(json_object_get(x, "code")),
                json_string_value(json_object_get(x, "message")));
+    /* The script's name comes from the file name: an edited copy of
+     * daugavpils-2015.lua saved as my.lua adds the programme a second time. */
+    json_array_foreach(json_object_get(diff, "other_scripts"), i, x)
+        printf("note: %lld of the items %s have the keys of items of the script %s:\n"
+               "      if this file is an edited copy of it, run it with --name %s to change\n"
+               "      that script's items instead of adding copies\n",
+               (long long)json_integer_value(json_object_get(x, "same_keys")),
+               applied ? "added" : "to add",
+               json_string_value(json_object_get(x, "script")),
+               json_string_value(json_object_get(x, "script")));
 }
 
 #define AGENDA_CLI_CPU_S 10
