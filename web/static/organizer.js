@@ -672,7 +672,7 @@ async function slotSection(m, slot, people) {
 }
 
 async function hostLists(base, format) {
-  const blob = await fetchFile(`${base}/host-lists?format=${format}`);
+  const blob = await fetchFile(`${base}/host-lists?format=${format}&lang=${page.lang}`);
   if (!blob) return;
   if (format === 'csv') { download(blob, 'host-lists.csv'); return; }
   // A blob: page resolves no "/static/..." of its own: name the server in full.
