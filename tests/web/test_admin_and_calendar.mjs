@@ -4,8 +4,9 @@
 // token shown once; a participant signs up for the fortress tour on their own
 // page; their secret calendar URL serves their calendar, with the tour, and
 // nothing else; a participant makes a new calendar link on their page (after
-// a confirmation step), and the old one answers 404.  axe-core on the admin
-// page in both languages.
+// a confirmation step), and the old one answers 404; a refused plugin package
+// says so in the page's language, with the checker's diagnostic as code.
+// axe-core on the admin page in both languages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -154,6 +155,26 @@ test('a participant makes a new calendar link: the old one stops, the new one wo
     assert.equal(now.json.calendar_url, fresh);
     assert.equal(await page.locator(`a[href="${fresh}"]`).count(), 1, 'the .ics link follows');
     await screenshot(page, 'manage-calendar-new-link-phone');
+    assertNoPageErrors(page);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('a refused plugin package: our text, and what is wrong with it as code marked English', { timeout: TEST_TIMEOUT }, async () => {
+  const page = await openPage(browser, server, '/admin', DESKTOP);
+  try {
+    await page.fill('#f-token', server.adminToken);
+    await page.click('button[type=submit]');
+    await page.locator('#f-package').waitFor();
+    await page.setInputFiles('#f-package', { name: 'bojats.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from('not a tarball') });
+    await page.locator('#f-package').locator('xpath=ancestor::form').locator('button[type=submit]').click();
+    const err = page.locator('#e-package');
+    await err.locator('code').waitFor();
+    assert.match(await err.innerText(), /^Šī pakotne nav derīgs spraudnis: /);
+    assert.equal(await err.locator('code').getAttribute('lang'), 'en');
+    assert.match(await err.locator('code').innerText(), /gzip/);
+    page.problems = page.problems.filter((p) => !p.includes('/api/v1/admin/plugins')); // the 422 was the point
     assertNoPageErrors(page);
   } finally {
     await page.context().close();

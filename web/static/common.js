@@ -44,19 +44,17 @@ export function el(tag, attrs, ...children) {
   return e;
 }
 
-// The message a user reads for an API error: ours for the codes we know,
-// the server's own for a plugin's refusal (it is written for people).
+// The message a user reads for an API error, by its stable code: our text
+// "js.error.CODE" (a few codes share one), the plugin's own for its refusal
+// (written for people), else a general one, with the server's (English)
+// message only on an English page: a Latvian page never shows English.
 export function errorText(err) {
   if (!err) return t('js.error.server');
-  switch (err.code) {
-    case 'missing_field': return t('js.error.required');
-    case 'duplicate_email': return t('js.error.duplicate_email');
-    case 'registration_closed': return t('js.error.registration_closed');
-    case 'rate_limited': return t('js.error.rate');
-    case 'plugin_refused': return err.message;
-    case 'invalid_field': case 'unknown_field': return t('js.error.invalid_field');
-    default: return t('js.error.server');
-  }
+  const code = { missing_field: 'required', unknown_field: 'invalid_field', rate_limited: 'rate',
+    registration_not_open: 'registration_closed', internal_error: 'server', overloaded: 'server', plugin_error: 'server' }[err.code] || err.code;
+  if (page.texts['js.error.' + code]) return t('js.error.' + code);
+  if (code === 'plugin_refused') return err.message;
+  return t('js.error.other') + (page.lang === 'en' && err.message ? ` (${err.message})` : '');
 }
 
 // Clears every field error in root.
