@@ -305,12 +305,13 @@ class PagesTest(PluginMixin, VisitsMixin, SaietsTestCase):
         for s in ("Host", "seats", "Name", "Organisation", "Position", "Phone", "yes"):
             self.assertNotIn(s, text)
         self.assertNotIn("<script>alert(1)", lv.body)
-        self.assertIn("Dalībnieku saraksti uzņēmējiem", p.visible() + lv.body)
+        self.assertIn("<title>Uzņēmēju saraksti – Saiets</title>", lv.body)
 
         for en_query, headers in (("&lang=en", {}), ("", {"Cookie": "lang=en"})):
             en = self.host_lists(m["id"], sid, en_query, headers=headers)
             p = Page(en.body)
             self.assertEqual(p.find("html")[0]["lang"], "en")
+            self.assertIn("<title>Host lists – Saiets</title>", en.body)
             text = p.visible()
             for s in ("Name", "Organisation", "Position", "Phone", "E-mail", "Bus", "Arrival",
                       "yes", "5 November 2015", "6 November 2015, 09:20–11:10", "Host: Rita Ābele",
