@@ -1,6 +1,7 @@
 // common.js - what every page script shares: the page's data block, texts
-// in the page's language, calling the JSON API, and showing errors next to
-// the field they belong to.  Plain ES modules, no build step, no framework.
+// in the page's language, calling the JSON API, showing errors next to the
+// field they belong to, and dates and times written the language's way.
+// Plain ES modules, no build step, no framework.
 
 const dataEl = document.getElementById('page-data');
 export const page = dataEl ? JSON.parse(dataEl.textContent) : { texts: {}, lang: 'lv' };
@@ -82,15 +83,17 @@ export function fold(s) {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
-// "1.–3." style numbers aside, dates come from the server already written
-// the language's way; this formats an RFC 3339 instant in the meeting's zone.
-export function formatInstant(iso, zone) {
-  try {
-    const d = new Date(iso);
-    const opts = { timeZone: zone || 'Europe/Riga', year: 'numeric', month: 'long', day: 'numeric',
-      hour: '2-digit', minute: '2-digit' };
-    return new Intl.DateTimeFormat(page.lang === 'en' ? 'en-GB' : 'lv-LV', opts).format(d);
-  } catch (e) {
-    return iso;
-  }
+// "2015-11-06T09:20" -> "09.20" (lv) / "09:20" (en)
+export function hhmm(local) {
+  if (!local || local.length < 16) return local || '';
+  return local.slice(11, 13) + (page.lang === 'en' ? ':' : '.') + local.slice(14, 16);
+}
+
+// "2015-11-06[T...]" -> "2015. gada 6. novembris" / "6 November 2015"
+export function dateText(ymd) {
+  if (!ymd) return '';
+  const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
+  const month = new Intl.DateTimeFormat(page.lang === 'en' ? 'en-GB' : 'lv-LV', { month: 'long', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+  return page.lang === 'en' ? `${d} ${month} ${y}` : `${y}. gada ${d}. ${month}`;
 }

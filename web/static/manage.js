@@ -6,7 +6,7 @@
 // ranking and their details, sign up for the cultural programme, get their
 // calendar or a new secret link for it, and cancel (both after a
 // confirmation step).
-import { api, clearErrors, el, errorText, fieldError, page, t } from './common.js';
+import { api, clearErrors, dateText, el, errorText, fieldError, hhmm, page, t } from './common.js';
 
 const root = document.getElementById('manage');
 const token = decodeURIComponent(location.hash.slice(1));
@@ -28,20 +28,7 @@ function announce(text) {
 
 function say(...nodes) { root.replaceChildren(...nodes); }
 
-function hhmm(local) { // "2015-11-06T09:20" -> "09.20" / "09:20"
-  if (!local || local.length < 16) return local || '';
-  return local.slice(11, 13) + (page.lang === 'en' ? ':' : '.') + local.slice(14, 16);
-}
-
-function day(local) { // "2015-11-06T09:20" -> the date written the language's way
-  if (!local) return '';
-  const [y, m, d] = local.slice(0, 10).split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  const month = new Intl.DateTimeFormat(page.lang === 'en' ? 'en-GB' : 'lv-LV', { month: 'long', timeZone: 'UTC' }).format(date);
-  return page.lang === 'en' ? `${d} ${month} ${y}` : `${y}. gada ${d}. ${month}`;
-}
-
-function when(start, end) { return `${day(start)}, ${hhmm(start)}–${hhmm(end)}`; }
+function when(start, end) { return `${dateText(start)}, ${hhmm(start)}–${hhmm(end)}`; }
 
 function statusLine(reg) {
   const text = t('js.status.' + reg.status);

@@ -6,7 +6,7 @@
 // its agenda with problems and agenda scripts (dry run, then apply), and site
 // visits (allocation, pins, host lists, transport).  The view is in the
 // query: /organizer?meeting=1&tab=registrations.
-import { api, clearErrors, el, errorText, fieldError, fold, page, t } from './common.js';
+import { api, clearErrors, dateText, el, errorText, fieldError, fold, hhmm, page, t } from './common.js';
 
 const app = document.getElementById('app');
 const STORE = 'saiets.organizer.token';
@@ -55,19 +55,6 @@ function fixLangLinks() {
     for (const k of ['meeting', 'tab']) if (p.get(k)) h += `&${k}=${encodeURIComponent(p.get(k))}`;
     a.setAttribute('href', h);
   }
-}
-
-function hhmm(local) { // "2015-11-06T09:20" -> "09.20" (lv) / "09:20" (en)
-  if (!local || local.length < 16) return local || '';
-  return local.slice(11, 13) + (page.lang === 'en' ? ':' : '.') + local.slice(14, 16);
-}
-
-function dateText(ymd) { // "2015-11-06" -> the language's way
-  if (!ymd) return '';
-  const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
-  const month = new Intl.DateTimeFormat(page.lang === 'en' ? 'en-GB' : 'lv-LV', { month: 'long', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(y, m - 1, d)));
-  return page.lang === 'en' ? `${d} ${month} ${y}` : `${y}. gada ${d}. ${month}`;
 }
 
 function dates(m) { return m.ends_on && m.ends_on !== m.starts_on ? `${dateText(m.starts_on)} – ${dateText(m.ends_on)}` : dateText(m.starts_on); }
