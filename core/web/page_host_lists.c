@@ -103,7 +103,8 @@ char *page_host_lists_html(json_t *lists, json_t *form, const char *lang, struct
         json_t *people = json_object_get(o, "people");
 
         /* one sheet a host: a page break after every option but the last */
-        buf_puts(&b, i + 1 < n ? "<section class=\"pagebreak\"><h1>" : "<section><h1>");
+        buf_puts(&b, i + 1 < n ? "<section class=\"pagebreak\">" : "<section>");
+        buf_printf(&b, "<h1 id=\"o-%lld\">", (long long)json_integer_value(json_object_get(o, "id")));
         page_text(&b, str(o, "venue_name"));
         buf_puts(&b, "</h1><p class=\"meta\">");
         put_when(&b, lang, o);
@@ -127,7 +128,10 @@ char *page_host_lists_html(json_t *lists, json_t *form, const char *lang, struct
             buf_puts(&b, "</p></section>\n");
             continue;
         }
-        buf_puts(&b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">#</th>");
+        /* a wide table scrolls in its box, which the keyboard can reach */
+        buf_printf(&b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"o-%lld\">"
+                       "<table><thead><tr><th scope=\"col\">#</th>",
+                   (long long)json_integer_value(json_object_get(o, "id")));
         put_th(&b, lang, "hosts.name");
         for (k = 0; k < sizeof cols / sizeof cols[0]; k++)
             put_th(&b, lang, cols[k]);
