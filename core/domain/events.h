@@ -54,6 +54,9 @@ struct event {
      * registration's confirmed / waitlisted: the registration as stored.
      * NULL for the others (subscribers load it by registration_id). */
     const struct registration *registration;
+    /* a new registration's confirmed / waitlisted: its manage token, in
+     * clear this once (only its hash is stored); NULL otherwise */
+    const char *manage_token;
 };
 
 /* Returns 0, or -1 with *e set (the emitter's job fails with that error). */

@@ -35,6 +35,7 @@ struct http_options {
     int request_timeout; /* seconds */
     int max_connections;
     int quiet;           /* no per-request log lines */
+    const struct mail_config *mail; /* mail_sender.h; NULL: mail off */
 };
 
 struct conn_guard;
@@ -46,6 +47,7 @@ struct app {
     struct evhttp_bound_socket *listener;
     struct db *rdb;         /* read-only connection, loop thread only */
     struct writer *writer;
+    struct mail_sender *mail; /* the outbox's delivery thread, or NULL */
     struct collate *coll;   /* Latvian collation for listings */
     struct event *wake;     /* the writer says: jobs are done */
     struct event *sweep;    /* once a second: connection deadlines */
@@ -143,6 +145,7 @@ extern const struct route api_visit_lists_routes[];
 extern const struct route api_plugins_routes[];
 extern const struct route web_page_routes[];
 extern const struct route api_admin_tokens_routes[];
+extern const struct route api_mail_routes[];
 
 /* Adds every core route to r: 0, or -1 when one is refused. */
 int http_routes_install(struct router *r);

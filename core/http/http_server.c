@@ -28,6 +28,8 @@
 
 #include "i18n.h"
 #include "log.h"
+#include "mail_sender.h"
+#include "outbox.h"
 #include "timeutil.h"
 #include "web_assets.h"
 
@@ -396,6 +398,44 @@ static void raise_fd_limit(int max_connections)
     }
 }
 
+/* The mail thread, and a word on what becomes of messages. */
+static int start_mail(struct app *app, int port)
+{
+    struct mail_config cfg;
+    const struct mail_config *m = &cfg;
+    char *msg = NULL;
+
+    if (app->opt.mail == NULL || !app->opt.mail->enabled) {
+        log_info("mail: off (no message is queued)");
+        return 0;
+    }
+    cfg = *app->opt.mail;
+    /* Without public_url, links point here (right on one machine only). */
+    if (cfg.public_url[0] == '\0') {
+        snprintf(cfg.public_url, sizeof cfg.public_url, "http://%s%s%s:%d",
+                 strchr(app->opt.bind, ':') ? "[" : "", app->opt.bind,
+                 strchr(app->opt.bind, ':') ? "]" : "", port);
+        if (strcmp(app->opt.bind, "127.0.0.1") && strcmp(app->opt.bind, "::1") &&
+            strcmp(app->opt.bind, "localhost"))
+            log_warn("mail: public_url is not set: links in messages point to %s",
+                     cfg.public_url);
+    }
+    app->mail = mail_sender_start(app->opt.db_path, app->writer, m, &msg);
+    if (app->mail == NULL) {
+        log_error("cannot start the mail thread: %s", msg ? msg : "?");
+        free(msg);
+        return -1;
+    }
+    if (m->smtp_host[0] == '\0')
+        log_warn("mail: no SMTP server is configured (smtp_host): messages are queued"
+                 " and wait until one is");
+    else
+        log_info("mail: sending through %s:%d as %s, links to %s", m->smtp_host,
+                 m->smtp_port ? m->smtp_port : m->tls == MAIL_TLS_IMPLICIT ? 465 : 25,
+                 m->from_addr, m->public_url);
+    return 0;
+}
+
 int http_serve(const struct http_options *opt)
 {
     struct app app;
@@ -494,6 +534,7 @@ int http_serve(const struct http_options *opt)
             log_info("plugins: %zu installed and switched on", ps->n);
         plugin_set_publish(ps);
     }
+    outbox_set_enabled(opt->mail && opt->mail->enabled);
     app.writer = writer_start(opt->db_path, writer_notify, &app, &msg);
     if (app.writer == NULL) {
         log_error("cannot start the writer: %s", msg ? msg : "?");
@@ -508,6 +549,8 @@ int http_serve(const struct http_options *opt)
                          ? ((struct sockaddr_in6 *)&ss)->sin6_port
                          : ((struct sockaddr_in *)&ss)->sin_port);
     }
+    if (start_mail(&app, port) < 0)
+        goto out;
     evsignal_add(app.sigint, NULL);
     evsignal_add(app.sigterm, NULL);
     event_add(app.sweep, &second);
@@ -521,6 +564,7 @@ int http_serve(const struct http_options *opt)
     event_base_dispatch(app.base);
     rc = 0;
 out:
+    mail_sender_stop(app.mail); /* before the writer: it waits on it */
     if (app.writer) {
         struct writer_stats s = writer_stats(app.writer);
         writer_stop(app.writer);

@@ -1,0 +1,295 @@
+/* outbox.c - queued e-mail messages: which events mail whom, and the
+ * states of the queue; see outbox.h.
+ *
+ * On the registration path (a new registration's confirmation) the cost is
+ * one INSERT whose data is written by hand: no JSON object is built there. */
+#include "outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "registration.h"
+
+static int enabled = 1;
+
+void outbox_set_enabled(int on) { enabled = on != 0; }
+int outbox_enabled(void) { return enabled; }
+
+static const char *lang_of(const char *lang)
+{
+    return lang && strcmp(lang, "en") == 0 ? "en" : "lv";
+}
+
+/* The INSERT both outbox_add and the registration subscribers use. */
+static int insert(struct db *db, const struct outbox_msg *m, const char *data_text,
+                  long long now, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id,"
+                                   " kind, lang, to_addr, to_name, data_json, next_attempt_at)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?1)");
+
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, now);
+    if (m->meeting_id > 0)
+        sqlite3_bind_int64(st, 2, m->meeting_id);
+    if (m->registration_id > 0)
+        sqlite3_bind_int64(st, 3, m->registration_id);
+    sqlite3_bind_text(st, 4, m->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, lang_of(m->lang), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, m->to_addr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, m->to_name ? m->to_name : "", -1, SQLITE_STATIC);
+    if (data_text)
+        sqlite3_bind_text(st, 8, data_text, -1, SQLITE_STATIC);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+}
+
+int outbox_add(struct db *db, const struct outbox_msg *m, long long now, struct err *e)
+{
+    char *data = NULL;
+    int rc;
+
+    if (!enabled)
+        return 0;
+    if (m->data && (data = json_dumps(m->data, JSON_COMPACT)) == NULL)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    rc = insert(db, m, data, now, e);
+    free(data);
+    return rc;
+}
+
+/* A new registration: its confirmation or waiting-list message, with a
+ * manage link (its token is made when the message is sent). */
+int outbox_on_new_registration(struct db *db, const struct event *ev, void *arg,
+                               struct err *e)
+{
+    const struct registration *r = ev->registration;
+    char name[2 * sizeof r->first_name + 2], data[64];
+    struct outbox_msg m;
+
+    (void)arg;
+    if (!enabled || r == NULL || ev->manage_token == NULL)
+        return 0;
+    snprintf(name, sizeof name, "%s %s", r->first_name, r->last_name);
+    snprintf(data, sizeof data, "{\"link\":true,\"position\":%lld}", r->waitlist_position);
+    m = (struct outbox_msg){.kind = ev->type == EVENT_REGISTRATION_CONFIRMED
+                                        ? "registration.confirmed" : "registration.waitlisted",
+                            .meeting_id = ev->meeting_id, .registration_id = r->id,
+                            .lang = r->lang, .to_addr = r->email, .to_name = name};
+    return insert(db, &m, data, ev->now, e);
+}
+
+/* Promoted or cancelled: the message goes to the registration's address as
+ * stored, in its language; one statement. */
+int outbox_on_registration_change(struct db *db, const struct event *ev, void *arg,
+                                  struct err *e)
+{
+    const char *kind = ev->type == EVENT_REGISTRATION_PROMOTED ? "registration.promoted"
+                                                               : "registration.cancelled";
+    sqlite3_stmt *st;
+    char data[64];
+
+    (void)arg;
+    if (!enabled)
+        return 0;
+    /* Who cancelled: an organizer's account, or the person (actor NULL or
+     * "registration:N"). */
+    snprintf(data, sizeof data, "{\"by_organizer\":%s}",
+             ev->actor && strncmp(ev->actor, "account:", 8) == 0 ? "true" : "false");
+    st = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
+                     " to_addr, to_name, data_json, next_attempt_at)"
+                     " SELECT ?1, meeting_id, id, ?2, lang, email, first_name || ' ' || last_name,"
+                     " ?3, ?1 FROM registrations WHERE id = ?4");
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, ev->now);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, data, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, ev->registration_id);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+}
+
+/* --- the sender's side ------------------------------------------------- */
+
+void outbox_row_clear(struct outbox_row *r)
+{
+    free(r->to_addr);
+    free(r->to_name);
+    json_decref(r->data);
+    memset(r, 0, sizeof *r);
+}
+
+int outbox_due(struct db *db, long long now, struct outbox_row *rows, int max)
+{
+    /* The partial index outbox_due holds only the rows still to send, in
+     * (next_attempt_at, id) order. */
+    sqlite3_stmt *st = db_stmt(db, "SELECT id, created_at, coalesce(meeting_id, 0),"
+                                   " coalesce(registration_id, 0), kind, lang, to_addr, to_name,"
+                                   " data_json, attempts FROM outbox"
+                                   " WHERE state IN ('queued','sending') AND next_attempt_at <= ?"
+                                   " ORDER BY next_attempt_at, id LIMIT ?");
+    int n = 0, rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, max);
+    while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct outbox_row *r = &rows[n];
+        const char *data = (const char *)sqlite3_column_text(st, 8);
+
+        memset(r, 0, sizeof *r);
+        r->id = sqlite3_column_int64(st, 0);
+        r->created_at = sqlite3_column_int64(st, 1);
+        r->meeting_id = sqlite3_column_int64(st, 2);
+        r->registration_id = sqlite3_column_int64(st, 3);
+        snprintf(r->kind, sizeof r->kind, "%s", db_text(st, 4));
+        snprintf(r->lang, sizeof r->lang, "%s", lang_of(db_text(st, 5)));
+        r->to_addr = strdup(db_text(st, 6));
+        r->to_name = strdup(db_text(st, 7));
+        r->data = data ? json_loads(data, 0, NULL) : NULL;
+        r->attempts = sqlite3_column_int(st, 9);
+        n++;
+        if (r->to_addr == NULL || r->to_name == NULL) {
+            sqlite3_reset(st);
+            while (n > 0)
+                outbox_row_clear(&rows[--n]);
+            return -1;
+        }
+    }
+    sqlite3_reset(st);
+    return n;
+}
+
+int outbox_mark_sending(struct db *db, struct outbox_row *rows, int n, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
+                                   " WHERE id = ? AND state IN ('queued','sending')");
+
+    if (st == NULL)
+        return db_fail(db, e);
+    for (int i = 0; i < n; i++) {
+        rows[i].token[0] = '\0';
+        sqlite3_bind_int64(st, 1, rows[i].id);
+        if (db_step_done(st) < 0)
+            return db_fail(db, e);
+        if (rows[i].registration_id > 0 &&
+            json_is_true(json_object_get(rows[i].data, "link")) &&
+            reg_mail_token_new(db, rows[i].registration_id, rows[i].token, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+long long outbox_backoff(int base, int attempts)
+{
+    long long s = base > 0 ? base : 30;
+
+    for (int i = 1; i < attempts && s < 3600; i++)
+        s *= 2;
+    return s < 3600 ? s : 3600;
+}
+
+int outbox_record(struct db *db, long long id, enum outbox_result res, int attempts,
+                  const char *why, long long now, long long retry_after, struct err *e)
+{
+    sqlite3_stmt *st;
+
+    if (res == OUTBOX_RETRY && attempts >= OUTBOX_MAX_ATTEMPTS)
+        res = OUTBOX_FAILED;
+    switch (res) {
+    case OUTBOX_SENT:
+        st = db_stmt(db, "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL"
+                         " WHERE id = ?1 AND state = 'sending'");
+        break;
+    case OUTBOX_RETRY:
+        st = db_stmt(db, "UPDATE outbox SET state = 'queued', next_attempt_at = ?2 + ?3,"
+                         " last_error = ?4 WHERE id = ?1 AND state = 'sending'");
+        break;
+    default:
+        st = db_stmt(db, "UPDATE outbox SET state = 'failed', last_error = ?4,"
+                         " sent_at = NULL, next_attempt_at = ?2"
+                         " WHERE id = ?1 AND state = 'sending'");
+        break;
+    }
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    if (res == OUTBOX_RETRY)
+        sqlite3_bind_int64(st, 3, retry_after);
+    if (res != OUTBOX_SENT)
+        sqlite3_bind_text(st, 4, why ? why : "", -1, SQLITE_TRANSIENT);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+}
+
+json_t *outbox_status(struct db *db, int max_failures)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT state, count(*) FROM outbox GROUP BY state");
+    json_t *o = json_pack("{s:i, s:i, s:i, s:i}", "queued", 0, "sending", 0, "sent", 0,
+                          "failed", 0), *list;
+
+    if (st == NULL || o == NULL) {
+        json_decref(o);
+        return NULL;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_object_set_new(o, db_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
+    sqlite3_reset(st);
+    st = db_stmt(db, "SELECT min(next_attempt_at) FROM outbox"
+                     " WHERE state IN ('queued','sending')");
+    if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        json_object_set_new(o, "next_attempt_at", json_integer(sqlite3_column_int64(st, 0)));
+    if (st)
+        sqlite3_reset(st);
+    list = json_array();
+    json_object_set_new(o, "failures", list);
+    st = db_stmt(db, "SELECT id, kind, to_addr, attempts, last_error, next_attempt_at, state"
+                     " FROM outbox WHERE last_error IS NOT NULL AND state <> 'sent'"
+                     " ORDER BY id DESC LIMIT ?");
+    if (st == NULL) {
+        json_decref(o);
+        return NULL;
+    }
+    sqlite3_bind_int(st, 1, max_failures);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:i, s:s, s:I, s:s}",
+                                              "id", (json_int_t)sqlite3_column_int64(st, 0),
+                                              "kind", db_text(st, 1), "to", db_text(st, 2),
+                                              "attempts", sqlite3_column_int(st, 3),
+                                              "error", db_text(st, 4),
+                                              "at", (json_int_t)sqlite3_column_int64(st, 5),
+                                              "state", db_text(st, 6)));
+    sqlite3_reset(st);
+    return o;
+}
+
+int outbox_queue_reminders(struct db *db, int days, long long now, struct err *e)
+{
+    sqlite3_stmt *st;
+
+    if (!enabled || days <= 0)
+        return 0;
+    /* The meeting's first day within `days` days (dates as the meeting
+     * writes them; a day's difference of zones does not matter here).  The
+     * unique index outbox_one_reminder makes this idempotent. */
+    st = db_stmt(db, "INSERT OR IGNORE INTO outbox(created_at, meeting_id, registration_id,"
+                     " kind, lang, to_addr, to_name, next_attempt_at)"
+                     " SELECT ?1, r.meeting_id, r.id, 'reminder', r.lang, r.email,"
+                     " r.first_name || ' ' || r.last_name, ?1"
+                     " FROM meetings m JOIN registrations r ON r.meeting_id = m.id"
+                     " WHERE m.status <> 'draft' AND r.status = 'confirmed'"
+                     " AND m.starts_on >= date(?1, 'unixepoch')"
+                     " AND m.starts_on <= date(?1 + ?2 * 86400, 'unixepoch')"
+                     " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.registration_id = r.id"
+                     "                 AND o.kind = 'reminder')");
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, days);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
+    return (int)db_changes(db);
+}

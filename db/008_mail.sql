@@ -1,0 +1,47 @@
+-- 008_mail: the outbox of e-mail messages, and each registration's language.
+--
+-- A message is a row written in the same transaction as the change that
+-- causes it (core/mail/outbox.c), so a change that rolls back sends nothing
+-- and a crash loses nothing.  The row says what happened (kind), to whom and
+-- in which language; the text is written when the message is sent
+-- (core/mail/mail_render.c), from the rows as they are then and from
+-- data_json, which keeps what only the moment of the change knew: a
+-- waiting-list position, an organizer's or a plugin's subject and text, and
+-- whether the message carries a manage link ("link": true).
+--
+-- state: queued -> sending -> sent, or back to queued with next_attempt_at
+-- later (a temporary failure, backoff), or failed (the server refused the
+-- address for good, or too many attempts).  A row left in 'sending' by a
+-- crash is sent again with the same Message-ID and a higher attempt number.
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    created_at      INTEGER NOT NULL,
+    meeting_id      INTEGER REFERENCES meetings(id),
+    registration_id INTEGER REFERENCES registrations(id),
+    kind            TEXT NOT NULL,
+    lang            TEXT NOT NULL DEFAULT 'lv' CHECK (lang IN ('lv','en')),
+    to_addr         TEXT NOT NULL,
+    to_name         TEXT NOT NULL DEFAULT '',
+    data_json       TEXT,
+    state           TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (state IN ('queued','sending','sent','failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    sent_at         INTEGER
+);
+-- The sender's question, "what is due", reads only the rows still to send.
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state IN ('queued','sending');
+-- One reminder per registration, however often the sender looks.
+CREATE UNIQUE INDEX outbox_one_reminder ON outbox(registration_id) WHERE kind = 'reminder';
+
+-- A manage link in a message carries a token of its own, made when the
+-- message is sent: its hash is kept here, next to the hash of the token the
+-- registration's answer gave, and either opens the registration.  So no
+-- token is ever stored in clear, not even in the outbox.
+ALTER TABLE registrations ADD COLUMN mail_token_hash BLOB;
+
+-- The language a participant registered in ('lv' unless they asked for 'en'):
+-- their messages are written in it.
+ALTER TABLE registrations ADD COLUMN lang TEXT NOT NULL DEFAULT 'lv'
+    CHECK (lang IN ('lv','en'));
