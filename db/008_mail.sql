@@ -45,3 +45,13 @@ ALTER TABLE registrations ADD COLUMN mail_token_hash BLOB;
 -- their messages are written in it.
 ALTER TABLE registrations ADD COLUMN lang TEXT NOT NULL DEFAULT 'lv'
     CHECK (lang IN ('lv','en'));
+
+-- What each person was last told of their site-visit place, per slot: a
+-- place that changes (an allocation, a pin, a seat freed) is mailed when it
+-- differs from this, so a re-allocation that moves nobody mails nobody.
+CREATE TABLE visit_places_told (
+    registration_id INTEGER NOT NULL REFERENCES registrations(id),
+    slot_id         INTEGER NOT NULL REFERENCES visit_slots(id),
+    option_id       INTEGER NOT NULL,
+    PRIMARY KEY (registration_id, slot_id)
+) WITHOUT ROWID;

@@ -16,8 +16,9 @@
  *   site_visit.pinned       1. allocation: the person moves to the pinned
  *                              option now if the slot is allocated
  * and last, for registration.confirmed, .waitlisted, .promoted and
- * .cancelled: mail (outbox.c queues the person's message).
- * agenda.changed and allocation.done have no core subscriber. */
+ * .cancelled: mail (outbox.c queues the person's message); then for those and
+ * allocation.done, site_visit.seats_added and .pinned: mail of site-visit
+ * places that changed.  agenda.changed has no core subscriber. */
 #include "core_subscribers.h"
 
 #include <pthread.h>
@@ -81,6 +82,12 @@ static void subscribe(void)
                      NULL);
     events_subscribe(EVENT_REGISTRATION_CANCELLED, "core:mail", outbox_on_registration_change,
                      NULL);
+    events_subscribe(EVENT_REGISTRATION_CONFIRMED, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_REGISTRATION_PROMOTED, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_REGISTRATION_CANCELLED, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_ALLOCATION_DONE, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_VISIT_SEATS_ADDED, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_VISIT_PINNED, "core:mail", outbox_on_visit_places, NULL);
 }
 
 void events_subscribe_core(void)

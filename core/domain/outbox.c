@@ -111,6 +111,135 @@ int outbox_on_registration_change(struct db *db, const struct event *ev, void *a
     return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 
+/* Site-visit places: the confirmed people of the meeting (narrowed to a
+ * slot or a registration) whose place differs from what they were last
+ * told get one message each (it lists all their places), unless a message
+ * that will list them anyway is still queued; then what they are told is
+ * recorded.  Both statements read the same rows. */
+#define PLACES_CHANGED                                                                  \
+    " FROM visit_assignments a JOIN visit_slots s ON s.id = a.slot_id"                  \
+    " JOIN registrations r ON r.id = a.registration_id"                                 \
+    " WHERE s.meeting_id = ?2 AND (?3 = 0 OR a.slot_id = ?3)"                           \
+    " AND (?4 = 0 OR a.registration_id = ?4) AND a.option_id IS NOT NULL"               \
+    " AND r.status = 'confirmed' AND a.option_id IS NOT (SELECT t.option_id"            \
+    "  FROM visit_places_told t WHERE t.registration_id = a.registration_id"            \
+    "  AND t.slot_id = a.slot_id)"
+
+int outbox_on_visit_places(struct db *db, const struct event *ev, void *arg, struct err *e)
+{
+    long long slot = 0, reg = 0;
+    sqlite3_stmt *ins, *told;
+
+    (void)arg;
+    switch (ev->type) {
+    case EVENT_REGISTRATION_CONFIRMED:
+    case EVENT_REGISTRATION_PROMOTED:
+        if (!ev->has_visits)
+            return 0;
+        reg = ev->registration_id;
+        break;
+    case EVENT_REGISTRATION_CANCELLED:
+        if (!ev->has_visits)
+            return 0;
+        break; /* seats freed in any slot: others may have moved up */
+    case EVENT_VISIT_PINNED:
+        reg = ev->registration_id;
+        slot = ev->slot_id;
+        break;
+    default:
+        slot = ev->slot_id;
+        break;
+    }
+    ins = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
+                      " to_addr, to_name, next_attempt_at)"
+                      " SELECT DISTINCT ?1, r.meeting_id, r.id, 'visit.place', r.lang, r.email,"
+                      " r.first_name || ' ' || r.last_name, ?1" PLACES_CHANGED
+                      " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.registration_id = r.id"
+                      "  AND o.state = 'queued' AND o.kind IN ('registration.confirmed',"
+                      "  'registration.promoted', 'visit.place'))");
+    told = db_stmt(db, "INSERT OR REPLACE INTO visit_places_told(registration_id, slot_id,"
+                       " option_id) SELECT a.registration_id, a.slot_id, a.option_id"
+                       PLACES_CHANGED);
+    if (ins == NULL || told == NULL)
+        return db_fail(db, e);
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st = i == 0 ? ins : told;
+
+        if (i == 0 && !enabled)
+            continue;
+        sqlite3_bind_int64(st, 1, ev->now);
+        sqlite3_bind_int64(st, 2, ev->meeting_id);
+        sqlite3_bind_int64(st, 3, slot);
+        sqlite3_bind_int64(st, 4, reg);
+        if (db_step_done(st) < 0)
+            return db_fail(db, e);
+    }
+    return 0;
+}
+
+#define AUDIENCE                                                                        \
+    " FROM registrations r WHERE r.meeting_id = ?2 AND ((?3 = 0 AND r.status = 'confirmed')" \
+    " OR (?3 = 1 AND r.status = 'waitlisted') OR (?3 = 2 AND r.status = 'confirmed'"       \
+    " AND EXISTS (SELECT 1 FROM visit_assignments a WHERE a.registration_id = r.id"        \
+    " AND a.option_id = ?4)))"
+
+int outbox_broadcast(struct db *db, long long meeting_id, enum outbox_audience to,
+                     long long option_id, const json_t *data, int queue, long long now,
+                     long long *count, struct err *e)
+{
+    sqlite3_stmt *cnt = db_stmt(db, "SELECT count(*)" AUDIENCE),
+                 *ins = NULL;
+    char *text = NULL;
+    int rc;
+
+    *count = 0;
+    if (to == OUTBOX_TO_OPTION) {
+        rc = db_exists(db, "SELECT 1 FROM visit_options o JOIN visit_slots s ON s.id = o.slot_id"
+                           " WHERE o.id = ? AND s.meeting_id = ?", option_id, meeting_id);
+        if (rc < 0)
+            return db_fail(db, e);
+        if (rc == 0)
+            return err_set(e, ERR_NOT_FOUND, "option_id",
+                           "option_id: no site-visit option %lld in meeting %lld", option_id,
+                           meeting_id);
+    }
+    for (int pass = 0; pass < (queue ? 2 : 1); pass++) {
+        sqlite3_stmt *st = cnt;
+
+        if (pass == 1) {
+            if (!enabled)
+                break;
+            ins = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind,"
+                              " lang, to_addr, to_name, data_json, next_attempt_at)"
+                              " SELECT ?1, r.meeting_id, r.id, 'organizer.message', r.lang,"
+                              " r.email, r.first_name || ' ' || r.last_name, ?5, ?1" AUDIENCE);
+            text = json_dumps(data, JSON_COMPACT);
+            if (ins == NULL || text == NULL) {
+                free(text);
+                return ins == NULL ? db_fail(db, e) : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            }
+            st = ins;
+            sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+        }
+        if (st == NULL)
+            return db_fail(db, e);
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_int64(st, 2, meeting_id);
+        sqlite3_bind_int(st, 3, (int)to);
+        sqlite3_bind_int64(st, 4, option_id);
+        rc = sqlite3_step(st);
+        if (pass == 0 && rc == SQLITE_ROW)
+            *count = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            free(text);
+            return db_fail(db, e);
+        }
+    }
+    free(text);
+    return 0;
+}
+
 /* --- the sender's side ------------------------------------------------- */
 
 void outbox_row_clear(struct outbox_row *r)

@@ -10,7 +10,8 @@
  *
  * Kinds (outbox.kind, also the renderer's): registration.confirmed,
  * registration.waitlisted, registration.promoted, registration.cancelled,
- * reminder, organizer.message, plugin.message. */
+ * registration.link, visit.place, reminder, organizer.message,
+ * plugin.message. */
 #ifndef SAIETS_OUTBOX_H
 #define SAIETS_OUTBOX_H
 
@@ -48,6 +49,25 @@ int outbox_on_new_registration(struct db *db, const struct event *ev, void *arg,
                                struct err *e);
 int outbox_on_registration_change(struct db *db, const struct event *ev, void *arg,
                                   struct err *e);
+/* Site-visit places that changed (allocation.done, site_visit.seats_added,
+ * site_visit.pinned, and a registration confirmed, promoted or cancelled in
+ * a meeting with site visits): one 'visit.place' message to each confirmed
+ * person whose place is not what they were last told. */
+int outbox_on_visit_places(struct db *db, const struct event *ev, void *arg, struct err *e);
+
+/* An organizer's message to part of a meeting: its confirmed people, its
+ * waiting list, or the confirmed people placed in one site-visit option. */
+enum outbox_audience { OUTBOX_TO_CONFIRMED, OUTBOX_TO_WAITLISTED, OUTBOX_TO_OPTION };
+
+#define OUTBOX_SUBJECT_MAX 200  /* characters */
+#define OUTBOX_TEXT_MAX 10000
+
+/* Counts the recipients into *count, and with queue also queues one
+ * 'organizer.message' each (data: {"subject", "text"}).  not_found when
+ * the option is not one of the meeting's.  0, or -1 with *e set. */
+int outbox_broadcast(struct db *db, long long meeting_id, enum outbox_audience to,
+                     long long option_id, const json_t *data, int queue, long long now,
+                     long long *count, struct err *e);
 
 /* --- the sender's side ------------------------------------------------- */
 

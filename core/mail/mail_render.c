@@ -284,6 +284,15 @@ int mail_render(struct db *db, const struct outbox_row *row, const char *base_ur
                 snprintf(url, sizeof url, "%s/manage#%s", base_url, token);
                 para(&d, "mail.manage", url);
             }
+        } else if (strcmp(kind, "registration.link") == 0) {
+            para(&d, "mail.link.body", NULL);
+            if (token[0]) {
+                snprintf(url, sizeof url, "%s/manage#%s", base_url, token);
+                para(&d, "mail.manage", url);
+            }
+        } else if (strcmp(kind, "visit.place") == 0) {
+            para(&d, "mail.visit.changed", NULL);
+            visit_paras(&d, json_object_get(reg, "site_visits"));
         } else if (strcmp(kind, "registration.promoted") == 0) {
             para(&d, "mail.promoted.body", NULL);
             visit_paras(&d, json_object_get(reg, "site_visits"));
@@ -314,6 +323,8 @@ int mail_render(struct db *db, const struct outbox_row *row, const char *base_ur
             if (has) {
                 snprintf(cal, sizeof cal, "%s%s", base_url, path);
                 para(&d, "mail.calendar", cal);
+                if (strcmp(kind, "registration.confirmed") == 0)
+                    para(&d, "mail.ics_attached", NULL);
             }
         }
         if (have_meeting) {
@@ -321,8 +332,8 @@ int mail_render(struct db *db, const struct outbox_row *row, const char *base_ur
                      strcmp(d.lang, "en") == 0 ? "?lang=en" : "");
             para(&d, "mail.meeting_link", url);
         }
-        para(&d, strncmp(kind, "registration.", 13) == 0 || strcmp(kind, "reminder") == 0
-                     ? "mail.footer" : "mail.footer_other", NULL);
+        para(&d, strcmp(kind, "organizer.message") == 0 || strcmp(kind, "plugin.message") == 0
+                     ? "mail.footer_other" : "mail.footer", NULL);
     }
     if (strcmp(kind, "registration.confirmed") == 0 && reg) {
         out->ics = calendar_registration_ics(db, row->registration_id, now, NULL, e);
