@@ -240,6 +240,61 @@ int outbox_broadcast(struct db *db, long long meeting_id, enum outbox_audience t
     return 0;
 }
 
+int outbox_plugin_message(struct db *db, long long meeting_id, long long registration_id,
+                          const char *plugin, const char *const subject[2],
+                          const char *const text[2], long long now, struct err *e)
+{
+    char *data[2] = {NULL, NULL};
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    if (!enabled)
+        return 0;
+    for (int l = 0; l < 2; l++) {
+        json_t *o;
+
+        if (strlen(text[l]) > (size_t)OUTBOX_TEXT_MAX * 4 || strlen(subject[l]) > 4 * 200 ||
+            strchr(subject[l], '\n')) {
+            err_set(e, ERR_INVALID_FIELD, NULL, "a subject is one line, a text at most %d"
+                    " characters", OUTBOX_TEXT_MAX);
+            goto out;
+        }
+        o = json_pack("{s:s, s:s, s:s}", "subject", subject[l], "text", text[l], "plugin",
+                      plugin);
+        data[l] = o ? json_dumps(o, JSON_COMPACT) : NULL;
+        json_decref(o);
+        if (data[l] == NULL) {
+            err_set(e, ERR_INVALID_FIELD, NULL, "a subject and a text must be UTF-8 text");
+            goto out;
+        }
+    }
+    st = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
+                     " to_addr, to_name, data_json, next_attempt_at)"
+                     " SELECT ?1, meeting_id, id, 'plugin.message', lang, email,"
+                     " first_name || ' ' || last_name,"
+                     " CASE lang WHEN 'en' THEN ?5 ELSE ?4 END, ?1"
+                     " FROM registrations WHERE id = ?2 AND meeting_id = ?3"
+                     " AND status <> 'cancelled'");
+    if (st == NULL) {
+        db_fail(db, e);
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, registration_id);
+    sqlite3_bind_int64(st, 3, meeting_id);
+    sqlite3_bind_text(st, 4, data[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, data[1], -1, SQLITE_STATIC);
+    if (db_step_done(st) < 0) {
+        db_fail(db, e);
+        goto out;
+    }
+    rc = db_changes(db) > 0;
+out:
+    free(data[0]);
+    free(data[1]);
+    return rc;
+}
+
 /* --- the sender's side ------------------------------------------------- */
 
 void outbox_row_clear(struct outbox_row *r)

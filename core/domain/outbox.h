@@ -69,6 +69,16 @@ int outbox_broadcast(struct db *db, long long meeting_id, enum outbox_audience t
                      long long option_id, const json_t *data, int queue, long long now,
                      long long *count, struct err *e);
 
+/* A plugin's message to a live registration of the meeting: subject[0] and
+ * text[0] in Latvian, [1] in English; the registration's language picks.
+ * Subjects are cut to one line of OUTBOX_SUBJECT_MAX characters' worth of
+ * bytes, texts refused beyond OUTBOX_TEXT_MAX.  1 when queued, 0 when the
+ * registration is not a live one of the meeting (or mail is off), -1 with
+ * *e set. */
+int outbox_plugin_message(struct db *db, long long meeting_id, long long registration_id,
+                          const char *plugin, const char *const subject[2],
+                          const char *const text[2], long long now, struct err *e);
+
 /* --- the sender's side ------------------------------------------------- */
 
 #define OUTBOX_MAX_ATTEMPTS 8
