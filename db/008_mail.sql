@@ -55,3 +55,14 @@ CREATE TABLE visit_places_told (
     option_id       INTEGER NOT NULL,
     PRIMARY KEY (registration_id, slot_id)
 ) WITHOUT ROWID;
+
+-- E-mail confirmation, a meeting's choice (off unless set): a new
+-- registration holds its seat or waiting place until hold_until, when it
+-- expires unless the link mailed to it was opened (email_confirmed_at).
+ALTER TABLE meetings ADD COLUMN confirm_email INTEGER NOT NULL DEFAULT 0
+    CHECK (confirm_email IN (0, 1));
+ALTER TABLE meetings ADD COLUMN confirm_minutes INTEGER NOT NULL DEFAULT 30
+    CHECK (confirm_minutes BETWEEN 5 AND 1440);
+ALTER TABLE registrations ADD COLUMN hold_until INTEGER;
+ALTER TABLE registrations ADD COLUMN email_confirmed_at INTEGER;
+CREATE INDEX registrations_hold ON registrations(hold_until) WHERE hold_until IS NOT NULL;

@@ -82,6 +82,7 @@ static void subscribe(void)
                      NULL);
     events_subscribe(EVENT_REGISTRATION_CANCELLED, "core:mail", outbox_on_registration_change,
                      NULL);
+    events_subscribe(EVENT_REGISTRATION_AGAIN, "core:mail", outbox_on_registration_again, NULL);
     events_subscribe(EVENT_REGISTRATION_CONFIRMED, "core:mail", outbox_on_visit_places, NULL);
     events_subscribe(EVENT_REGISTRATION_PROMOTED, "core:mail", outbox_on_visit_places, NULL);
     events_subscribe(EVENT_REGISTRATION_CANCELLED, "core:mail", outbox_on_visit_places, NULL);

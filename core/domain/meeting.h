@@ -42,6 +42,10 @@ struct meeting {
     long long confirmed, waitlisted, waitlist_next;
     long long created_at, updated_at;
     int has_visits; /* it has site-visit slots (read with the row, never stored) */
+    /* E-mail confirmation: a new registration holds its place for
+     * confirm_minutes until the link mailed to it is opened (reg_mail.h). */
+    int confirm_email;
+    long long confirm_minutes;
 };
 
 /* Releases what a loaded meeting owns (the forms). */

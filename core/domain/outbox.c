@@ -70,11 +70,12 @@ int outbox_on_new_registration(struct db *db, const struct event *ev, void *arg,
     struct outbox_msg m;
 
     (void)arg;
-    if (!enabled || r == NULL || ev->manage_token == NULL)
+    if (!enabled || r == NULL || (ev->manage_token == NULL && r->hold_until == 0))
         return 0;
     snprintf(name, sizeof name, "%s %s", r->first_name, r->last_name);
     snprintf(data, sizeof data, "{\"link\":true,\"position\":%lld}", r->waitlist_position);
-    m = (struct outbox_msg){.kind = ev->type == EVENT_REGISTRATION_CONFIRMED
+    m = (struct outbox_msg){.kind = r->hold_until > 0 ? "registration.pending"
+                                    : ev->type == EVENT_REGISTRATION_CONFIRMED
                                         ? "registration.confirmed" : "registration.waitlisted",
                             .meeting_id = ev->meeting_id, .registration_id = r->id,
                             .lang = r->lang, .to_addr = r->email, .to_name = name};
@@ -94,6 +95,11 @@ int outbox_on_registration_change(struct db *db, const struct event *ev, void *a
     (void)arg;
     if (!enabled)
         return 0;
+    /* An unconfirmed registration that expired was told when it was made
+     * that it would: no message to an address that never answered. */
+    if (ev->type == EVENT_REGISTRATION_CANCELLED && ev->actor &&
+        strcmp(ev->actor, OUTBOX_ACTOR_EXPIRY) == 0)
+        return 0;
     /* Who cancelled: an organizer's account, or the person (actor NULL or
      * "registration:N"). */
     snprintf(data, sizeof data, "{\"by_organizer\":%s}",
@@ -108,6 +114,29 @@ int outbox_on_registration_change(struct db *db, const struct event *ev, void *a
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, data, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, ev->registration_id);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+}
+
+int outbox_on_registration_again(struct db *db, const struct event *ev, void *arg,
+                                 struct err *e)
+{
+    sqlite3_stmt *st;
+
+    (void)arg;
+    if (!enabled)
+        return 0;
+    /* At most one a minute: a stranger cannot flood the address. */
+    st = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
+                     " to_addr, to_name, data_json, next_attempt_at)"
+                     " SELECT ?1, meeting_id, id, 'registration.again', lang, email,"
+                     " first_name || ' ' || last_name, '{\"link\":true}', ?1"
+                     " FROM registrations r WHERE id = ?2 AND NOT EXISTS (SELECT 1 FROM outbox o"
+                     "  WHERE o.registration_id = r.id AND o.kind = 'registration.again'"
+                     "  AND o.created_at > ?1 - 60)");
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, ev->now);
+    sqlite3_bind_int64(st, 2, ev->registration_id);
     return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 

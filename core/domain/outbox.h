@@ -10,7 +10,8 @@
  *
  * Kinds (outbox.kind, also the renderer's): registration.confirmed,
  * registration.waitlisted, registration.promoted, registration.cancelled,
- * registration.link, visit.place, reminder, organizer.message,
+ * registration.pending (a held registration's confirmation link),
+ * registration.again, registration.link, visit.place, reminder, organizer.message,
  * plugin.message. */
 #ifndef SAIETS_OUTBOX_H
 #define SAIETS_OUTBOX_H
@@ -49,6 +50,15 @@ int outbox_on_new_registration(struct db *db, const struct event *ev, void *arg,
                                struct err *e);
 int outbox_on_registration_change(struct db *db, const struct event *ev, void *arg,
                                   struct err *e);
+/* registration.again: the existing registration gets its link (at most one
+ * such message a minute). */
+int outbox_on_registration_again(struct db *db, const struct event *ev, void *arg,
+                                 struct err *e);
+
+/* The actor of an unconfirmed registration's expiry (reg_mail.h): its
+ * cancellation mails nothing. */
+#define OUTBOX_ACTOR_EXPIRY "system:expiry"
+
 /* Site-visit places that changed (allocation.done, site_visit.seats_added,
  * site_visit.pinned, and a registration confirmed, promoted or cancelled in
  * a meeting with site visits): one 'visit.place' message to each confirmed

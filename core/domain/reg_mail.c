@@ -63,3 +63,64 @@ int reg_resend_link(struct db *db, long long meeting_id, const char *email, long
     sqlite3_bind_int64(up, 2, id);
     return db_step_done(up) < 0 ? db_fail(db, e) : 0;
 }
+
+int reg_confirm_email(struct db *db, long long id, long long now, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT status, hold_until FROM registrations WHERE id = ?");
+    int rc, cancelled = 0, held = 0;
+
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        cancelled = strcmp(db_text(st, 0), "cancelled") == 0;
+        held = sqlite3_column_type(st, 1) != SQLITE_NULL;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return err_set(e, ERR_NOT_FOUND, NULL, "no registration %lld", id);
+    if (rc != SQLITE_ROW)
+        return db_fail(db, e);
+    if (cancelled)
+        return err_set(e, ERR_ALREADY_CANCELLED, NULL,
+                       "registration %lld is cancelled (it was not confirmed in time)", id);
+    if (!held)
+        return 0;
+    st = db_stmt(db, "UPDATE registrations SET hold_until = NULL, email_confirmed_at = ?,"
+                     " updated_at = ? WHERE id = ?");
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, id);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+}
+
+int reg_holds_due(struct db *db, long long now)
+{
+    return db_exists(db, "SELECT 1 FROM registrations WHERE hold_until <= ?"
+                         " AND status <> 'cancelled' LIMIT 1", now, 0);
+}
+
+int reg_expire_holds(struct db *db, long long now, int max, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM registrations WHERE hold_until <= ?"
+                                   " AND status <> 'cancelled' ORDER BY hold_until LIMIT ?");
+    long long ids[64];
+    int n = 0, rc;
+
+    if (max > 64)
+        max = 64;
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, max);
+    while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    for (int i = 0; i < n; i++)
+        if (reg_cancel(db, ids[i], now, OUTBOX_ACTOR_EXPIRY, e) < 0)
+            return -1;
+    return n;
+}

@@ -1,8 +1,11 @@
 /* registration.c - registration rules and storage; see registration.h. */
 #include "registration.h"
 
+#include "reg_mail.h"
+
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "audit.h"
@@ -18,14 +21,14 @@
 #define REG_COLUMNS                                                              \
     "r.id, r.meeting_id, r.person_id, r.first_name, r.last_name, r.email,"      \
     " r.organisation_id, r.organisation_name, r.position, r.phone,"             \
-    " r.answers_json, r.status, r.created_at, r.updated_at, r.lang"
+    " r.answers_json, r.status, r.created_at, r.updated_at, r.lang, r.hold_until"
 
 static const char *const reg_writable[] = {
     "first_name", "last_name", "email", "organisation", "organisation_id",
     "position", "phone", "answers", "visit_preferences", "lang", NULL};
 static const char *const reg_readonly[] = {
     "id", "meeting", "meeting_id", "status", "waitlist_position", "created_at",
-    "updated_at", "manage_token", "site_visits", NULL};
+    "updated_at", "manage_token", "site_visits", "email_pending", "hold_until", NULL};
 
 void reg_clear(struct registration *r)
 {
@@ -70,7 +73,8 @@ static void reg_from_row(sqlite3_stmt *st, struct registration *r)
     r->created_at = sqlite3_column_int64(st, 12);
     r->updated_at = sqlite3_column_int64(st, 13);
     snprintf(r->lang, sizeof r->lang, "%s", strcmp(db_text(st, 14), "en") ? "lv" : "en");
-    r->waitlist_position = sqlite3_column_int64(st, 15);
+    r->hold_until = sqlite3_column_int64(st, 15);
+    r->waitlist_position = sqlite3_column_int64(st, 16);
 }
 
 int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
@@ -91,7 +95,7 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         reg_from_row(st, r);
-        r->has_visits = sqlite3_column_int(st, 16);
+        r->has_visits = sqlite3_column_int(st, 17);
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
@@ -138,6 +142,13 @@ json_t *reg_to_json(const struct registration *r)
     if (strcmp(r->status, "waitlisted") == 0)
         json_object_set_new_nocheck(o, "waitlist_position",
                                     json_integer(r->waitlist_position));
+    if (r->hold_until > 0 && strcmp(r->status, "cancelled") != 0) {
+        char until[32];
+
+        tu_format_utc(r->hold_until, until);
+        json_object_set_new_nocheck(o, "email_pending", json_true());
+        set_text(o, "hold_until", until, 0);
+    }
     /* A value that could not be made (out of memory, invalid UTF-8 from
      * outside) is missing: refuse the whole, as json_pack did. */
     if (json_object_size(o) < 13) {
@@ -230,12 +241,15 @@ static long long person_ensure(struct db *db, const char *email, long long now)
 
 /* 1 when the person holds a live registration for the meeting other than
  * `except`, 0 when not, -1 on error. */
-static int person_registered(struct db *db, long long meeting_id,
-                             long long person_id, long long except)
+/* The id of the person's live registration in the meeting other than
+ * except; 0 when there is none, -1 on a storage error. */
+static long long person_registered(struct db *db, long long meeting_id,
+                                   long long person_id, long long except)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM registrations WHERE meeting_id = ?"
+    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM registrations WHERE meeting_id = ?"
                                    " AND person_id = ? AND status <> 'cancelled'"
                                    " AND id <> ?");
+    long long id = 0;
     int rc;
 
     if (st == NULL)
@@ -244,8 +258,10 @@ static int person_registered(struct db *db, long long meeting_id,
     sqlite3_bind_int64(st, 2, person_id);
     sqlite3_bind_int64(st, 3, except);
     rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return rc == SQLITE_ROW ? id : rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* "lang": the language of the person's messages, "lv" (the default) or "en". */
@@ -277,7 +293,8 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
     char org[JF_TEXT_BYTES(REG_NAME_MAX)];
     json_t *answers;
     long long org_id = 0;
-    int has_org, has_org_id, dup;
+    int has_org, has_org_id;
+    long long dup;
 
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
@@ -434,6 +451,28 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     r.meeting_id = meeting_id;
     if (window_check(&m, now, e) < 0 || reg_apply_meeting(db, &r, in, &m, 1, now, e) < 0)
         goto out;
+    if (m.confirm_email) {
+        /* Asked before anything is written (plugins' hooks included): an
+         * address registered already gets a message, not an error. */
+        long long dup = person_registered(db, meeting_id, r.person_id, 0);
+
+        if (dup < 0) {
+            db_fail(db, e);
+            goto out;
+        }
+        r.hold_until = now + m.confirm_minutes * 60;
+        if (dup) {
+            ev = (struct event){.type = EVENT_REGISTRATION_AGAIN, .now = now,
+                                .meeting_id = meeting_id, .registration_id = dup};
+            if (events_emit(db, &ev, e) < 0)
+                goto out;
+            memset(out, 0, sizeof *out);
+            out->hold_until = r.hold_until;
+            token[0] = '\0';
+            rc = 0;
+            goto out;
+        }
+    }
     waitlisted = m.confirmed >= m.capacity;
     snprintf(r.status, sizeof r.status, "%s", waitlisted ? "waitlisted" : "confirmed");
     r.created_at = r.updated_at = now;
@@ -446,7 +485,8 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     ins = db_stmt(db, "INSERT INTO registrations(meeting_id, person_id, first_name,"
                       " last_name, email, organisation_id, organisation_name, position,"
                       " phone, answers_json, status, waitlist_seq, token_hash,"
-                      " created_at, updated_at, lang) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?14,?)");
+                      " created_at, updated_at, lang, hold_until)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?14,?,?)");
     cnt = waitlisted
         ? db_stmt(db, "UPDATE meetings SET waitlist_count = waitlist_count + 1,"
                       " waitlist_next = waitlist_next + 1 WHERE id = ?")
@@ -473,10 +513,18 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     sqlite3_bind_blob(ins, 13, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(ins, 14, now);
     sqlite3_bind_text(ins, 15, r.lang, -1, SQLITE_STATIC);
+    if (r.hold_until > 0)
+        sqlite3_bind_int64(ins, 16, r.hold_until);
     if (write_registration(db, ins, e) < 0)
         goto out;
     r.id = db_last_id(db);
+    /* Held for e-mail confirmation: only the mailed link opens it (the
+     * hash stored is of a secret nobody is given). */
     token_format(TOKEN_REGISTRATION, r.id, &secret, token);
+    if (r.hold_until > 0) {
+        sodium_memzero(token, TOKEN_MAX_LEN + 1);
+        sodium_memzero(&secret, sizeof secret);
+    }
     sqlite3_bind_int64(cnt, 1, meeting_id);
     if (db_step_done(cnt) < 0) {
         rc = db_fail(db, e);
@@ -490,7 +538,7 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
                                            : EVENT_REGISTRATION_CONFIRMED,
                         .now = now, .meeting_id = meeting_id, .registration_id = r.id,
                         .has_visits = m.has_visits, .registration = &r,
-                        .manage_token = token};
+                        .manage_token = r.hold_until > 0 ? NULL : token};
     if ((json_object_get(in, "visit_preferences") &&
          visit_prefs_set(db, r.id, meeting_id, json_object_get(in, "visit_preferences"),
                          e) < 0) ||

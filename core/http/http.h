@@ -54,6 +54,8 @@ struct app {
     struct event *sigint, *sigterm;
     struct event *logtick;  /* flushes the request log */
     struct event *usetick;  /* once a minute: account tokens' last use to the db */
+    struct event *holdtick; /* every few seconds: unconfirmed registrations expire */
+    int expiring;           /* an expiry job is in the writer's hands */
     struct token_use *uses; /* account tokens' last use, loop thread only */
     struct respcache *cache;
     struct router *router;  /* the routes of the core (and later of plugins) */

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "mail_sender.h"
 #include "outbox.h"
+#include "reg_mail.h"
 #include "timeutil.h"
 #include "web_assets.h"
 
@@ -379,6 +380,65 @@ static void use_tick(evutil_socket_t fd, short what, void *arg)
     use_flush(arg);
 }
 
+/* ---- e-mail confirmation's holds ---------------------------------------- */
+
+#define EXPIRE_BATCH 64
+
+struct expiry {
+    struct wjob job;
+    struct app *app;
+    int n;
+};
+
+static int expiry_run(struct db *db, struct wjob *job)
+{
+    struct expiry *x = (struct expiry *)job;
+
+    x->n = reg_expire_holds(db, job->now, EXPIRE_BATCH, &job->err);
+    return x->n < 0 ? -1 : 0;
+}
+
+static void expiry_done(struct wjob *job)
+{
+    struct expiry *x = (struct expiry *)job;
+    struct app *app = x->app;
+
+    if (job->rc < 0)
+        log_warn("unconfirmed registrations could not expire: %s", job->err.message);
+    else if (x->n > 0)
+        log_info("%d unconfirmed registration(s) expired", x->n);
+    app->expiring = 0;
+    /* a full batch: there may be more */
+    if (job->rc == 0 && x->n == EXPIRE_BATCH && !app->stopping)
+        event_active(app->holdtick, EV_TIMEOUT, 0);
+    free(x);
+    app->inflight--;
+    maybe_finish(app);
+}
+
+/* One job at a time: the expiry of holds (a query on a partial index when
+ * there is nothing to do). */
+static void hold_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct app *app = arg;
+    struct expiry *x;
+
+    (void)fd;
+    (void)what;
+    /* Asked of the reader first: an empty job would still be a commit,
+     * and every commit renews the response cache's ETags. */
+    if (app->writer == NULL || app->expiring || app->stopping ||
+        reg_holds_due(app->rdb, tu_now()) != 1 || (x = calloc(1, sizeof *x)) == NULL)
+        return;
+    x->app = app;
+    x->job.run = expiry_run;
+    x->job.done = expiry_done;
+    x->job.now = tu_now();
+    app->expiring = 1;
+    app->inflight++;
+    writer_submit(app->writer, &x->job);
+}
+
 static void log_tick(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
@@ -440,7 +500,7 @@ int http_serve(const struct http_options *opt)
 {
     struct app app;
     struct timeval idle = {opt->idle_timeout, 0}, second = {1, 0}, tenth = {0, 100000};
-    struct timeval minute = {60, 0};
+    struct timeval minute = {60, 0}, five = {5, 0};
     char *msg = NULL, *cerr = NULL;
     int rc = 1, port;
 
@@ -492,12 +552,13 @@ int http_serve(const struct http_options *opt)
     app.sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
     app.logtick = event_new(app.base, -1, EV_PERSIST, log_tick, &app);
     app.usetick = event_new(app.base, -1, EV_PERSIST, use_tick, &app);
+    app.holdtick = event_new(app.base, -1, EV_PERSIST, hold_tick, &app);
     app.uses = tuse_new();
     app.cache = respcache_new(256);
     app.router = router_new();
     app.boot = tu_now();
     if (!app.wake || !app.sweep || !app.sigint || !app.sigterm || !app.logtick ||
-        !app.usetick || !app.uses || !app.cache || !app.router) {
+        !app.usetick || !app.holdtick || !app.uses || !app.cache || !app.router) {
         log_error("cannot set up libevent events");
         goto out;
     }
@@ -556,6 +617,7 @@ int http_serve(const struct http_options *opt)
     event_add(app.sweep, &second);
     event_add(app.logtick, &tenth);
     event_add(app.usetick, &minute);
+    event_add(app.holdtick, &five);
     printf("saiets: listening on http://%s:%d\n", opt->bind, port);
     fflush(stdout);
     log_info("serving %s on %s:%d (idle %ds, request %ds, max %d connections)",
@@ -581,6 +643,8 @@ out:
         event_free(app.logtick);
     if (app.usetick)
         event_free(app.usetick);
+    if (app.holdtick)
+        event_free(app.holdtick);
     tuse_free(app.uses);
     respcache_free(app.cache);
     router_free(app.router);

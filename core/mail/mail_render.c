@@ -241,7 +241,7 @@ int mail_render(struct db *db, const struct outbox_row *row, const char *base_ur
     struct draft d = {.lang = i18n_lang(row->lang)};
     struct meeting m;
     json_t *reg = NULL;
-    char dates[160], url[600], cal[600], pos[24], first[64], subject_key[64];
+    char dates[160], url[600], cal[600], pos[24], first[64], subject_key[64], minutes[24] = "";
     const char *kind = row->kind, *token = row->token;
     int rc = -1, have_meeting = 0;
     struct buf subject = BUF_INIT;
@@ -258,6 +258,8 @@ int mail_render(struct db *db, const struct outbox_row *row, const char *base_ur
         goto out;
     snprintf(pos, sizeof pos, "%lld",
              (long long)json_integer_value(json_object_get(row->data, "position")));
+    if (have_meeting)
+        snprintf(minutes, sizeof minutes, "%lld", m.confirm_minutes);
     dates[0] = first[0] = '\0';
     if (have_meeting) {
         meeting_dates(dates, sizeof dates, d.lang, &m);
@@ -267,6 +269,7 @@ int mail_render(struct db *db, const struct outbox_row *row, const char *base_ur
         const char *kv[] = {"name", row->to_name, "meeting", have_meeting ? m.title : "",
                             "dates", dates, "date", first, "city",
                             have_meeting ? m.city : "", "position", pos,
+                            "minutes", minutes,
                             "subject", jstr(row->data, "subject"), "plugin",
                             jstr(row->data, "plugin"), NULL};
 
@@ -284,8 +287,16 @@ int mail_render(struct db *db, const struct outbox_row *row, const char *base_ur
                 snprintf(url, sizeof url, "%s/manage#%s", base_url, token);
                 para(&d, "mail.manage", url);
             }
-        } else if (strcmp(kind, "registration.link") == 0) {
-            para(&d, "mail.link.body", NULL);
+        } else if (strcmp(kind, "registration.pending") == 0) {
+            para(&d, "mail.pending.body", NULL);
+            if (token[0]) {
+                snprintf(url, sizeof url, "%s/manage#%s", base_url, token);
+                para(&d, "mail.pending.link", url);
+            }
+        } else if (strcmp(kind, "registration.link") == 0 ||
+                   strcmp(kind, "registration.again") == 0) {
+            para(&d, strcmp(kind, "registration.link") == 0 ? "mail.link.body"
+                                                               : "mail.again.body", NULL);
             if (token[0]) {
                 snprintf(url, sizeof url, "%s/manage#%s", base_url, token);
                 para(&d, "mail.manage", url);
