@@ -341,7 +341,7 @@ int outbox_due(struct db *db, long long now, struct outbox_row *rows, int max)
     sqlite3_stmt *st = db_stmt(db, "SELECT id, created_at, coalesce(meeting_id, 0),"
                                    " coalesce(registration_id, 0), kind, lang, to_addr, to_name,"
                                    " data_json, attempts FROM outbox"
-                                   " WHERE state IN ('queued','sending') AND next_attempt_at <= ?"
+                                   " WHERE (state = 'queued' OR state = 'sending') AND next_attempt_at <= ?"
                                    " ORDER BY next_attempt_at, id LIMIT ?");
     int n = 0, rc;
 
@@ -379,7 +379,7 @@ int outbox_due(struct db *db, long long now, struct outbox_row *rows, int max)
 int outbox_mark_sending(struct db *db, struct outbox_row *rows, int n, struct err *e)
 {
     sqlite3_stmt *st = db_stmt(db, "UPDATE outbox SET state = 'sending', attempts = attempts + 1"
-                                   " WHERE id = ? AND state IN ('queued','sending')");
+                                   " WHERE id = ? AND (state = 'queued' OR state = 'sending')");
 
     if (st == NULL)
         return db_fail(db, e);
@@ -452,7 +452,7 @@ json_t *outbox_status(struct db *db, int max_failures)
         json_object_set_new(o, db_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
     sqlite3_reset(st);
     st = db_stmt(db, "SELECT min(next_attempt_at) FROM outbox"
-                     " WHERE state IN ('queued','sending')");
+                     " WHERE state = 'queued' OR state = 'sending'");
     if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         json_object_set_new(o, "next_attempt_at", json_integer(sqlite3_column_int64(st, 0)));
     if (st)
