@@ -3,13 +3,18 @@
  * Parses the command line, opens the database and hands over to the
  * modules that do the work.  Exit status: 0 success, 1 failure at run time
  * (database, port), 2 a usage error. */
+#include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agenda.h"
@@ -42,7 +47,7 @@ static const char usage_main[] =
     "  plugin        install, list, show, enable, disable, remove and test plugins\n"
     "  mail status   the e-mail outbox: queued, sent, failed\n"
     "\n"
-    "`saiets COMMAND --help` describes each command.\n";
+    "`saiets COMMAND --help` describes each command; `saiets --version` prints the version.\n";
 
 static const char usage_init[] =
     "usage: saiets init [--db FILE] [--demo]\n"
@@ -57,7 +62,8 @@ static const char usage_serve[] =
     "Serves the JSON API until SIGINT or SIGTERM, then finishes in-flight\n"
     "requests and closes the database.\n"
     "  --db FILE              database file (default " DEFAULT_DB "); made by `saiets init`\n"
-    "  --bind ADDR            address to listen on (default 127.0.0.1)\n"
+    "  --bind ADDR            address to listen on: an IPv4 or IPv6 address of this\n"
+    "                         machine, or a host name for one (default 127.0.0.1)\n"
     "  --port N               port, 0 picks a free one (default 8080)\n"
     "  --idle-timeout S       close a connection idle for S seconds (default 10)\n"
     "  --request-timeout S    close a connection whose request takes S seconds (default 15)\n"
@@ -92,7 +98,8 @@ static const char usage_agenda[] =
     "  --meeting ID   the meeting whose agenda the script builds\n"
     "  --apply        apply the changes\n"
     "  --name NAME    the script's name (default: the file name without .lua);\n"
-    "                 its items are marked source \"script:NAME\"\n"
+    "                 its items are marked source \"script:NAME\", so an edited copy\n"
+    "                 of a script changes that script's items under its name only\n"
     "  --db FILE      database file (default " DEFAULT_DB ")\n";
 
 int usage_error(const char *usage, const char *fmt, ...)
@@ -118,21 +125,101 @@ static int parse_int(const char *s, int min, int max, int *out)
     return 0;
 }
 
-/* Opens (or creates) the database and brings its schema up to date. */
+/* Why path cannot be the database file, said on stderr (0 when it can be
+ * tried): SQLite alone says "unable to open database file" for a file that
+ * does not exist, a directory that does not and a directory given as the
+ * file alike.  create: the command makes the file (init). */
+static int db_file_unusable(const char *path, int create)
+{
+    char dir[4096], head[16];
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+    ssize_t n;
+    int fd;
+
+    if (path[0] == '\0') {
+        fprintf(stderr, "saiets: --db: the database file name is empty\n");
+        return 1;
+    }
+    if (stat(path, &st) < 0) {
+        if (errno != ENOENT) {
+            fprintf(stderr, "saiets: cannot open the database %s: %s\n", path, strerror(errno));
+            return 1;
+        }
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+                 slash ? path : ".");
+        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "saiets: the database %s: the directory %s does not exist\n",
+                    path, dir);
+            return 1;
+        }
+        if (!create) {
+            fprintf(stderr, "saiets: the database file %s does not exist; `saiets init --db "
+                            "%s` creates it\n", path, path);
+            return 1;
+        }
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "saiets: %s is a directory, not a database file (--db names the "
+                        "file, e.g. %s%ssaiets.db)\n", path, path,
+                        path[strlen(path) - 1] == '/' ? "" : "/");
+        return 1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "saiets: %s is not a regular file, so not a database\n", path);
+        return 1;
+    }
+    if (st.st_size == 0) /* SQLite's empty database: init fills it, others should not */
+        return create ? 0 : (fprintf(stderr, "saiets: the database file %s is empty; `saiets "
+                                             "init --db %s` makes it a database\n", path,
+                                     path), 1);
+    if ((fd = open(path, O_RDONLY)) < 0) {
+        fprintf(stderr, "saiets: cannot open the database %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    n = read(fd, head, sizeof head);
+    close(fd);
+    if (n != (ssize_t)sizeof head || memcmp(head, "SQLite format 3", 16) != 0) {
+        fprintf(stderr, "saiets: %s is not a database: the file is not in SQLite's format "
+                        "(was --db meant to name another file?)\n", path);
+        return 1;
+    }
+    return 0;
+}
+
+/* Opens (or creates) the database and brings its schema up to date: what
+ * every command that uses the database calls. */
 struct db *open_migrated(const char *path, unsigned flags)
 {
     struct db *db = NULL;
     char *msg = NULL;
+    int ours;
 
     events_subscribe_core();
     plugin_hooks_subscribe();
-    if (db_open(path, flags, &db, &msg) < 0 || db_migrate(db, &msg) < 0) {
-        fprintf(stderr, "saiets: %s\n", msg ? msg : "cannot open the database");
-        free(msg);
+    if (db_file_unusable(path, (flags & DB_CREATE) != 0))
+        return NULL;
+    if (db_open(path, flags, &db, &msg) < 0)
+        goto fail;
+    /* Another program's SQLite file gets Saiets's tables only from init. */
+    ours = db_exists(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND"
+                         " name = 'schema_migrations'", 0, 0);
+    if (ours == 0 && !(flags & DB_CREATE)) {
+        fprintf(stderr, "saiets: %s is an SQLite file but not a Saiets database (it has no "
+                        "schema_migrations table); `saiets init --db %s` would add "
+                        "Saiets's tables to it\n", path, path);
         db_close(db);
         return NULL;
     }
+    if (ours < 0 || db_migrate(db, &msg) < 0)
+        goto fail;
     return db;
+fail:
+    fprintf(stderr, "saiets: %s\n", msg ? msg : "cannot open the database");
+    free(msg);
+    db_close(db);
+    return NULL;
 }
 
 static int cmd_init(int argc, char **argv)
@@ -178,6 +265,45 @@ out:
     return rc;
 }
 
+/* 1 when addr (--bind) is an IPv4 or IPv6 address of this machine, or a name
+ * that resolves to one; else 0 with why.  Asked before anything is opened:
+ * libevent would otherwise say only "getaddrinfo" on its own and leave errno
+ * to tell a stale "No such file or directory".  A throwaway socket bound to
+ * port 0 tells an address of this machine from any other (EADDRNOTAVAIL). */
+static int bind_address_ok(const char *addr, char *why, size_t n)
+{
+    struct addrinfo hints, *res = NULL, *ai;
+    int rc, err = 0;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    if (addr[0] == '\0' || (rc = getaddrinfo(addr, "0", &hints, &res)) != 0) {
+        snprintf(why, n, "neither an IPv4 or IPv6 address nor a host name that resolves");
+        return 0;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        rc = bind(fd, ai->ai_addr, ai->ai_addrlen);
+        err = rc == 0 ? 0 : errno;
+        close(fd);
+        if (rc == 0)
+            break;
+    }
+    freeaddrinfo(res);
+    if (err == 0)
+        return 1;
+    snprintf(why, n, "%s", err == EADDRNOTAVAIL ? "no network interface of this machine has it"
+                                                : strerror(err));
+    return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -206,6 +332,7 @@ static int cmd_serve(int argc, char **argv)
     const char *why;
     char err[600], key[40];
     struct db *db;
+    char bind_why[96];
     int c, li;
 
     serve_config_defaults(&cfg, DEFAULT_DB);
@@ -241,14 +368,14 @@ static int cmd_serve(int argc, char **argv)
         return usage_error(usage_serve, "unexpected argument '%s'", argv[optind]);
     if ((why = mail_config_check(&cfg.mail)) != NULL)
         return usage_error(usage_serve, "%s", why);
+    if (!bind_address_ok(cfg.http.bind, bind_why, sizeof bind_why))
+        return usage_error(usage_serve, "--bind %s: not an address this machine can listen on "
+                           "(%s)", cfg.http.bind, bind_why);
     /* serve never creates a database: a typo in --db should not start an
      * empty server.  It does apply pending migrations. */
     db = open_migrated(cfg.http.db_path, 0);
-    if (db == NULL) {
-        fprintf(stderr, "saiets: run `saiets init --db %s` first if it does not exist\n",
-                cfg.http.db_path);
+    if (db == NULL)
         return 1;
-    }
     db_close(db);
     if (mail_global_init() < 0) {
         fprintf(stderr, "saiets: libcurl failed to initialise\n");
@@ -379,6 +506,16 @@ static void print_diff(json_t *diff, int applied)
     json_array_foreach(problems, i, x)
         printf("! %s: %s\n", json_string_value(json_object_get(x, "code")),
                json_string_value(json_object_get(x, "message")));
+    /* The script's name comes from the file name: an edited copy of
+     * daugavpils-2015.lua saved as my.lua adds the programme a second time. */
+    json_array_foreach(json_object_get(diff, "other_scripts"), i, x)
+        printf("note: %lld of the items %s have the keys of items of the script %s:\n"
+               "      if this file is an edited copy of it, run it with --name %s to change\n"
+               "      that script's items instead of adding copies\n",
+               (long long)json_integer_value(json_object_get(x, "same_keys")),
+               applied ? "added" : "to add",
+               json_string_value(json_object_get(x, "script")),
+               json_string_value(json_object_get(x, "script")));
 }
 
 #define AGENDA_CLI_CPU_S 10
@@ -499,6 +636,12 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        if (argc > 2)
+            return usage_error(usage_main, "--version takes no arguments");
+        printf("saiets %s\n", SAIETS_VERSION);
         return 0;
     }
     if (strcmp(argv[1], "init") == 0)

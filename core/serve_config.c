@@ -84,9 +84,9 @@ int serve_config_set(struct serve_config *c, const char *key, const char *value,
     int bad = 0;
 
     if (!strcmp(key, "db"))
-        bad = text_value(value, c->db, sizeof c->db) || !value[0];
+        bad = text_value(value, c->db, sizeof c->db);
     else if (!strcmp(key, "bind"))
-        bad = text_value(value, c->bind, sizeof c->bind) || !value[0];
+        bad = text_value(value, c->bind, sizeof c->bind);
     else if (!strcmp(key, "port"))
         bad = int_value(value, 0, 65535, &h->port);
     else if (!strcmp(key, "idle_timeout"))

@@ -54,18 +54,26 @@ static void put_string(struct buf *b, const char *s, size_t n)
     buf_putc(b, '"');
 }
 
-/* As jansson: "%.17g", ".0" when that reads as an integer, and the
- * exponent without '+' or leading zeros ("1e300", "1e-05" as "1e-5"). */
+/* The shortest of 15, 16 and 17 significant digits that reads back as
+ * the same double: 56.51, not jansson's "%.17g" 56.509999999999998 (17
+ * digits always read back, but show the binary fraction's noise).  Then
+ * as jansson: ".0" when that reads as an integer, and the exponent without
+ * '+' or leading zeros ("1e300", "1e-05" as "1e-5"). */
 static int put_real(struct buf *b, double d)
 {
     char text[40];
-    int n;
+    int n = 0;
 
     if (!isfinite(d))
         return -1;
-    n = snprintf(text, sizeof text, "%.17g", d);
-    if (n < 0 || (size_t)n >= sizeof text - 2)
-        return -1;
+    for (int digits = 15; digits <= 17; digits++) {
+        n = snprintf(text, sizeof text, "%.*g", digits, d);
+        if (n < 0 || (size_t)n >= sizeof text - 2)
+            return -1;
+        /* strtod before the comma below: both in the same locale */
+        if (digits == 17 || strtod(text, NULL) == d)
+            break;
+    }
     for (char *p = text; *p; p++)
         if (*p == ',') /* a locale's decimal comma */
             *p = '.';

@@ -2,7 +2,9 @@
  *
  * The same text as json_dumpb(v, JSON_COMPACT | JSON_ENCODE_ANY): object
  * keys in insertion order, '/' and non-ASCII letters as they are, control
- * characters escaped as jansson does.  jansson's dumper costs about two
+ * characters escaped as jansson does; but a real is written with the fewest
+ * of 15, 16 or 17 significant digits that read back as the same double
+ * (56.51 where jansson writes 56.509999999999998).  jansson's dumper costs about two
  * thousand instructions a key (a token callback each, a loop check that
  * formats and hashes every container's address); this one appends runs of
  * plain bytes to one buffer.  tests/unit/test_json_out.c compares the two

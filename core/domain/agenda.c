@@ -86,14 +86,17 @@ static json_t *read_speakers(json_t *v, struct err *e)
 static int read_local(json_t *in, const char *key, const struct meeting *m,
                       char out[17], long long *utc, struct err *e)
 {
-    char buf[JF_TEXT_BYTES(16)];
+    /* longer than the 16 of the form, so that an instant written with
+     * seconds or an offset gets the message that says the form */
+    char buf[JF_TEXT_BYTES(40)];
     int y, mo, d, h, mi;
 
-    if (jf_text(in, key, JF_REQUIRED, 16, buf, sizeof buf, e) < 0)
+    if (jf_text(in, key, JF_REQUIRED, 40, buf, sizeof buf, e) < 0)
         return -1;
     if (tu_parse_local(buf, &y, &mo, &d, &h, &mi) < 0)
         return err_set(e, ERR_INVALID_FIELD, key,
-                       "%s: a local time YYYY-MM-DDTHH:MM in %s", key, m->timezone);
+                       "%s: a local time YYYY-MM-DDTHH:MM in %s, without seconds or offset",
+                       key, m->timezone);
     if (strncmp(buf, m->starts_on, 10) < 0 || strncmp(buf, m->ends_on, 10) > 0)
         return err_set(e, ERR_INVALID_FIELD, key,
                        "%s: outside the meeting's days (%s to %s)", key, m->starts_on,

@@ -103,7 +103,10 @@ json_t *agenda_problems(struct db *db, long long meeting_id, struct err *e);
  * item alone.  Writes in the caller's transaction; a dry run is this
  * with actor NULL followed by a rollback: only an actor's sync is audited
  * and announced (agenda.changed).  *diff gets {"script", "added", "changed",
- * "removed", "unchanged", "venues_added"}. */
+ * "removed", "unchanged", "venues_added", "other_scripts"}: the last lists
+ * the meeting's other scripts that have items with keys this one adds
+ * ([{"script", "same_keys"}]), the sign of an edited copy run under a new
+ * name. */
 int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
                        json_t *declared, long long now, const char *actor,
                        json_t **diff, struct err *e);

@@ -264,6 +264,56 @@ out:
     return rc;
 }
 
+/* The other scripts of the meeting that have items with the keys this one
+ * adds, [{"script", "same_keys"}] by name: an edited copy of a script run
+ * under another name (the file name) adds the whole programme a second
+ * time, and this is how the one who runs it can tell. */
+static json_t *other_scripts(struct db *db, long long meeting_id, const char *source,
+                             json_t *added, struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT substr(source, 8), count(*) FROM agenda_items"
+                                   " WHERE meeting_id = ? AND source LIKE 'script:%'"
+                                   " AND source <> ? AND source_key IN"
+                                   " (SELECT value FROM json_each(?)) GROUP BY source"
+                                   " ORDER BY source");
+    json_t *keys = json_array(), *out = json_array(), *x;
+    char *text = NULL;
+    size_t i;
+    int rc;
+
+    if (st == NULL) {
+        db_fail(db, e);
+        goto fail;
+    }
+    json_array_foreach(added, i, x)
+        json_array_append(keys, json_object_get(x, "key"));
+    if (keys == NULL || out == NULL || (text = json_dumps(keys, 0)) == NULL) {
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        goto fail;
+    }
+    sqlite3_bind_int64(st, 1, meeting_id);
+    sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(out, json_pack("{s:s, s:I}", "script", db_text(st, 0),
+                                             "same_keys",
+                                             (json_int_t)sqlite3_column_int64(st, 1)));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        db_fail(db, e);
+        goto fail;
+    }
+    free(text);
+    json_decref(keys);
+    return out;
+fail:
+    free(text);
+    json_decref(keys);
+    json_decref(out);
+    return NULL;
+}
+
 int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
                        json_t *declared, long long now, const char *actor,
                        json_t **diff, struct err *e)
@@ -293,6 +343,12 @@ int agenda_script_sync(struct db *db, long long meeting_id, const char *name,
         sync_travel(db, json_object_get(declared, "travel"), now, actor, e) < 0 ||
         sync_items(db, &m, source, json_object_get(declared, "items"), now, d, e) < 0)
         goto out;
+    {
+        json_t *others = other_scripts(db, meeting_id, source, json_object_get(d, "added"), e);
+
+        if (others == NULL || json_object_set_new(d, "other_scripts", others) < 0)
+            goto out;
+    }
     changed = json_array_size(json_object_get(d, "added")) ||
               json_array_size(json_object_get(d, "changed")) ||
               json_array_size(json_object_get(d, "removed"));

@@ -146,6 +146,17 @@ int meeting_check(struct db *db, long long id, struct err *e)
     return rc ? 0 : err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
 }
 
+int meeting_check_visible(struct db *db, long long id, int with_drafts, struct err *e)
+{
+    int rc = with_drafts ? db_exists(db, "SELECT 1 FROM meetings WHERE id = ?", id, 0)
+                         : db_exists(db, "SELECT 1 FROM meetings WHERE id = ?"
+                                         " AND status <> 'draft'", id, 0);
+
+    if (rc < 0)
+        return db_fail(db, e);
+    return rc ? 0 : err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
+}
+
 static json_t *time_or_null(int has, long long t)
 {
     char buf[32];
@@ -200,10 +211,13 @@ static json_t *meeting_row_json(sqlite3_stmt *st, void *arg)
     return o;
 }
 
-json_t *meeting_list_json(struct db *db)
+json_t *meeting_list_json(struct db *db, int with_drafts)
 {
-    return db_rows_json(db_stmt(db, "SELECT " MEETING_COLUMNS " FROM meetings"
-                                    " ORDER BY starts_on, id"),
+    return db_rows_json(db_stmt(db, with_drafts
+                                        ? "SELECT " MEETING_COLUMNS " FROM meetings"
+                                          " ORDER BY starts_on, id"
+                                        : "SELECT " MEETING_COLUMNS " FROM meetings"
+                                          " WHERE status <> 'draft' ORDER BY starts_on, id"),
                         meeting_row_json, NULL);
 }
 

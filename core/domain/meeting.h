@@ -59,6 +59,10 @@ json_t *meeting_form(const struct meeting *m);
 int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e);
 /* The same answer without loading the row: 0 when meeting id exists. */
 int meeting_check(struct db *db, long long id, struct err *e);
+/* A draft meeting is the organizers' work in progress: for anyone else it
+ * does not exist.  0 when meeting id exists and, unless with_drafts, is not
+ * a draft; else -1 with not_found, the same answer as for no meeting. */
+int meeting_check_visible(struct db *db, long long id, int with_drafts, struct err *e);
 
 /* Creates from a JSON object (see docs/api.md); *id set. */
 int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
@@ -82,6 +86,7 @@ int meeting_promote(struct db *db, long long meeting_id, long long now, const ch
                     struct err *e);
 
 json_t *meeting_to_json(const struct meeting *m);
-json_t *meeting_list_json(struct db *db);
+/* Every meeting, or (with_drafts 0) those that are not drafts. */
+json_t *meeting_list_json(struct db *db, int with_drafts);
 
 #endif

@@ -23,6 +23,8 @@ static void api_agenda_get(struct http_ctx *c)
 {
     char key[48];
 
+    if (!http_meeting_visible(c))
+        return;
     snprintf(key, sizeof key, "agenda:%lld", c->id);
     http_reply_cached(c, key, "application/json", make_agenda);
 }
@@ -31,6 +33,8 @@ static void api_agenda_item_get(struct http_ctx *c)
 {
     struct err e;
 
+    if (!http_meeting_visible(c))
+        return;
     err_clear(&e);
     http_reply_result(c, agenda_item_json(c->app->rdb, c->id, c->id2, &e), &e);
 }
@@ -48,6 +52,8 @@ static void api_agenda_problems(struct http_ctx *c)
 {
     char key[48];
 
+    if (!http_meeting_visible(c))
+        return;
     snprintf(key, sizeof key, "problems:%lld", c->id);
     http_reply_cached(c, key, "application/json", make_problems);
 }

@@ -45,6 +45,8 @@ static void api_agenda_ics(struct http_ctx *c)
 {
     char key[48];
 
+    if (!http_meeting_visible(c))
+        return;
     snprintf(key, sizeof key, "ics:%lld", c->id);
     http_reply_cached(c, key, "text/calendar; charset=utf-8", make_meeting_ics);
 }

@@ -20,7 +20,8 @@ static json_t *meeting_json_by_id(struct db *db, long long id, struct err *e)
 
 static void api_meetings_list(struct http_ctx *c)
 {
-    json_t *list = meeting_list_json(c->app->rdb);
+    /* drafts only for organizers: to anyone else they do not exist */
+    json_t *list = meeting_list_json(c->app->rdb, auth_is_organizer(&c->who));
 
     if (list == NULL) {
         http_reply_code(c, ERR_INTERNAL, "could not list meetings");
@@ -38,6 +39,8 @@ static void api_meeting_get(struct http_ctx *c)
 {
     char key[48];
 
+    if (!http_meeting_visible(c))
+        return;
     snprintf(key, sizeof key, "meeting:%lld", c->id);
     http_reply_cached(c, key, "application/json", make_meeting);
 }

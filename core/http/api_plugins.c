@@ -496,6 +496,8 @@ static void plugin_route(struct http_ctx *c)
     struct err e;
     int enabled;
 
+    if (!http_meeting_visible(c))
+        return;
     err_clear(&e);
     if ((enabled = plugin_meeting_enabled(c->app->rdb, c->id, c->name, &settings, &e)) <= 0) {
         if (enabled < 0)

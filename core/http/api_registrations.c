@@ -54,7 +54,7 @@ static int run_reg_create(struct db *db, struct wjob *job)
 
 static void api_registrations_create(struct http_ctx *c)
 {
-    if (!http_body_json(c))
+    if (!http_meeting_visible(c) || !http_body_json(c))
         return;
     http_submit(c, run_reg_create);
 }

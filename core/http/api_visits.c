@@ -25,7 +25,7 @@ static void api_visits_list(struct http_ctx *c)
 {
     struct err e;
 
-    if (!meeting_found(c))
+    if (!http_meeting_visible(c))
         return;
     err_clear(&e);
     http_reply_result(c, visit_slots_json(c->app->rdb, c->id, &e), &e);
@@ -35,6 +35,8 @@ static void api_visit_get(struct http_ctx *c)
 {
     struct err e;
 
+    if (!http_meeting_visible(c))
+        return;
     err_clear(&e);
     http_reply_result(c, visit_slot_json(c->app->rdb, c->id, c->id2, &e), &e);
 }

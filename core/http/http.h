@@ -95,6 +95,8 @@ void http_reply_err(struct http_ctx *c, const struct err *e);
 void http_reply_result(struct http_ctx *c, json_t *o, const struct err *e);
 void http_reply_code(struct http_ctx *c, enum err_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A text/csv answer gets a UTF-8 byte order mark in front unless data
+ * starts with one. */
 void http_reply_text(struct http_ctx *c, int status, const char *content_type,
                      const char *data, size_t len);
 /* 200 with the CSV in b as an attachment named filename (a literal), or
@@ -125,6 +127,10 @@ const char *http_query(struct http_ctx *c, const char *key);
 /* Answers 401/403 and returns 0 unless the principal may go on. */
 int http_require_organizer(struct http_ctx *c);
 int http_require_admin(struct http_ctx *c);
+/* For what anyone may read or do under /meetings/{id} (c->id): answers 404,
+ * as for no meeting at all, and returns 0 when there is no such meeting or
+ * it is a draft and the asker is no organizer (meeting_check_visible). */
+int http_meeting_visible(struct http_ctx *c);
 
 /* Hands c->in to the writer with run(); when committed, answers c->status
  * with c->out, or the job's error.  A job that fails may leave an error

@@ -12,6 +12,7 @@
 #include "gzip.h"
 #include "json_out.h"
 #include "log.h"
+#include "meeting.h"
 #include "timeutil.h"
 
 static const char *method_name(enum evhttp_cmd_type m)
@@ -182,6 +183,8 @@ static void set_content_type(struct http_ctx *c, const char *content_type)
     }
 }
 
+#define UTF8_BOM "\xEF\xBB\xBF"
+
 void http_reply_text(struct http_ctx *c, int status, const char *content_type,
                      const char *data, size_t len)
 {
@@ -193,6 +196,12 @@ void http_reply_text(struct http_ctx *c, int status, const char *content_type,
         return;
     }
     set_content_type(c, content_type);
+    /* Excel reads a CSV file in the machine's legacy code page (Latvian
+     * letters come out broken) unless it starts with a UTF-8 byte order
+     * mark: every CSV answer, the core's and plugins', starts with one. */
+    if (strncmp(content_type, "text/csv", 8) == 0 && status != 204 && status != 304 &&
+        !(len >= sizeof UTF8_BOM - 1 && memcmp(data, UTF8_BOM, sizeof UTF8_BOM - 1) == 0))
+        evbuffer_add(buf, UTF8_BOM, sizeof UTF8_BOM - 1);
     evbuffer_add(buf, data, len);
     send_and_free(c, status, buf);
 }
@@ -270,6 +279,17 @@ int http_require_admin(struct http_ctx *c)
         http_reply_code(c, ERR_UNAUTHORIZED, "an admin token is required");
     else
         http_reply_code(c, ERR_FORBIDDEN, "only admins may do this");
+    return 0;
+}
+
+int http_meeting_visible(struct http_ctx *c)
+{
+    struct err e;
+
+    err_clear(&e);
+    if (meeting_check_visible(c->app->rdb, c->id, auth_is_organizer(&c->who), &e) == 0)
+        return 1;
+    http_reply_err(c, &e);
     return 0;
 }
 

@@ -578,7 +578,12 @@ int http_serve(const struct http_options *opt)
     app.listener = evhttp_bind_socket_with_handle(app.http, opt->bind,
                                                   (ev_uint16_t)opt->port);
     if (app.listener == NULL) {
-        log_error("cannot listen on %s:%d: %s", opt->bind, opt->port, strerror(errno));
+        int err = errno;
+
+        log_error("cannot listen on %s port %d: %s", opt->bind, opt->port,
+                  err == EADDRINUSE ? "the port is already in use (by another server?)"
+                  : err == EACCES   ? "permission denied (ports below 1024 need privileges)"
+                                    : strerror(err));
         goto out;
     }
     {
@@ -618,7 +623,9 @@ int http_serve(const struct http_options *opt)
     event_add(app.logtick, &tenth);
     event_add(app.usetick, &minute);
     event_add(app.holdtick, &five);
-    printf("saiets: listening on http://%s:%d\n", opt->bind, port);
+    /* an IPv6 address goes in brackets in a URL (RFC 3986) */
+    printf("saiets: listening on http://%s%s%s:%d\n", strchr(opt->bind, ':') ? "[" : "",
+           opt->bind, strchr(opt->bind, ':') ? "]" : "", port);
     fflush(stdout);
     log_info("serving %s on %s:%d (idle %ds, request %ds, max %d connections)",
              opt->db_path, opt->bind, port, opt->idle_timeout, opt->request_timeout,

@@ -63,7 +63,7 @@ static void reply_page(struct http_ctx *c, const char *what, int timed,
 
 static char *make_home(struct http_ctx *c, struct err *e)
 {
-    json_t *list = meeting_list_json(c->app->rdb);
+    json_t *list = meeting_list_json(c->app->rdb, 0); /* a public page: no drafts */
     char *text;
 
     if (list == NULL) {
@@ -104,7 +104,11 @@ static char *make_meeting(struct http_ctx *c, struct err *e)
     return text;
 }
 
-static void web_meeting(struct http_ctx *c) { reply_page(c, "meeting", 1, make_meeting); }
+static void web_meeting(struct http_ctx *c)
+{
+    if (http_meeting_visible(c))
+        reply_page(c, "meeting", 1, make_meeting);
+}
 
 /* --- /meetings/{id}/agenda: the printable programme ------------------------------ */
 
@@ -117,7 +121,11 @@ static char *make_agenda(struct http_ctx *c, struct err *e)
     return text;
 }
 
-static void web_agenda(struct http_ctx *c) { reply_page(c, "agenda", 0, make_agenda); }
+static void web_agenda(struct http_ctx *c)
+{
+    if (http_meeting_visible(c))
+        reply_page(c, "agenda", 0, make_agenda);
+}
 
 /* --- /manage ----------------------------------------------------------------------- */
 

@@ -205,6 +205,18 @@ class ValidationTest(AgendaTestCase):
                 code = ("invalid_field", "missing_field") if bad == "" else "invalid_field"
                 self.assertRefused(code, "starts_at", starts_at=bad)
 
+    def test_instants_are_not_wall_times(self):
+        # what the API takes is the meeting's wall time, YYYY-MM-DDTHH:MM: an
+        # instant with seconds, an offset or Z is refused with a message saying so
+        for bad in ("2015-11-05T10:00:00", "2015-11-05T10:00+02:00", "2015-11-05T10:00Z",
+                    "2015-11-05T08:00:00Z", "2015-11-05t10:00"):
+            with self.subTest(starts_at=bad):
+                r = self.post_item(self.m["id"], self.item_body(starts_at=bad))
+                self.assertError(r, 422, "invalid_field", "starts_at")
+                self.assertEqual(r.body["error"]["message"],
+                                 "starts_at: a local time YYYY-MM-DDTHH:MM in Europe/Riga, "
+                                 "without seconds or offset")
+
     def test_time_not_a_string(self):
         self.assertRefused("invalid_field", "starts_at", starts_at=1446710400)
 

@@ -683,6 +683,42 @@ class DemoProgrammeTest(ScriptTestCase):
         self.assertEqual(d["venues_added"], [])
         self.assertTrue(d["problems"], "a second copy of the programme must clash")
         self.assertEqual(len(self.items()), DEMO_ITEMS)
+        # the answer says whose items these would copy
+        self.assertEqual(d["other_scripts"], [{"script": DEMO_NAME, "same_keys": DEMO_ITEMS}])
+        same = self.script_ok(DEMO_MEETING, demo_script_text(), name=DEMO_NAME, apply=False)
+        self.assertEqual(same["other_scripts"], [])
+
+    def test_cli_edited_copy_names_the_script_it_copies(self):
+        # README: copy the demo script, edit it, dry-run it.  Under its file
+        # name it would add the programme again: the output says which --name
+        # changes the demo's programme instead; with it only the edit shows.
+        copy = os.path.join(self.server.tmp, "my.lua")
+        with open(copy, "w", encoding="utf-8") as f:
+            f.write(demo_script_text().replace('title = "Opening of the network meeting"',
+                                               'title = "Opening of the network meeting!"'))
+        before = self.snapshot(DEMO_MEETING)
+        self.assertEqual(self.server.stop(), 0)
+        try:
+            plain = run_cli(["agenda", "run", "--meeting", str(DEMO_MEETING), "--db",
+                             self.server.db, copy])
+            named = run_cli(["agenda", "run", "--meeting", str(DEMO_MEETING), "--db",
+                             self.server.db, "--name", DEMO_NAME, copy])
+        finally:
+            self.server.start()
+        self.assertEqual(plain.returncode, 0, plain.stderr)
+        self.assertIn("%d added, 0 changed, 0 removed" % DEMO_ITEMS, plain.stdout)
+        self.assertIn("note: %d of the items to add have the keys of items of the script %s"
+                      % (DEMO_ITEMS, DEMO_NAME), plain.stdout)
+        self.assertIn("run it with --name %s" % DEMO_NAME, plain.stdout)
+        self.assertEqual(named.returncode, 0, named.stderr)
+        self.assertNotIn("note:", named.stdout)
+        # the key is the title in plain letters: the opening keeps its key and changes
+        self.assertIn("0 added, 1 changed, 0 removed, %d unchanged" % (DEMO_ITEMS - 1),
+                      named.stdout)
+        self.assertIn("~ 2015-11-05T10:00-10:15", named.stdout)
+        self.assertIn("Opening of the network meeting!", named.stdout)
+        self.assertIn("0 problem(s)", named.stdout)
+        self.assertEqual(self.snapshot(DEMO_MEETING), before)
 
     def test_cli_dry_run_on_the_demo_changes_nothing(self):
         before = self.snapshot(DEMO_MEETING)

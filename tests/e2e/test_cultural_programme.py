@@ -663,7 +663,10 @@ class ViewTest(CulturalTestCase):
         self.assertIn('filename="activity-%d-signups.csv"' % a["id"],
                       r.headers.get("Content-Disposition", ""))
         self.assertEqual(r.headers.get("Cache-Control"), "no-store")
-        rows = list(csv_module.reader(io.StringIO(r.body)))
+        # saiets.csv's text, served with one UTF-8 BOM in front (for Excel)
+        self.assertTrue(r.raw.startswith(b"\xef\xbb\xbfregistration_id,"), r.raw[:40])
+        self.assertEqual(r.raw.count(b"\xef\xbb\xbf"), 1)
+        rows = list(csv_module.reader(io.StringIO(r.body[1:])))
         self.assertEqual(rows[0][:4], ["registration_id", "first_name", "last_name",
                                        "organisation"])
         self.assertEqual(rows[1][:3], [str(first["id"]), "'=Ilze", "Bērziņa, Daugavpils"])

@@ -248,6 +248,102 @@ class ReadMeetingTest(MeetingTestCase):
         self.assertError(r, 404, "not_found")
 
 
+class DraftMeetingTest(MeetingTestCase):
+    """A draft is the organizers' work in progress: to anyone without an
+    organizer token it does not exist, in the list, on its own and under it."""
+
+    def setUp(self):
+        super().setUp()
+        self.draft = self.create_meeting(title="Melnraksta sanāksme", status="draft")
+        self.public = self.create_meeting(title="Publiskā sanāksme")
+
+    def listed_ids(self, token=None):
+        r = self.req("GET", MEETINGS, token=token)
+        self.assertEqual(r.status, 200, r.body)
+        return [m["id"] for m in r.body["meetings"]]
+
+    def test_list_hides_drafts_without_organizer_token(self):
+        self.assertEqual(self.listed_ids(), [self.public["id"]])
+        # a participant's manage token is no organizer's either
+        reg = self.register(self.public["id"])
+        self.assertEqual(self.listed_ids(reg["manage_token"]), [self.public["id"]])
+
+    def test_list_shows_drafts_to_organizers_and_admins(self):
+        for token in (self.org, self.admin):
+            self.assertEqual(sorted(self.listed_ids(token)),
+                             sorted([self.draft["id"], self.public["id"]]))
+
+    def test_get_draft_is_404_like_an_unknown_meeting(self):
+        unknown = self.req("GET", meeting_path(987654))
+        r = self.req("GET", meeting_path(self.draft["id"]))
+        self.assertError(r, 404, "not_found")
+        self.assertEqual(r.body["error"]["message"],
+                         unknown.body["error"]["message"].replace("987654",
+                                                                  str(self.draft["id"])))
+        self.assertNotIn("Melnraksta", r.raw.decode("utf-8"))
+
+    def test_get_draft_as_organizer(self):
+        for token in (self.org, self.admin):
+            r = self.req("GET", meeting_path(self.draft["id"]), token=token)
+            self.assertEqual(r.status, 200, r.body)
+            self.assertEqual(r.body["title"], "Melnraksta sanāksme")
+            self.assertEqual(r.body["status"], "draft")
+        # the cached answer the organizer got is not handed to the public
+        self.assertError(self.req("GET", meeting_path(self.draft["id"])), 404, "not_found")
+
+    def test_nothing_under_a_draft_is_public(self):
+        mid = self.draft["id"]
+        for path in ("/api/v1/meetings/%d/agenda", "/api/v1/meetings/%d/agenda/problems",
+                     "/api/v1/meetings/%d/agenda.ics", "/api/v1/meetings/%d/site-visits",
+                     "/meetings/%d", "/meetings/%d/agenda"):
+            with self.subTest(path=path):
+                self.assertEqual(self.req("GET", path % mid).status, 404)
+                r = self.req("GET", path % mid, token=self.org)
+                self.assertEqual(r.status, 200, r.body)
+        r = self.req("POST", meeting_path(mid) + "/registrations", person())
+        self.assertError(r, 404, "not_found")
+
+    def test_home_page_does_not_show_drafts(self):
+        r = self.req("GET", "/")
+        self.assertEqual(r.status, 200)
+        page = r.raw.decode("utf-8")
+        self.assertIn("Publiskā sanāksme", page)
+        self.assertNotIn("Melnraksta", page)
+        self.assertNotIn("/meetings/%d\"" % self.draft["id"], page)
+
+    def test_opened_draft_becomes_public(self):
+        self.assertEqual(self.patch_meeting(self.draft["id"], {"status": "open"}).status, 200)
+        self.assertIn(self.draft["id"], self.listed_ids())
+        self.assertEqual(self.get_meeting(self.draft["id"])["status"], "open")
+
+
+class DraftDemoMeetingTest(MeetingTestCase):
+    """The demo meeting made a draft again: its agenda items, site visits and
+    plugin routes are gone for the public, there for organizers."""
+
+    demo = True
+
+    def test_items_visits_and_plugin_routes_of_a_draft(self):
+        mid = 1
+        item = self.get_json("/api/v1/meetings/%d/agenda" % mid)["days"][0]["items"][0]["id"]
+        slot = self.get_json("/api/v1/meetings/%d/site-visits" % mid)["slots"][0]["id"]
+        paths = ["/api/v1/meetings/%d/agenda/%d" % (mid, item),
+                 "/api/v1/meetings/%d/site-visits/%d" % (mid, slot),
+                 "/api/v1/meetings/%d/plugins/cultural-programme/activities" % mid]
+        for path in paths:
+            self.assertEqual(self.req("GET", path).status, 200, path)
+        self.assertEqual(self.patch_meeting(mid, {"status": "draft"}).status, 200)
+        for path in paths:
+            with self.subTest(path=path):
+                self.assertError(self.req("GET", path), 404, "not_found")
+                self.assertEqual(self.req("GET", path, token=self.org).status, 200)
+
+    def get_json(self, path):
+        r = self.req("GET", path)
+        self.assertEqual(r.status, 200, r.body)
+        return r.body
+
+
 class PatchMeetingTest(MeetingTestCase):
 
     def test_patch_changes_given_fields_only(self):

@@ -155,7 +155,9 @@ def quota_files():
 
 
 def csv_rows(text):
-    return list(csv.reader(io.StringIO(text)))
+    if not text.startswith("\ufeff"):   # every CSV answer starts with a BOM
+        raise AssertionError("no UTF-8 BOM before the CSV: %r" % text[:40])
+    return list(csv.reader(io.StringIO(text[1:])))
 
 
 class PluginTestCase(PluginMixin, SaietsTestCase):

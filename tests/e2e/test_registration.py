@@ -211,10 +211,13 @@ class RegistrationWindowTest(SaietsTestCase):
         self.assertError(self.register_raw(m["id"], person()), 409,
                          "registration_not_open")
 
-    def test_draft_meeting_409(self):
+    def test_draft_meeting_404_to_the_public_409_to_organizers(self):
+        # a draft does not exist for the public; an organizer sees why it refuses
         m = self.create_meeting(status="draft")
-        self.assertError(self.register_raw(m["id"], person()), 409,
-                         "registration_not_open")
+        self.assertError(self.register_raw(m["id"], person()), 404, "not_found")
+        r = self.req("POST", "/api/v1/meetings/%d/registrations" % m["id"], person(),
+                     token=self.org)
+        self.assertError(r, 409, "registration_not_open")
 
     def test_closed_meeting_409(self):
         m = self.create_meeting(status="closed")

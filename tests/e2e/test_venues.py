@@ -30,6 +30,18 @@ class CrudTest(VenueTestCase):
         for key, value in POLISH.items():
             self.assertEqual(v[key], value, key)
 
+    def test_coordinates_as_written(self):
+        # the shortest text that reads back as the same double: 56.51, not
+        # 56.509999999999998 (what "%.17g" writes)
+        r = self.post_venue({"name": "Rēzeknes koncertzāle", "lat": 56.51, "lon": 27.3318})
+        self.assertEqual(r.status, 201, r.body)
+        for raw in (r.raw, self.req("GET", venue_path(r.body["id"])).raw,
+                    self.req("GET", "/api/v1/venues").raw):
+            text = raw.decode("utf-8")
+            self.assertIn('"lat":56.51,', text)
+            self.assertIn('"lon":27.3318', text)
+            self.assertNotIn("56.50999", text)
+
     def test_defaults(self):
         v = self.make_venue("Daugavpils cietoksnis")
         self.assertEqual(v["kind"], "other")

@@ -1,8 +1,10 @@
 /* test_json_out.c - json_out (core/base/json_out.c) against jansson's own
- * json_dumps on generated values: the same text, byte for byte. */
+ * json_dumps on generated values: the same text, byte for byte, but for
+ * reals, which json_out writes shortest (they must read back the same). */
 #include <check.h>
 #include <float.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,7 @@
 #include "json_out.h"
 
 static unsigned long long rng;
+static int with_reals; /* random_value makes reals too */
 
 static unsigned rnd(unsigned n)
 {
@@ -64,7 +67,11 @@ static json_t *random_value(int depth)
     char text[512];
     size_t n;
 
-    switch (depth > 5 ? 3 + rnd(6) : rnd(9)) {
+    unsigned kind = depth > 5 ? 3 + rnd(6) : rnd(9);
+
+    if (kind == 5 && !with_reals)
+        kind = 4;
+    switch (kind) {
     case 0:
     case 1: {
         json_t *o = json_object();
@@ -111,6 +118,7 @@ START_TEST(test_same_text_as_jansson)
     struct buf b = BUF_INIT;
 
     rng = 20261203;
+    with_reals = 0;
     for (int i = 0; i < 20000; i++) {
         json_t *v = random_value(0);
         char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -124,6 +132,111 @@ START_TEST(test_same_text_as_jansson)
         json_decref(v);
     }
     buf_free(&b);
+}
+END_TEST
+
+/* The significant digits of all the numbers in a JSON text (leading and
+ * trailing zeros of each left out). */
+static size_t significant_digits(const char *s, size_t n)
+{
+    size_t total = 0, i = 0;
+
+    while (i < n) {
+        size_t start, end, zeros = 0, count = 0;
+
+        if (s[i] == '"') { /* skip a string */
+            for (i++; i < n && s[i] != '"'; i++)
+                if (s[i] == '\\')
+                    i++;
+            i++;
+            continue;
+        }
+        if (!(s[i] >= '0' && s[i] <= '9')) {
+            i++;
+            continue;
+        }
+        start = i;
+        while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
+            i++;
+        end = i;
+        while (start < end && (s[start] == '0' || s[start] == '.'))
+            start++;
+        for (size_t k = start; k < end; k++) {
+            if (s[k] == '.')
+                continue;
+            count++;
+            zeros = s[k] == '0' ? zeros + 1 : 0;
+        }
+        total += count - zeros;
+        if (i < n && (s[i] == 'e' || s[i] == 'E')) /* the exponent is no digit of it */
+            for (i++; i < n && (s[i] == '-' || s[i] == '+' || (s[i] >= '0' && s[i] <= '9'));)
+                i++;
+    }
+    return total;
+}
+
+/* Every value with reals reads back equal (json_equal compares reals with
+ * ==), with no more significant digits than jansson's "%.17g" text. */
+START_TEST(test_reals_read_back_the_same)
+{
+    struct buf b = BUF_INIT;
+    json_error_t err;
+
+    rng = 5112015;
+    with_reals = 1;
+    for (int i = 0; i < 20000; i++) {
+        json_t *v = random_value(0), *back;
+        char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+        buf_reset(&b);
+        ck_assert_int_eq(json_out(&b, v), 0);
+        back = json_loadb(b.data, b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+        ck_assert_msg(back != NULL && json_equal(v, back), "value %d: %.*s reads back as %s",
+                      i, (int)b.len, b.data, back ? "another value" : err.text);
+        ck_assert_msg(significant_digits(b.data, b.len) <= significant_digits(want, strlen(want)),
+                      "value %d: %.*s has more digits than %s", i, (int)b.len, b.data, want);
+        json_decref(back);
+        json_decref(v);
+        free(want);
+    }
+    buf_free(&b);
+}
+END_TEST
+
+static const char *real_text(double d)
+{
+    static char out[64];
+    struct buf b = BUF_INIT;
+    json_t *v = json_real(d);
+
+    ck_assert_int_eq(json_out(&b, v), 0);
+    snprintf(out, sizeof out, "%s", buf_cstr(&b));
+    json_decref(v);
+    buf_free(&b);
+    return out;
+}
+
+START_TEST(test_real_text)
+{
+    /* a venue's latitude: jansson says 56.509999999999998 */
+    ck_assert_str_eq(real_text(56.51), "56.51");
+    ck_assert_str_eq(real_text(26.508), "26.508");
+    ck_assert_str_eq(real_text(-21.0456), "-21.0456");
+    ck_assert_str_eq(real_text(0.1), "0.1");
+    ck_assert_str_eq(real_text(2.5), "2.5");
+    /* 17 digits where fewer do not read back */
+    ck_assert_str_eq(real_text(0.1 + 0.2), "0.30000000000000004");
+    ck_assert_str_eq(real_text(1.0 / 3.0), "0.3333333333333333");
+    ck_assert_str_eq(real_text(123456789012345678.0), "1.2345678901234568e17");
+    ck_assert_str_eq(real_text(DBL_MAX), "1.7976931348623157e308");
+    /* integers keep ".0", exponents lose '+' and leading zeros */
+    ck_assert_str_eq(real_text(1.0), "1.0");
+    ck_assert_str_eq(real_text(100.0), "100.0");
+    ck_assert_str_eq(real_text(-0.0), "-0.0");
+    ck_assert_str_eq(real_text(1e16), "1e16");
+    ck_assert_str_eq(real_text(1e300), "1e300");
+    ck_assert_str_eq(real_text(1e-5), "1e-5");
+    ck_assert_str_eq(real_text(-1e-300), "-1e-300");
 }
 END_TEST
 
@@ -177,6 +290,8 @@ Suite *test_suite(void)
     TCase *tc = tcase_create("dump");
 
     tcase_add_test(tc, test_same_text_as_jansson);
+    tcase_add_test(tc, test_reals_read_back_the_same);
+    tcase_add_test(tc, test_real_text);
     tcase_add_test(tc, test_appends_to_what_is_there);
     tcase_add_test(tc, test_too_deep_and_cycles_refused);
     suite_add_tcase(s, tc);
