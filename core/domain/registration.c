@@ -1,7 +1,6 @@
 /* registration.c - registration rules and storage; see registration.h. */
 #include "registration.h"
 
-#include "reg_mail.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -173,15 +173,21 @@ static int run_message(struct db *db, struct wjob *job)
 {
     struct http_ctx *c = http_ctx_of(job);
     struct message_in *m = c->data;
+    json_t *detail;
     long long n;
+    int rc;
 
     if (meeting_check(db, c->id, &job->err) < 0 ||
         outbox_broadcast(db, c->id, m->to, m->option_id, m->data, 1, job->now, &n,
-                         &job->err) < 0 ||
-        audit_record(db, job->now, c->who.actor, "meeting.message", "meeting", c->id,
-                     json_pack("{s:O, s:I, s:I}", "message", m->data, "option_id",
-                               (json_int_t)m->option_id, "recipients", (json_int_t)n),
-                     &job->err) < 0)
+                         &job->err) < 0)
+        return -1;
+    /* audit_record borrows the detail */
+    detail = json_pack("{s:O, s:I, s:I}", "message", m->data, "option_id",
+                       (json_int_t)m->option_id, "recipients", (json_int_t)n);
+    rc = audit_record(db, job->now, c->who.actor, "meeting.message", "meeting", c->id, detail,
+                      &job->err);
+    json_decref(detail);
+    if (rc < 0)
         return -1;
     c->status = 202;
     c->out = json_pack("{s:I, s:b}", "recipients", (json_int_t)n, "queued",
