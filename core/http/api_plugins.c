@@ -571,6 +571,62 @@ out:
         reg_clear(rp);
 }
 
+/* --- what a plugin shows everyone, for the pages ---------------------------- */
+
+json_t *http_plugin_public_json(struct http_ctx *c, const char *name, const char *path,
+                                const char *lang)
+{
+    const struct plugin_set *set;
+    const struct plugin_def *def;
+    const struct plugin_route *routes;
+    struct plugin_vm *vm;
+    json_t *settings = NULL, *params = NULL, *request, *out = NULL;
+    size_t n, i;
+    struct err e;
+
+    err_clear(&e);
+    if (plugin_meeting_enabled(c->app->rdb, c->id, name, &settings, &e) <= 0)
+        goto done; /* not enabled (or unreadable: the page goes without it) */
+    set = plugin_rt_set();
+    def = set ? plugin_set_find(set, name) : NULL;
+    if (def == NULL || (vm = plugin_rt_vm(def, &e)) == NULL)
+        goto done;
+    routes = plugin_vm_routes(vm, &n);
+    for (i = 0; i < n; i++) {
+        if (routes[i].method == PLUGIN_GET && routes[i].auth == PLUGIN_AUTH_PUBLIC &&
+            plugin_route_match(routes[i].path, path, &params))
+            break;
+    }
+    if (i == n)
+        goto done;
+    request = json_pack("{s:s, s:s, s:I, s:o, s:{}, s:n, s:s, s:s}", "method", "GET", "path",
+                        path, "meeting_id", (json_int_t)c->id, "params", params, "query",
+                        "body", "role", "public", "lang", lang);
+    params = NULL;
+    if (request) {
+        struct plugin_call call = {.db = c->app->rdb, .meeting_id = c->id,
+                                   .settings = settings, .lang = lang};
+        json_t *st;
+
+        plugin_rt_enter();
+        if (plugin_vm_route(vm, i, request, &call, &e) == 0 && !call.failed) {
+            st = json_object_get(call.result, "status");
+            if ((st == NULL || json_integer_value(st) == 200) &&
+                json_is_object(json_object_get(call.result, "body")))
+                out = json_incref(json_object_get(call.result, "body"));
+        }
+        plugin_rt_leave();
+        json_decref(call.result);
+        json_decref(request);
+    }
+done:
+    if (e.code != ERR_NONE)
+        log_warn("page: plugin %s %s: %s", name, path, e.message);
+    json_decref(params);
+    json_decref(settings);
+    return out;
+}
+
 const struct route api_plugins_routes[] = {
     {"/api/v1/admin/plugins", ROUTE_GET, admin_list},
     {"/api/v1/admin/plugins", ROUTE_POST, admin_install},

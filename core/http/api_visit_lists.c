@@ -1,8 +1,9 @@
 /* api_visit_lists.c - the hosts' lists of a site-visit slot:
  * GET /api/v1/meetings/{id}/site-visits/{slot}/host-lists[?option=ID]
- * [&format=json|csv|html], organizer only (they name people).  People are in
- * Latvian alphabetical order within each option; the CSV is formula-safe
- * (csv.c) and the page escapes every text. */
+ * [&format=json|csv|html][&lang=lv|en], organizer only (they name people).
+ * People are in Latvian alphabetical order within each option; the CSV is
+ * formula-safe (csv.c) and the page escapes every text.  The page's language
+ * is the pages' one (?lang=, else the "lang" cookie, else Latvian). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,7 +93,7 @@ static void reply_html(struct http_ctx *c, json_t *lists, json_t *form)
     char *text;
 
     err_clear(&e);
-    text = page_host_lists_html(lists, form, &e);
+    text = page_host_lists_html(lists, form, http_lang(c), &e);
     if (text == NULL) {
         http_reply_err(c, &e);
         return;

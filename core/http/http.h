@@ -123,6 +123,9 @@ char *http_json_text(json_t *o, struct err *e);
  * returns 0: the caller must not touch c again. */
 int http_body_json(struct http_ctx *c);
 const char *http_query(struct http_ctx *c, const char *key);
+/* The language of an HTML answer: "en" or "lv" from ?lang=, else from the
+ * cookie "lang" (a preference, never a credential), else "lv" (web_pages.c). */
+const char *http_lang(struct http_ctx *c);
 
 /* Answers 401/403 and returns 0 unless the principal may go on. */
 int http_require_organizer(struct http_ctx *c);
@@ -137,6 +140,14 @@ int http_meeting_visible(struct http_ctx *c);
  * answer of its own in c->out with c->status >= 400 (a plugin's). */
 void http_submit(struct http_ctx *c, int (*run)(struct db *, struct wjob *));
 struct http_ctx *http_ctx_of(struct wjob *job);
+
+/* --- plugins (api_plugins.c) -------------------------------------------- */
+/* The body of plugin name's public GET route at path ("/activities") for the
+ * meeting c->id, in lang, as a new reference; NULL when the plugin is not
+ * enabled for the meeting, has no such public route, or the call fails (then
+ * logged): what a page shows of a plugin.  Loop thread. */
+json_t *http_plugin_public_json(struct http_ctx *c, const char *name, const char *path,
+                                const char *lang);
 
 /* --- server (http_server.c) --------------------------------------------- */
 int http_serve(const struct http_options *opt);

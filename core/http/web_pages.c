@@ -1,6 +1,8 @@
 /* web_pages.c - the HTML pages and their static files: /, /meetings/{id},
- * /meetings/{id}/agenda, /manage, /organizer, /admin, /static/NAME.HASH.EXT.  Handlers read the domain's JSON on the
- * loop thread's connection and hand it to core/web/ to render; pages are
+ * /meetings/{id}/agenda, /manage, /organizer, /admin, /static/NAME.HASH.EXT.
+ * Handlers read the domain's JSON on the loop thread's connection (and, for
+ * a meeting, its cultural programme from the plugin's public route, when the
+ * meeting has the plugin) and hand it to core/web/ to render; pages are
  * cached like the API's GET answers (ETag, 304), per language, and those
  * that show whether registration is open per minute too.
  *
@@ -21,27 +23,34 @@
 #include "visit.h"
 #include "web_assets.h"
 
-/* The page language, kept in c->name (page routes have no {name}). */
-static const char *page_lang(struct http_ctx *c)
+const char *http_lang(struct http_ctx *c)
 {
     const char *q = http_query(c, "lang"), *cookie, *p;
 
-    if (q && (strcmp(q, "en") == 0 || strcmp(q, "lv") == 0)) {
-        char set[64];
-
-        snprintf(set, sizeof set, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", q);
-        evhttp_add_header(evhttp_request_get_output_headers(c->req), "Set-Cookie", set);
-        snprintf(c->name, sizeof c->name, "%s", q);
-        return c->name;
-    }
+    if (q && (strcmp(q, "en") == 0 || strcmp(q, "lv") == 0))
+        return q[0] == 'e' ? "en" : "lv";
     cookie = evhttp_find_header(evhttp_request_get_input_headers(c->req), "Cookie");
     p = cookie ? strstr(cookie, "lang=en") : NULL;
     /* "lang=en" as a whole cookie: at the start or after "; ", and ending there */
     if (p && (p == cookie || (p >= cookie + 2 && p[-1] == ' ' && p[-2] == ';')) &&
         (p[7] == '\0' || p[7] == ';'))
-        snprintf(c->name, sizeof c->name, "en");
-    else
-        snprintf(c->name, sizeof c->name, "lv");
+        return "en";
+    return "lv";
+}
+
+/* The page language, kept in c->name (page routes have no {name}); an
+ * explicit ?lang= is remembered in the cookie. */
+static const char *page_lang(struct http_ctx *c)
+{
+    const char *q = http_query(c, "lang"), *lang = http_lang(c);
+
+    snprintf(c->name, sizeof c->name, "%s", lang);
+    if (q && (strcmp(q, "en") == 0 || strcmp(q, "lv") == 0)) {
+        char set[64];
+
+        snprintf(set, sizeof set, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", lang);
+        evhttp_add_header(evhttp_request_get_output_headers(c->req), "Set-Cookie", set);
+    }
     return c->name;
 }
 
@@ -92,9 +101,14 @@ static char *make_meeting(struct http_ctx *c, struct err *e)
     agenda = agenda_json(c->app->rdb, c->id, 0, e);
     slots = agenda ? visit_slots_json(c->app->rdb, c->id, e) : NULL;
     orgs = slots ? dir_org_list(c->app->rdb) : NULL;
-    if (mj && agenda && slots && orgs)
+    if (mj && agenda && slots && orgs) {
+        /* the cultural programme's activities, when the meeting has it */
+        json_t *acts = http_plugin_public_json(c, "cultural-programme", "/activities", c->name);
+
         text = page_meeting_html(c->name, mj, agenda, json_object_get(slots, "slots"), orgs,
-                                 tu_now(), e);
+                                 json_object_get(acts, "activities"), tu_now(), e);
+        json_decref(acts);
+    }
     else if (e->code == ERR_NONE)
         err_set(e, ERR_INTERNAL, NULL, "could not read the meeting");
     json_decref(mj);

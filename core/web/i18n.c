@@ -58,20 +58,31 @@ static const char *missing_in(json_t *a, json_t *b)
 
 int i18n_init(struct err *e)
 {
+    json_t *lv, *en;
+
+    i18n_free();
+    if ((lv = load("locale/lv.json", e)) == NULL)
+        return -1;
+    if ((en = load("locale/en.json", e)) == NULL) {
+        json_decref(lv);
+        return -1;
+    }
+    return i18n_use(lv, en, e);
+}
+
+int i18n_use(json_t *lv, json_t *en, struct err *e)
+{
     const char *k;
 
     i18n_free();
-    if ((texts_lv = load("locale/lv.json", e)) == NULL ||
-        (texts_en = load("locale/en.json", e)) == NULL) {
-        i18n_free();
-        return -1;
-    }
-    if ((k = missing_in(texts_lv, texts_en)) != NULL ||
-        (k = missing_in(texts_en, texts_lv)) != NULL) {
+    if ((k = missing_in(lv, en)) != NULL || (k = missing_in(en, lv)) != NULL) {
         err_set(e, ERR_INTERNAL, NULL, "web/locale: \"%s\" is in one language only", k);
-        i18n_free();
+        json_decref(lv);
+        json_decref(en);
         return -1;
     }
+    texts_lv = lv;
+    texts_en = en;
     return 0;
 }
 

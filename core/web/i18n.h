@@ -15,6 +15,10 @@
 /* Parses both files; -1 with *e when one is missing, not a flat object of
  * texts, or the two do not have the same keys (a page would mix languages). */
 int i18n_init(struct err *e);
+/* The same with texts already parsed (flat objects of strings; both
+ * references are taken, also on failure): what i18n_init does after reading
+ * the files, and how a test puts in texts of its own. */
+int i18n_use(json_t *lv, json_t *en, struct err *e);
 void i18n_free(void);
 
 /* "en" when lang is "en", else "lv". */

@@ -76,9 +76,10 @@ char *page_agenda_html(json_t *agenda, const char *lang, struct err *e)
                 if (si + 1 == json_array_size(json_object_get(item, "speakers")))
                     buf_puts(&b, "</span>");
             }
-            if (str(item, "description")) {
-                buf_puts(&b, "<br>");
+            if (str(item, "description")) { /* its line breaks kept by CSS (.desc) */
+                buf_puts(&b, "<div class=\"desc\">");
                 page_text(&b, str(item, "description"));
+                buf_puts(&b, "</div>");
             }
             buf_puts(&b, "</td></tr>\n");
         }

@@ -7,8 +7,8 @@
 #include "errors.h"
 
 /* The page of a visit_host_lists_json() answer (people already in the
- * order to print) with the answers to the meeting's form (its field list);
- * malloc'd text, or NULL with *e set. */
-char *page_host_lists_html(json_t *lists, json_t *form, struct err *e);
+ * order to print) with the answers to the meeting's form (its field list),
+ * in lang ("lv", "en"); malloc'd text, or NULL with *e set. */
+char *page_host_lists_html(json_t *lists, json_t *form, const char *lang, struct err *e);
 
 #endif

@@ -94,9 +94,10 @@ char *page_home_html(const char *lang, json_t *meetings, long long now, struct e
             page_text(&b, str(m, "city"));
         }
         buf_puts(&b, "</p><p class=\"meta\">");
-        if (num(m, "seats_left") > 0)
-            buf_printf(&b, "%s: %lld", i18n_t(lang, "seats.left"), num(m, "seats_left"));
-        else
+        if (num(m, "seats_left") > 0) {
+            page_t(&b, lang, "seats.left");
+            buf_printf(&b, ": %lld", num(m, "seats_left"));
+        } else
             page_t(&b, lang, "seats.full");
         buf_puts(&b, "</p></article>\n");
     }
@@ -149,6 +150,11 @@ static void put_item(struct buf *b, const char *lang, json_t *item)
     }
     if (json_array_size(json_object_get(item, "speakers")) > 0)
         buf_puts(b, "</div>");
+    if (str(item, "description")) { /* its line breaks kept by CSS (.desc) */
+        buf_puts(b, "<div class=\"desc\">");
+        page_text(b, str(item, "description"));
+        buf_puts(b, "</div>");
+    }
     buf_puts(b, "</div>");
 }
 
@@ -222,7 +228,9 @@ static void put_slots(struct buf *b, const char *lang, json_t *slots)
                 page_text(b, str(o, "host"));
                 buf_puts(b, "</span>");
             }
-            buf_printf(b, "</p><p>%s: %lld / %lld</p>", i18n_t(lang, "visits.free"), fr, cap);
+            buf_puts(b, "</p><p>");
+            page_t(b, lang, "visits.free");
+            buf_printf(b, ": %lld / %lld</p>", fr, cap);
             buf_printf(b, "<meter min=\"0\" max=\"%lld\" value=\"%lld\" aria-hidden=\"true\">"
                           "</meter></div>\n",
                        cap, cap - fr < 0 ? 0 : cap - fr);
@@ -230,6 +238,80 @@ static void put_slots(struct buf *b, const char *lang, json_t *slots)
         buf_puts(b, "</div>\n");
     }
     buf_puts(b, "</section>\n");
+}
+
+/* --- a meeting: the cultural programme (a plugin's, read-only) ---------------------- */
+
+/* A plugin activity's text in lang: key_lv / key_en, else the other one. */
+static const char *act_text(json_t *a, const char *key, const char *lang)
+{
+    char k[32];
+    const char *s;
+
+    snprintf(k, sizeof k, "%s_%s", key, lang);
+    if ((s = str(a, k)) != NULL)
+        return s;
+    snprintf(k, sizeof k, "%s_%s", key, strcmp(lang, "en") == 0 ? "lv" : "en");
+    return str(a, k);
+}
+
+/* Signing up needs the manage token, so it stays on the participant's page:
+ * here the activities are listed with their free seats, and the text says
+ * where to sign up. */
+static void put_activities(struct buf *b, const char *lang, json_t *acts)
+{
+    json_t *a;
+    size_t i;
+    char key[48];
+
+    if (json_array_size(acts) == 0)
+        return;
+    buf_puts(b, "<section aria-labelledby=\"activities\"><h2 id=\"activities\">");
+    page_t(b, lang, "activities.title");
+    buf_puts(b, "</h2>\n<p class=\"hint\">");
+    page_t(b, lang, "activities.note");
+    buf_puts(b, "</p><div class=\"cards\">\n");
+    json_array_foreach(acts, i, a) {
+        long long cap = num(a, "capacity"), fr = num(a, "free");
+        const char *start = str(a, "starts_at"), *end = str(a, "ends_at");
+
+        buf_printf(b, "<div class=\"card\" data-activity=\"%lld\"><h3>", num(a, "id"));
+        page_text(b, act_text(a, "title", lang));
+        buf_puts(b, "</h3><p class=\"meta\">");
+        snprintf(key, sizeof key, "activities.kind.%s", str(a, "kind") ? str(a, "kind") : "");
+        if (strcmp(i18n_t(lang, key), key) != 0) { /* a kind this page knows */
+            page_t(b, lang, key);
+            buf_puts(b, ", ");
+        }
+        put_date(b, lang, start);
+        if (start && end && strlen(start) >= 16 && strlen(end) >= 16) {
+            buf_puts(b, ", ");
+            put_time(b, lang, start + 11);
+            buf_puts(b, "–");
+            put_time(b, lang, end + 11);
+        }
+        if (str(a, "venue")) {
+            buf_puts(b, "<br>");
+            page_text(b, str(a, "venue"));
+        }
+        buf_puts(b, "</p>");
+        if (act_text(a, "description", lang)) {
+            buf_puts(b, "<p class=\"desc\">");
+            page_text(b, act_text(a, "description", lang));
+            buf_puts(b, "</p>");
+        }
+        buf_puts(b, "<p>");
+        page_t(b, lang, "visits.free");
+        buf_printf(b, ": %lld / %lld", fr, cap);
+        if (fr <= 0) {
+            buf_puts(b, "<br>");
+            page_t(b, lang, "activities.full");
+        }
+        buf_printf(b, "</p><meter min=\"0\" max=\"%lld\" value=\"%lld\" aria-hidden=\"true\">"
+                      "</meter></div>\n",
+                   cap, cap - fr < 0 ? 0 : cap - fr);
+    }
+    buf_puts(b, "</div></section>\n");
 }
 
 /* --- a meeting: the registration form -------------------------------------------- */
@@ -279,8 +361,11 @@ static void core_input(struct buf *b, const char *lang, const char *id, const ch
 
     snprintf(key, sizeof key, "form.%s", id);
     field_open(b, lang, id, i18n_t(lang, key), required);
-    buf_printf(b, "<input type=\"%s\" autocomplete=\"%s\" maxlength=\"%d\"", type, autocomplete,
-               maxlen);
+    buf_puts(b, "<input type=\"");
+    page_text(b, type);
+    buf_puts(b, "\" autocomplete=\"");
+    page_text(b, autocomplete);
+    buf_printf(b, "\" maxlength=\"%d\"", maxlen);
     control_attrs(b, id, required);
     buf_puts(b, ">");
     field_close(b, id);
@@ -366,10 +451,9 @@ static void ranking(struct buf *b, const char *lang, json_t *slot)
     page_t(b, lang, "form.rank_hint");
     buf_puts(b, "</p>");
     for (r = 1; r <= ranks; r++) {
-        buf_printf(b, "<div class=\"field\"><label for=\"rank-%lld-%zu\">%s</label>"
-                      "<select id=\"rank-%lld-%zu\" data-rank=\"%zu\"><option value=\"\">",
-                   num(slot, "id"), r, i18n_t(lang, r == 1 ? "form.rank1" : r == 2 ? "form.rank2"
-                                                                                  : "form.rank3"),
+        buf_printf(b, "<div class=\"field\"><label for=\"rank-%lld-%zu\">", num(slot, "id"), r);
+        page_t(b, lang, r == 1 ? "form.rank1" : r == 2 ? "form.rank2" : "form.rank3");
+        buf_printf(b, "</label><select id=\"rank-%lld-%zu\" data-rank=\"%zu\"><option value=\"\">",
                    num(slot, "id"), r, r);
         page_t(b, lang, "form.rank_none");
         buf_puts(b, "</option>");
@@ -444,7 +528,7 @@ static void put_form(struct buf *b, const char *lang, json_t *m, json_t *slots, 
 }
 
 char *page_meeting_html(const char *lang, json_t *m, json_t *agenda, json_t *slots,
-                        json_t *orgs, long long now, struct err *e)
+                        json_t *orgs, json_t *activities, long long now, struct err *e)
 {
     struct buf b = BUF_INIT;
     json_t *day, *data;
@@ -462,10 +546,10 @@ char *page_meeting_html(const char *lang, json_t *m, json_t *agenda, json_t *slo
         page_text(&b, str(m, "city"));
     }
     buf_puts(&b, "</p>\n<p>");
-    if (num(m, "seats_left") > 0)
-        buf_printf(&b, "%s: %lld / %lld", i18n_t(lang, "seats.left"), num(m, "seats_left"),
-                   num(m, "capacity"));
-    else
+    if (num(m, "seats_left") > 0) {
+        page_t(&b, lang, "seats.left");
+        buf_printf(&b, ": %lld / %lld", num(m, "seats_left"), num(m, "capacity"));
+    } else
         page_t(&b, lang, "seats.full");
     buf_puts(&b, "</p>\n<nav class=\"actions noprint\" aria-label=\"");
     page_t(&b, lang, "meeting.sections");
@@ -487,6 +571,7 @@ char *page_meeting_html(const char *lang, json_t *m, json_t *agenda, json_t *slo
     json_array_foreach(json_object_get(agenda, "days"), i, day) put_day(&b, lang, day);
     buf_puts(&b, "</section>\n");
     put_slots(&b, lang, slots);
+    put_activities(&b, lang, activities);
 
     buf_puts(&b, "<section aria-labelledby=\"register-now\"><h2 id=\"register-now\">");
     page_t(&b, lang, "meeting.register");

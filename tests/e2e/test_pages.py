@@ -2,16 +2,22 @@
 /, /meetings/{id}, /manage and /static/..., their security headers, the
 language (?lang= and its cookie, no mixed languages), escaping of what
 organizers type, the registration form's fields (core, custom, plugin,
-site-visit ranking), a closed meeting, and the static files' hashed names."""
+site-visit ranking), a closed meeting, the static files' hashed names, the
+printable host lists in both languages, descriptions' line breaks, and the
+cultural programme's activities on a meeting's page."""
 
 import html.parser
 import json
+import os
 import re
 import unittest
 
 from harness import SaietsTestCase
-from helpers_plugins import PluginMixin, plugin_files
+from helpers_plugins import PluginMixin, plugin_files, read_plugin_dir
 from helpers_visits import VisitsMixin
+
+CULTURAL_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                             "..", "..", "plugins", "cultural-programme"))
 
 NASTY = '<script>alert(1)</script> & "x"'
 
@@ -261,6 +267,123 @@ class PagesTest(PluginMixin, VisitsMixin, SaietsTestCase):
         self.assertEqual(self.req("GET", re.sub(r"\.[0-9a-f]{16}\.", ".0000000000000000.", css)).status, 404)
         self.assertEqual(self.req("GET", "/static/app.css").status, 404)
         self.assertEqual(self.req("GET", "/static/../db/001_core.sql").status, 404)
+
+    # -- the host lists ------------------------------------------------------------
+
+    def host_lists(self, mid, slot, query="", **kw):
+        r = self.req("GET", self.slot_path(mid, slot, "/host-lists?format=html" + query),
+                     token=self.org, **kw)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertPageHeaders(r)
+        return r
+
+    def test_host_lists_page_in_both_languages(self):
+        m = self.agenda_meeting(fields=[
+            {"key": "bus", "type": "boolean", "label": {"lv": "Autobuss", "en": "Bus"}},
+            {"key": "arrival", "type": "date", "label": {"lv": "Ierašanās", "en": "Arrival"}}])
+        slot = self.make_slot(m["id"], [2])
+        sid, oid = slot["id"], slot["options"][0]["id"]
+        self.reg(m["id"], sid, [oid], first_name="Ilze", last_name="Bērziņa", phone="+371 29123456",
+                 email="ilze.berzina@example.lv", position=NASTY,
+                 answers={"bus": True, "arrival": "2015-11-05"})
+        self.allocate_ok(m["id"], sid)
+        self.assertEqual(self.req("GET", self.slot_path(m["id"], sid, "/host-lists?format=html"))
+                         .status, 401)
+
+        lv = self.host_lists(m["id"], sid)
+        p = Page(lv.body)
+        self.assertNoInlineCode(p)
+        self.assertEqual(p.find("html")[0]["lang"], "lv")
+        text = p.visible()
+        heads = [a for t, a in p.tags if t == "th"]
+        self.assertEqual(len(heads), 8)  # #, name, organisation, position, phone, e-mail, 2 answers
+        for s in ("Vārds, uzvārds", "Organizācija", "Amats", "Tālrunis", "E-pasts", "Autobuss",
+                  "Ierašanās", "+371 29123456", "ilze.berzina@example.lv", "jā",
+                  "2015. gada 5. novembris", "2015. gada 6. novembris, 09.20–11.10",
+                  "Uzņēmējs: Rita Ābele", "Aizņemtās vietas: 1 / 2", NASTY):
+            self.assertIn(s, text)
+        for s in ("Host", "seats", "Name", "Organisation", "Position", "Phone", "yes"):
+            self.assertNotIn(s, text)
+        self.assertNotIn("<script>alert(1)", lv.body)
+        self.assertIn("<title>Uzņēmēju saraksti – Saiets</title>", lv.body)
+
+        for en_query, headers in (("&lang=en", {}), ("", {"Cookie": "lang=en"})):
+            en = self.host_lists(m["id"], sid, en_query, headers=headers)
+            p = Page(en.body)
+            self.assertEqual(p.find("html")[0]["lang"], "en")
+            self.assertIn("<title>Host lists – Saiets</title>", en.body)
+            text = p.visible()
+            for s in ("Name", "Organisation", "Position", "Phone", "E-mail", "Bus", "Arrival",
+                      "yes", "5 November 2015", "6 November 2015, 09:20–11:10", "Host: Rita Ābele",
+                      "Seats taken: 1 / 2"):
+                self.assertIn(s, text)
+            for s in ("Tālrunis", "Uzņēmējs", "jā", "novembris"):
+                self.assertNotIn(s, text)
+            self.assertNotIn("Set-Cookie", en.headers)  # an API answer sets no preference
+
+    # -- descriptions and the cultural programme --------------------------------------
+
+    def test_descriptions_keep_their_line_breaks(self):
+        m = self.agenda_meeting()
+        self.add_item(m["id"], title="Atklāšana", description="Pirmā rinda\nOtrā & <rinda>")
+        for path in ("/meetings/%d" % m["id"], "/meetings/%d/agenda" % m["id"]):
+            body = self.get(path).body
+            # escaped, lines as they are, in an element the stylesheet keeps them in
+            self.assertIn('<div class="desc">Pirmā rinda\nOtrā &amp; &lt;rinda&gt;</div>', body, path)
+        css = Page(self.get("/meetings/%d" % m["id"]).body).find("link", rel="stylesheet")[0]["href"]
+        self.assertRegex(self.get(css).body, r"\.desc\s*\{\s*white-space:\s*pre-line")
+
+    def test_meeting_page_shows_the_cultural_programme(self):
+        m = self.agenda_meeting()
+        mid = m["id"]
+        path = "/meetings/%d" % mid
+        self.install(read_plugin_dir(CULTURAL_DIR))
+        self.assertNotIn('id="activities"', self.get(path).body)  # installed, not enabled
+        self.enable(mid, "cultural-programme")
+        r = self.route("POST", mid, "cultural-programme", "/activities", {
+            "title_lv": "Daugavpils cietoksnis: " + NASTY, "title_en": "Daugavpils Fortress",
+            "kind": "tour", "starts_at": "2015-11-05T15:50", "ends_at": "2015-11-05T16:35",
+            "description_lv": "Tikšanās\npie vārtiem", "venue": "Nikolaja vārti", "capacity": 1},
+            token=self.org)
+        self.assertEqual(r.status, 201, r.body)
+        aid = r.body["id"]
+
+        body = self.get(path).body
+        self.assertNotIn("<script>alert(1)", body)
+        p = Page(body)
+        text = p.visible()
+        self.assertTrue(p.find("div", **{"data-activity": str(aid)}))
+        for s in ("Kultūras programma", "Daugavpils cietoksnis: " + NASTY,
+                  "ekskursija, 2015. gada 5. novembris, 15.50–16.35", "Nikolaja vārti",
+                  "Brīvas vietas: 1 / 1", "savā pieteikuma lapā"):
+            self.assertIn(s, text)
+        self.assertIn('<p class="desc">Tikšanās\npie vārtiem</p>', body)
+        # read-only: signing up is the manage page's (it needs the token)
+        self.assertFalse([a for t, a in p.tags if t == "button" and a.get("data-activity")])
+
+        en_body = self.get(path + "?lang=en").body
+        # the section (the programme above has the plugin's agenda item, in the
+        # agenda language its settings chose)
+        section = en_body[en_body.index('id="activities"'):]
+        en = Page(section[:section.index("</section>")]).visible()
+        for s in ("Cultural programme", "Daugavpils Fortress", "tour, 5 November 2015, 15:50–16:35",
+                  "Free seats: 1 / 1", "registration page"):
+            self.assertIn(s, en)
+        self.assertNotIn("cietoksnis", en)
+
+        # a sign-up takes the seat: the page (cached per data generation) follows
+        reg = self.register(mid)
+        r = self.route("POST", mid, "cultural-programme", "/activities/%d/signup" % aid,
+                       token=reg["manage_token"])
+        self.assertEqual(r.status, 201, r.body)
+        text = Page(self.get(path).body).visible()
+        self.assertIn("Brīvas vietas: 0 / 1", text)
+        self.assertIn("Vietu nav: var pierakstīties gaidīšanas sarakstā.", text)
+
+        # switched off for the meeting: gone from the page
+        self.assertEqual(self.req("DELETE", "/api/v1/meetings/%d/plugins/cultural-programme" % mid,
+                                  token=self.org).status, 200)
+        self.assertNotIn('id="activities"', self.get(path).body)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 // cultural-programme plugin for the demo meeting, and creates an organizer
 // token shown once; a participant signs up for the fortress tour on their own
 // page; their secret calendar URL serves their calendar, with the tour, and
-// nothing else.  axe-core on the admin page in both languages.
+// nothing else; a participant makes a new calendar link on their page (after
+// a confirmation step), and the old one answers 404; a refused plugin package
+// says so in the page's language, with the checker's diagnostic as code.
+// axe-core on the admin page in both languages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -108,6 +111,70 @@ test('the admin page in English passes axe', { timeout: TEST_TIMEOUT }, async ()
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
     assert.equal((await page.locator('label[for="f-token"]').innerText()).trim(), 'Admin token');
     await checkA11y(page, 'admin-signed-out-en');
+    assertNoPageErrors(page);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('a participant makes a new calendar link: the old one stops, the new one works', { timeout: TEST_TIMEOUT }, async () => {
+  const reg = await fetchFrom(server, '/api/v1/meetings/1/registrations', {
+    method: 'POST', body: { first_name: 'Jānis', last_name: 'Ozols', email: 'janis.ozols@example.lv',
+      organisation: 'Cēsu novada pašvaldība', answers: { diet: 'any' } } });
+  assert.equal(reg.status, 201, reg.text);
+  const old = reg.json.calendar_url;
+  assert.equal((await fetchFrom(server, old)).status, 200);
+  const page = await openPage(browser, server, '/manage#' + reg.json.manage_token, PHONE);
+  try {
+    const link = page.locator('[data-calendar]');
+    await link.waitFor();
+    assert.equal((await link.innerText()).trim(), server.base + old, 'the link to subscribe to');
+    // it asks first; "no" keeps the link
+    await page.getByRole('button', { name: 'Jauna kalendāra saite' }).click();
+    const ask = page.getByRole('alertdialog');
+    assert.match(await ask.innerText(), /pārstās darboties/);
+    await ask.getByRole('button', { name: 'Nē, paturēt' }).click();
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Jauna kalendāra saite');
+    assert.equal((await fetchFrom(server, old)).status, 200, 'no: nothing changed');
+    // yes: a new secret, shown at once
+    await page.getByRole('button', { name: 'Jauna kalendāra saite' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Jā, jauna saite' }).click();
+    await page.waitForFunction((before) => {
+      const c = document.querySelector('[data-calendar]');
+      return c && c.textContent !== before;
+    }, server.base + old);
+    const shown = (await link.innerText()).trim();
+    assert.ok(shown.startsWith(server.base + '/cal/'), shown);
+    assert.match(await page.locator('#manage-status').innerText(), /Vecā vairs nedarbojas/);
+    const fresh = shown.slice(server.base.length);
+    assert.equal((await fetchFrom(server, old)).status, 404, 'the old link answers 404');
+    const cal = await fetchFrom(server, fresh);
+    assert.equal(cal.status, 200, 'the new link works');
+    assert.match(cal.text, /BEGIN:VCALENDAR/);
+    const now = await fetchFrom(server, `/api/v1/registrations/${reg.json.id}`, { token: reg.json.manage_token });
+    assert.equal(now.json.calendar_url, fresh);
+    assert.equal(await page.locator(`a[href="${fresh}"]`).count(), 1, 'the .ics link follows');
+    await screenshot(page, 'manage-calendar-new-link-phone');
+    assertNoPageErrors(page);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('a refused plugin package: our text, and what is wrong with it as code marked English', { timeout: TEST_TIMEOUT }, async () => {
+  const page = await openPage(browser, server, '/admin', DESKTOP);
+  try {
+    await page.fill('#f-token', server.adminToken);
+    await page.click('button[type=submit]');
+    await page.locator('#f-package').waitFor();
+    await page.setInputFiles('#f-package', { name: 'bojats.tar.gz', mimeType: 'application/gzip', buffer: Buffer.from('not a tarball') });
+    await page.locator('#f-package').locator('xpath=ancestor::form').locator('button[type=submit]').click();
+    const err = page.locator('#e-package');
+    await err.locator('code').waitFor();
+    assert.match(await err.innerText(), /^Šī pakotne nav derīgs spraudnis: /);
+    assert.equal(await err.locator('code').getAttribute('lang'), 'en');
+    assert.match(await err.locator('code').innerText(), /gzip/);
+    page.problems = page.problems.filter((p) => !p.includes('/api/v1/admin/plugins')); // the 422 was the point
     assertNoPageErrors(page);
   } finally {
     await page.context().close();

@@ -83,3 +83,24 @@ for (const [lang, query] of [['lv', ''], ['en', '?lang=en']]) {
     });
   }
 }
+
+test('an item\'s description keeps its line breaks, on this page and the meeting\'s', { timeout: TEST_TIMEOUT }, async () => {
+  const item = agenda.days[0].items[0];
+  const description = 'Pirmā rinda\nOtrā rinda: <b>ne</b> & "teksts"';
+  const r = await fetchFrom(server, `/api/v1/meetings/1/agenda/${item.id}`, {
+    method: 'PATCH', token: server.organizerToken, body: { description } });
+  assert.equal(r.status, 200, r.text);
+  for (const p of [PAGE, '/meetings/1']) {
+    const page = await openPage(browser, server, p, PHONE);
+    try {
+      // innerText follows the rendering: the line break shows, the markup is text
+      const shown = page.locator('.desc', { hasText: 'Pirmā rinda' });
+      assert.equal(await shown.count(), 1, p);
+      assert.equal(await shown.innerText(), description, p);
+      assert.equal(await page.locator('.desc b').count(), 0, p);
+      assertNoPageErrors(page);
+    } finally {
+      await page.context().close();
+    }
+  }
+});

@@ -2,7 +2,10 @@
 // signing in (a wrong token refused with a message, the right one kept in
 // sessionStorage and never in the URL), every tab without a page error in
 // both languages, on a phone without sideways scrolling, axe-core's check of
-// each signed-in view, and moving a person from the waiting list by keyboard.
+// each signed-in view, moving a person from the waiting list by keyboard, and
+// the server's texts in the page's language (allocation reasons by code, an
+// unknown error's message only on an English page, a script's diagnostic as
+// code marked English).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -195,6 +198,76 @@ test('the demo agenda script: dry run, then apply; allocation; one person pinned
     }, 'the pinned person to be in the other school');
     await page.waitForSelector('.allocation [data-option]');
     await screenshot(page, 'organizer-allocation');
+    assertNoPageErrors(page);
+  } finally {
+    await page.context().close();
+  }
+});
+
+// The allocation's reasons and the API's messages, in the page's language:
+// the engine's "why" codes mapped to texts, its English explanations only on
+// an English page; an error code the page does not know gives a general
+// text, with the server's (English) message on an English page only.
+test('server texts in the page\'s language: allocation reasons, unknown errors', { timeout: TEST_TIMEOUT }, async () => {
+  const token = server.organizerToken;
+  const done = await fetchFrom(server, '/api/v1/meetings/1/site-visits/1/allocate', { token, method: 'POST' });
+  assert.equal(done.status, 200, done.text);
+  const whys = new Set(done.json.options.flatMap((o) => o.people.map((p) => p.why)));
+  assert.ok(whys.has('first choice') && whys.has('no preferences'), [...whys].join(', '));
+  const expect = {
+    lv: { 'first choice': '1. izvēle', 'no preferences': 'bez izvēlēm', 'lower choice, better ones full': 'labākās bija pilnas' },
+    en: { 'first choice': '1st choice', 'no preferences': 'no preferences', 'lower choice, better ones full': 'the better ones were full' },
+  };
+  const english = 'made_up: an English sentence from the server';
+  for (const lang of ['lv', 'en']) {
+    const page = await newPage(browser, DESKTOP);
+    try {
+      await signIn(page, lang);
+      await page.goto(server.url('/organizer?meeting=1&tab=visits'), { waitUntil: 'load' });
+      await page.waitForSelector('.allocation [data-option] details');
+      await page.evaluate(() => { for (const d of document.querySelectorAll('.allocation details')) d.open = true; });
+      const text = await page.locator('.allocation').innerText();
+      for (const [why, shown] of Object.entries(expect[lang])) {
+        if (whys.has(why)) assert.ok(text.includes(shown), `${lang}: "${shown}" for ${why}`);
+      }
+      if (lang === 'lv') {
+        assert.doesNotMatch(text, /choice|preferences|full|pinned|waiting/i, 'no English on the Latvian page');
+      }
+
+      // a refusal with a code the page does not know
+      await page.route('**/allocate?dry_run=1', (route) => route.fulfill({ status: 409, contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'made_up', message: english } }) }));
+      await page.locator('[data-slot="1"]').getByRole('button', { name: lang === 'lv' ? 'Izmēģināt sadali' : 'Try the allocation' }).click();
+      const msg = page.locator('[data-slot="1"] > .error[role=alert]'); // the allocation's, not the pin form's
+      await msg.filter({ hasText: /\S/ }).waitFor();
+      const said = await msg.innerText();
+      if (lang === 'lv') {
+        assert.equal(said, 'Serveris šo pieprasījumu nepieņēma.');
+      } else {
+        assert.equal(said, `The server did not accept this. (${english})`);
+      }
+      page.problems = page.problems.filter((p) => !p.includes('dry_run=1')); // the 409 was ours
+      assertNoPageErrors(page);
+    } finally {
+      await page.context().close();
+    }
+  }
+});
+
+test('a failing agenda script: our text, and the script\'s diagnostic as code marked English', { timeout: TEST_TIMEOUT }, async () => {
+  const page = await newPage(browser, DESKTOP);
+  try {
+    await signIn(page, 'lv');
+    await page.goto(server.url('/organizer?meeting=1&tab=agenda'), { waitUntil: 'load' });
+    await page.fill('#f-script_name', 'bojats');
+    await page.fill('#f-script_text', 'agenda.item({ key = ');
+    await page.getByRole('button', { name: 'Pārbaudīt, ko tas mainītu' }).click();
+    const summary = page.locator('#f-script_text').locator('xpath=ancestor::form').locator('.error[role=alert]');
+    await summary.locator('code').waitFor();
+    assert.match(await summary.innerText(), /^Skripts neizdevās:/);
+    assert.equal(await summary.locator('code').getAttribute('lang'), 'en');
+    assert.ok((await summary.locator('code').innerText()).length > 0);
+    page.problems = page.problems.filter((p) => !p.includes('/agenda/scripts')); // the 422 was the point
     assertNoPageErrors(page);
   } finally {
     await page.context().close();

@@ -208,7 +208,11 @@ async function pluginsSection() {
       headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/gzip' } });
     const body = await res.json().catch(() => null);
     if (res.status === 200 || res.status === 201) { say(t('js.admin.installed', { name: body.name, version: body.version })); showAdmin(); }
-    else fieldError(form, 'package', (body && body.error && body.error.message) || t('js.error.server')).focus();
+    else { // what is wrong with the package is the checker's diagnostic, like code: shown as such
+      const err = body && body.error;
+      fieldError(form, 'package', errorText(err)).focus();
+      if (err && err.code === 'invalid_plugin') form.querySelector('#e-package').append(' ', el('code', { lang: 'en' }, err.message));
+    }
   });
   out.append(form, await meetingPluginsPart(r.body || []));
   return out;
@@ -257,7 +261,7 @@ async function meetingPluginsPart(plugins) {
         const s = await call('PUT', `/api/v1/meetings/${mid}/plugins/${p.name}`, { settings });
         if (s.status === 200) { say(t('js.admin.saved')); show(); return; }
         const err = s.body && s.body.error;
-        const f = err && err.field && fieldError(form, err.field, err.message);
+        const f = err && err.field && fieldError(form, err.field, errorText(err));
         if (f) f.focus(); else say(errorText(err));
       });
       return form;

@@ -1,6 +1,7 @@
 // common.js - what every page script shares: the page's data block, texts
-// in the page's language, calling the JSON API, and showing errors next to
-// the field they belong to.  Plain ES modules, no build step, no framework.
+// in the page's language, calling the JSON API, showing errors next to the
+// field they belong to, and dates and times written the language's way.
+// Plain ES modules, no build step, no framework.
 
 const dataEl = document.getElementById('page-data');
 export const page = dataEl ? JSON.parse(dataEl.textContent) : { texts: {}, lang: 'lv' };
@@ -44,19 +45,17 @@ export function el(tag, attrs, ...children) {
   return e;
 }
 
-// The message a user reads for an API error: ours for the codes we know,
-// the server's own for a plugin's refusal (it is written for people).
+// The message a user reads for an API error, by its stable code: our text
+// "js.error.CODE" (a few codes share one), the plugin's own for its refusal
+// (written for people), else a general one, with the server's (English)
+// message only on an English page: a Latvian page never shows English.
 export function errorText(err) {
   if (!err) return t('js.error.server');
-  switch (err.code) {
-    case 'missing_field': return t('js.error.required');
-    case 'duplicate_email': return t('js.error.duplicate_email');
-    case 'registration_closed': return t('js.error.registration_closed');
-    case 'rate_limited': return t('js.error.rate');
-    case 'plugin_refused': return err.message;
-    case 'invalid_field': case 'unknown_field': return t('js.error.invalid_field');
-    default: return t('js.error.server');
-  }
+  const code = { missing_field: 'required', unknown_field: 'invalid_field', rate_limited: 'rate',
+    registration_not_open: 'registration_closed', internal_error: 'server', overloaded: 'server', plugin_error: 'server' }[err.code] || err.code;
+  if (page.texts['js.error.' + code]) return t('js.error.' + code);
+  if (code === 'plugin_refused') return err.message;
+  return t('js.error.other') + (page.lang === 'en' && err.message ? ` (${err.message})` : '');
 }
 
 // Clears every field error in root.
@@ -84,15 +83,17 @@ export function fold(s) {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
-// "1.–3." style numbers aside, dates come from the server already written
-// the language's way; this formats an RFC 3339 instant in the meeting's zone.
-export function formatInstant(iso, zone) {
-  try {
-    const d = new Date(iso);
-    const opts = { timeZone: zone || 'Europe/Riga', year: 'numeric', month: 'long', day: 'numeric',
-      hour: '2-digit', minute: '2-digit' };
-    return new Intl.DateTimeFormat(page.lang === 'en' ? 'en-GB' : 'lv-LV', opts).format(d);
-  } catch (e) {
-    return iso;
-  }
+// "2015-11-06T09:20" -> "09.20" (lv) / "09:20" (en)
+export function hhmm(local) {
+  if (!local || local.length < 16) return local || '';
+  return local.slice(11, 13) + (page.lang === 'en' ? ':' : '.') + local.slice(14, 16);
+}
+
+// "2015-11-06[T...]" -> "2015. gada 6. novembris" / "6 November 2015"
+export function dateText(ymd) {
+  if (!ymd) return '';
+  const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
+  const month = new Intl.DateTimeFormat(page.lang === 'en' ? 'en-GB' : 'lv-LV', { month: 'long', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+  return page.lang === 'en' ? `${d} ${month} ${y}` : `${y}. gada ${d}. ${month}`;
 }

@@ -4,8 +4,9 @@
 // registration, its status and waiting-list position, the site-visit place
 // with school, time, vehicle and departure; lets the person change the
 // ranking and their details, sign up for the cultural programme, get their
-// calendar, and cancel (after a confirmation step).
-import { api, clearErrors, el, errorText, fieldError, page, t } from './common.js';
+// calendar or a new secret link for it, and cancel (both after a
+// confirmation step).
+import { api, clearErrors, dateText, el, errorText, fieldError, hhmm, page, t } from './common.js';
 
 const root = document.getElementById('manage');
 const token = decodeURIComponent(location.hash.slice(1));
@@ -27,20 +28,7 @@ function announce(text) {
 
 function say(...nodes) { root.replaceChildren(...nodes); }
 
-function hhmm(local) { // "2015-11-06T09:20" -> "09.20" / "09:20"
-  if (!local || local.length < 16) return local || '';
-  return local.slice(11, 13) + (page.lang === 'en' ? ':' : '.') + local.slice(14, 16);
-}
-
-function day(local) { // "2015-11-06T09:20" -> the date written the language's way
-  if (!local) return '';
-  const [y, m, d] = local.slice(0, 10).split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  const month = new Intl.DateTimeFormat(page.lang === 'en' ? 'en-GB' : 'lv-LV', { month: 'long', timeZone: 'UTC' }).format(date);
-  return page.lang === 'en' ? `${d} ${month} ${y}` : `${y}. gada ${d}. ${month}`;
-}
-
-function when(start, end) { return `${day(start)}, ${hhmm(start)}–${hhmm(end)}`; }
+function when(start, end) { return `${dateText(start)}, ${hhmm(start)}–${hhmm(end)}`; }
 
 function statusLine(reg) {
   const text = t('js.status.' + reg.status);
@@ -139,7 +127,7 @@ async function culturalSection(reg, reload) {
     const s = mine.get(a.id);
     const title = (page.lang === 'en' ? a.title_en : a.title_lv) || a.title_lv || a.title_en;
     const act = async (method) => {
-      const res = await api(method, `/api/v1/meetings/${reg.meeting}/plugins/${CULTURAL}/activities/${a.id}/signup`, undefined, token);
+      const res = await api(method, `/api/v1/meetings/${reg.meeting}/plugins/${CULTURAL}/activities/${a.id}/signup?lang=${page.lang}`, undefined, token);
       if (res.status < 300) { announce(t('js.manage.saved')); reload(); } else status.textContent = res.body && res.body.error ? res.body.error.message : t('js.error.server');
     };
     list.append(el('li', { class: 'card', 'data-activity': a.id },
@@ -153,42 +141,46 @@ async function culturalSection(reg, reload) {
   return el('section', { 'aria-labelledby': 'h-cultural' }, el('h2', { id: 'h-cultural' }, t('js.manage.cultural')), list, status);
 }
 
-function calendarSection(reg) {
-  const links = el('div', { class: 'actions' });
-  if (reg.calendar_url) {
-    links.append(el('a', { class: 'button secondary', href: reg.calendar_url }, t('js.manage.calendar')));
-    const webcal = 'webcal://' + location.host + reg.calendar_url;
-    links.append(el('a', { class: 'button secondary', href: webcal }, t('js.manage.subscribe')));
-  } else {
-    const b = el('button', { type: 'button', class: 'secondary' }, t('js.manage.calendar'));
-    b.addEventListener('click', async () => { // the .ics needs the token: fetch it, offer the file
-      const res = await fetch(`/api/v1/registrations/${reg.id}/agenda.ics`, { headers: { Authorization: 'Bearer ' + token } });
-      if (!res.ok) return;
-      const url = URL.createObjectURL(await res.blob());
-      const a = el('a', { href: url, download: 'programme.ics' });
-      document.body.append(a); a.click(); a.remove();
-    });
-    links.append(b);
-  }
-  return el('section', { class: 'noprint' }, links);
+// A button that asks first: the question with yes and no take its place
+// until answered (for what cannot be undone).
+function asking(label, cls, question, yes, action) {
+  const ask = el('button', { type: 'button', class: cls }, label);
+  ask.addEventListener('click', () => {
+    const box = el('div', { class: 'notice private', role: 'alertdialog', 'aria-label': label },
+      el('p', {}, question),
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', class: 'danger', onclick: action }, yes),
+        el('button', { type: 'button', class: 'secondary', onclick: () => { box.replaceWith(ask); ask.focus(); } }, t('js.manage.cancel_no'))));
+    ask.replaceWith(box);
+    box.querySelector('button').focus();
+  });
+  return ask;
+}
+
+// The calendar: the file, a subscription (the secret URL: calendar apps
+// cannot send a token), and a new secret when the old one went astray.
+function calendarSection(reg, reload) {
+  const url = reg.calendar_url;
+  const status = el('p', { role: 'status' });
+  return el('section', { class: 'noprint', 'aria-labelledby': 'h-cal' }, el('h2', { id: 'h-cal' }, t('js.manage.cal')),
+    el('div', { class: 'actions' },
+      el('a', { class: 'button secondary', href: url }, t('js.manage.calendar')),
+      el('a', { class: 'button secondary', href: 'webcal://' + location.host + url }, t('js.manage.subscribe'))),
+    el('p', { class: 'hint' }, t('js.manage.cal_link')), el('code', { class: 'secret', 'data-calendar': '' }, location.origin + url),
+    asking(t('js.manage.cal_new'), 'secondary', t('js.manage.cal_new_q'), t('js.manage.cal_new_yes'), async () => {
+      const r = await api('POST', `/api/v1/registrations/${reg.id}/calendar-secret`, undefined, token);
+      if (r.status === 200) { announce(t('js.manage.cal_done')); reload(); } else status.textContent = errorText(r.body && r.body.error);
+    }), status);
 }
 
 function cancelSection(reg, reload) {
   if (reg.status === 'cancelled') return null;
-  const out = el('section', { class: 'noprint', 'aria-labelledby': 'h-cancel' }, el('h2', { id: 'h-cancel' }, t('js.manage.cancel')));
   const status = el('p', { role: 'status' });
-  const ask = el('button', { type: 'button', class: 'danger' }, t('js.manage.cancel'));
-  const confirm = el('div', { hidden: true, class: 'notice private', role: 'alertdialog', 'aria-labelledby': 'cancel-q' },
-    el('p', { id: 'cancel-q' }, t('js.manage.cancel_confirm')),
-    el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'danger', onclick: async () => {
-        const r = await api('DELETE', `/api/v1/registrations/${reg.id}`, undefined, token);
-        if (r.status === 200) { announce(t('js.manage.cancelled')); reload(); } else status.textContent = errorText(r.body && r.body.error);
-      } }, t('js.manage.cancel_yes')),
-      el('button', { type: 'button', class: 'secondary', onclick: () => { confirm.hidden = true; ask.hidden = false; ask.focus(); } }, t('js.manage.cancel_no'))));
-  ask.addEventListener('click', () => { ask.hidden = true; confirm.hidden = false; confirm.querySelector('button').focus(); });
-  out.append(ask, confirm, status);
-  return out;
+  return el('section', { class: 'noprint', 'aria-labelledby': 'h-cancel' }, el('h2', { id: 'h-cancel' }, t('js.manage.cancel')),
+    asking(t('js.manage.cancel'), 'danger', t('js.manage.cancel_confirm'), t('js.manage.cancel_yes'), async () => {
+      const r = await api('DELETE', `/api/v1/registrations/${reg.id}`, undefined, token);
+      if (r.status === 200) { announce(t('js.manage.cancelled')); reload(); } else status.textContent = errorText(r.body && r.body.error);
+    }), status);
 }
 
 async function load() {
@@ -211,7 +203,7 @@ async function load() {
   if (reg.status === 'cancelled') parts.push(el('p', { class: 'notice' }, t('js.manage.cancelled')));
   parts.push(detailsSection(reg, load));
   parts.push(visitsSection(reg, slots, load));
-  if (reg.status !== 'cancelled') parts.push(await culturalSection(reg, load), calendarSection(reg));
+  if (reg.status !== 'cancelled') parts.push(await culturalSection(reg, load), calendarSection(reg, load));
   parts.push(cancelSection(reg, load));
   say(...parts.filter(Boolean));
 }

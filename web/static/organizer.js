@@ -6,7 +6,7 @@
 // its agenda with problems and agenda scripts (dry run, then apply), and site
 // visits (allocation, pins, host lists, transport).  The view is in the
 // query: /organizer?meeting=1&tab=registrations.
-import { api, clearErrors, el, errorText, fieldError, fold, page, t } from './common.js';
+import { api, clearErrors, dateText, el, errorText, fieldError, fold, hhmm, page, t } from './common.js';
 
 const app = document.getElementById('app');
 const STORE = 'saiets.organizer.token';
@@ -57,19 +57,6 @@ function fixLangLinks() {
   }
 }
 
-function hhmm(local) { // "2015-11-06T09:20" -> "09.20" (lv) / "09:20" (en)
-  if (!local || local.length < 16) return local || '';
-  return local.slice(11, 13) + (page.lang === 'en' ? ':' : '.') + local.slice(14, 16);
-}
-
-function dateText(ymd) { // "2015-11-06" -> the language's way
-  if (!ymd) return '';
-  const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
-  const month = new Intl.DateTimeFormat(page.lang === 'en' ? 'en-GB' : 'lv-LV', { month: 'long', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(y, m - 1, d)));
-  return page.lang === 'en' ? `${d} ${month} ${y}` : `${y}. gada ${d}. ${month}`;
-}
-
 function dates(m) { return m.ends_on && m.ends_on !== m.starts_on ? `${dateText(m.starts_on)} – ${dateText(m.ends_on)}` : dateText(m.starts_on); }
 
 // RFC 3339 <-> the value of <input type=datetime-local> (the browser's zone).
@@ -83,20 +70,13 @@ function fromLocalInput(v) { return v ? new Date(v).toISOString().replace(/\.\d{
 
 function fullName(r) { return `${r.first_name} ${r.last_name}`; }
 
-// Our texts for the API's errors (errorText knows the participants' ones).
+// Our texts for the API's errors, "js.org.err.CODE" (errorText knows the
+// participants' ones and what is left).
 function errText(r) {
   if (r.status === 0) return t('js.error.network');
   if (r.status === 403) return t('js.org.forbidden');
   const err = r.body && r.body.error;
-  if (!err) return t('js.error.server');
-  const own = {
-    capacity_below_confirmed: 'js.org.err.capacity_below', not_waitlisted: 'js.org.err.not_waitlisted',
-    already_cancelled: 'js.org.err.already_cancelled', in_use: 'js.org.err.in_use',
-    not_found: 'js.org.err.not_found', duplicate_name: 'js.org.err.duplicate_name',
-  }[err.code];
-  if (own) return t(own);
-  if (err.code === 'script_error') return `${t('js.org.err.script')} ${err.message}`;
-  return errorText(err);
+  return err && page.texts['js.org.err.' + err.code] ? t('js.org.err.' + err.code) : errorText(err);
 }
 
 // The API with the token; a 401 signs out.  Never throws for HTTP errors.
@@ -540,7 +520,7 @@ async function registrationsTab(m, body) {
 
 function problemText(p, titles, self) {
   const others = (p.items || []).filter((x) => x !== self).map((x) => titles.get(x)).filter(Boolean);
-  const label = page.texts['js.org.problem.' + p.code] ? t('js.org.problem.' + p.code) : p.code;
+  const label = page.texts['js.org.problem.' + p.code] ? t('js.org.problem.' + p.code) : t('js.org.problem.other');
   return others.length ? `${label}: ${others.join('; ')}` : label;
 }
 
@@ -598,7 +578,12 @@ function scriptSection(m) {
     } catch (e) { summary.textContent = t('js.error.network'); return null; }
     if (res.status === 401) { signOut('js.org.expired'); return null; }
     const r = { status: res.status, body: (res.headers.get('Content-Type') || '').startsWith('application/json') ? await res.json() : null };
-    if (res.status !== 200) { summary.textContent = errText(r); summary.focus(); return null; }
+    if (res.status !== 200) {
+      const err = r.body && r.body.error;
+      // the script's diagnostic (line, key) is the engine's, like code: shown as such
+      put(summary, errText(r), err && err.code === 'script_error' ? el('code', { class: 'block', lang: 'en' }, err.message) : null);
+      summary.focus(); return null;
+    }
     return r.body;
   }
   function itemLine(it) { return `${dateText(it.starts_at)} ${hhmm(it.starts_at)}–${hhmm(it.ends_at)} ${it.title}`; }
@@ -621,7 +606,7 @@ function scriptSection(m) {
       group('js.org.script.removed', d.removed, (x) => el('li', { class: 'bad' }, '− ', itemLine(x.item))),
       d.venues_added && d.venues_added.length ? el('p', {}, t('js.org.script.venues'), ' ', d.venues_added.join(', ')) : null,
       d.problems && d.problems.length ? el('div', {}, el('h4', {}, t('js.org.problems_n', { n: d.problems.length })),
-        el('ul', { class: 'problems' }, d.problems.map((p) => el('li', {}, problemText(p, new Map(), 0), p.message ? el('span', { class: 'meta block', lang: 'en' }, p.message) : null)))) : null,
+        el('ul', { class: 'problems' }, d.problems.map((p) => el('li', {}, problemText(p, new Map(), 0), page.lang === 'en' && p.message ? el('span', { class: 'meta block' }, p.message) : null)))) : null,
       d.applied ? null : el('div', { class: 'actions' }, apply));
     out.querySelector('#diff-title').focus();
   }
@@ -672,7 +657,7 @@ async function slotSection(m, slot, people) {
 }
 
 async function hostLists(base, format) {
-  const blob = await fetchFile(`${base}/host-lists?format=${format}`);
+  const blob = await fetchFile(`${base}/host-lists?format=${format}&lang=${page.lang}`);
   if (!blob) return;
   if (format === 'csv') { download(blob, 'host-lists.csv'); return; }
   // A blob: page resolves no "/static/..." of its own: name the server in full.
@@ -681,6 +666,14 @@ async function hostLists(base, format) {
   const w = window.open(url, '_blank');
   if (!w) download(blob, 'host-lists.html'); // a blocked pop-up: the file instead
   setTimeout(() => URL.revokeObjectURL(url), 120000);
+}
+
+// Why a person sits where they do, from the allocation's stable "why"
+// ("first choice" -> js.org.why.first_choice); the engine's English
+// explanation only on an English page.
+function why(p) {
+  const k = 'js.org.why.' + (p.why || '').replace(/\W+/g, '_');
+  return page.texts[k] ? t(k, { r: p.rank || '–' }) : t('js.org.why.other') + (page.lang === 'en' && p.explanation ? `: ${p.explanation}` : '');
 }
 
 function allocationView(al, slot, dry) {
@@ -704,7 +697,7 @@ function allocationView(al, slot, dry) {
       el('p', {}, t('js.org.alloc.municipalities', { n: o.municipalities })),
       o.below_min_size ? el('p', { class: 'warn' }, t('js.org.alloc.below_min', { n: o.min_size })) : null,
       o.people && o.people.length ? el('details', {}, el('summary', {}, t('js.org.alloc.people', { n: o.people.length })),
-        el('ol', { class: 'people' }, o.people.map((p) => el('li', {}, `${fullName(p)}`, el('span', { class: 'meta' }, ` – ${p.organisation || ''}, ${t('js.org.alloc.rank_of', { r: p.rank || '–' })}`)))),
+        el('ol', { class: 'people' }, o.people.map((p) => el('li', {}, `${fullName(p)}`, el('span', { class: 'meta' }, ` – ${p.organisation || ''}, ${why(p)}`)))),
         mix.length ? el('p', { class: 'meta' }, t('js.org.alloc.mix'), ' ', mix.map(([n, c]) => `${n} (${c})`).join('; ')) : null) : null);
   });
   return [
