@@ -77,6 +77,7 @@ static const char usage_serve[] =
     "  --smtp-tls MODE        none, starttls (default) or tls\n"
     "  --smtp-user NAME       log in as NAME, with the password in\n"
     "  --smtp-password-file F   the first line of F\n"
+    "  --smtp-ca-file F       trust the CA in F for the server's certificate\n"
     "  --mail-from ADDR       the sender's address\n"
     "  --public-url URL       where links in messages point (default: this server's address)\n"
     "  --reminder-days N      remind confirmed people N days before (default 3, 0: never)\n"
@@ -321,6 +322,7 @@ static int cmd_serve(int argc, char **argv)
         {"smtp-tls", required_argument, NULL, 'T'},
         {"smtp-user", required_argument, NULL, 'U'},
         {"smtp-password-file", required_argument, NULL, 'W'},
+        {"smtp-ca-file", required_argument, NULL, 'A'},
         {"mail-from", required_argument, NULL, 'F'},
         {"public-url", required_argument, NULL, 'B'},
         {"reminder-days", required_argument, NULL, 'D'},

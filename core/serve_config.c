@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf.h"
 
@@ -114,6 +115,9 @@ int serve_config_set(struct serve_config *c, const char *key, const char *value,
             bad = 1;
     } else if (!strcmp(key, "smtp_user"))
         bad = text_value(value, m->smtp_user, sizeof m->smtp_user);
+    else if (!strcmp(key, "smtp_ca_file"))
+        bad = text_value(value, m->smtp_ca_file, sizeof m->smtp_ca_file) ||
+              (value[0] && access(value, R_OK) != 0);
     else if (!strcmp(key, "smtp_password_file"))
         return read_password(value, m->smtp_password, sizeof m->smtp_password, err, errlen);
     else if (!strcmp(key, "mail_from"))

@@ -235,6 +235,15 @@ static void programme_para(struct draft *d, struct db *db, const struct meeting 
     json_decref(agenda);
 }
 
+/* The messages that carry the person's calendar as a file: a new
+ * registration's (confirmed, waitlisted or held) and a promotion's. */
+static int with_ics(const char *kind)
+{
+    return strcmp(kind, "registration.confirmed") == 0 ||
+           strcmp(kind, "registration.waitlisted") == 0 ||
+           strcmp(kind, "registration.pending") == 0 || strcmp(kind, "registration.promoted") == 0;
+}
+
 int mail_render(struct db *db, const struct outbox_row *row, const char *base_url,
                 long long now, struct mail_rendered *out, struct err *e)
 {
@@ -334,7 +343,7 @@ int mail_render(struct db *db, const struct outbox_row *row, const char *base_ur
             if (has) {
                 snprintf(cal, sizeof cal, "%s%s", base_url, path);
                 para(&d, "mail.calendar", cal);
-                if (strcmp(kind, "registration.confirmed") == 0)
+                if (with_ics(kind))
                     para(&d, "mail.ics_attached", NULL);
             }
         }
@@ -346,7 +355,7 @@ int mail_render(struct db *db, const struct outbox_row *row, const char *base_ur
         para(&d, strcmp(kind, "organizer.message") == 0 || strcmp(kind, "plugin.message") == 0
                      ? "mail.footer_other" : "mail.footer", NULL);
     }
-    if (strcmp(kind, "registration.confirmed") == 0 && reg) {
+    if (with_ics(kind) && reg) {
         out->ics = calendar_registration_ics(db, row->registration_id, now, NULL, e);
         if (out->ics == NULL)
             goto out;

@@ -2,7 +2,8 @@
  * HTML in the row's language (texts "mail.*" of web/locale, as the pages'),
  * from the rows as they are when it is sent and the row's data (the manage
  * token, a waiting-list position, an organizer's or a plugin's text).
- * Confirmations carry the person's calendar as an .ics attachment.
+ * A new registration's messages and a promotion's carry the person's
+ * calendar as an .ics attachment.
  *
  * Every value from the database goes into the HTML escaped; the text and
  * the subject are plain text (mail_message.c encodes the headers). */

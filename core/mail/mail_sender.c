@@ -180,6 +180,8 @@ static int curl_setup(struct mail_sender *s)
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(h, CURLOPT_USE_SSL,
                      c->tls == MAIL_TLS_NONE ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
+    if (c->smtp_ca_file[0])
+        curl_easy_setopt(h, CURLOPT_CAINFO, c->smtp_ca_file);
     if (c->smtp_user[0]) {
         curl_easy_setopt(h, CURLOPT_USERNAME, c->smtp_user);
         curl_easy_setopt(h, CURLOPT_PASSWORD, c->smtp_password);

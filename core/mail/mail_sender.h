@@ -28,6 +28,8 @@ struct mail_config {
     enum mail_tls tls;
     char smtp_user[256];    /* "": no authentication */
     char smtp_password[256];
+    char smtp_ca_file[512]; /* "": the system's CAs; else the CA (bundle) that signs
+                               the SMTP server's certificate */
     char from_addr[256];    /* the sender's address */
     char from_name[256];    /* "" for none */
     char public_url[512];   /* links in messages point here, no trailing slash;

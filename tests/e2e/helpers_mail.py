@@ -8,6 +8,7 @@ import email
 import email.policy
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -24,13 +25,15 @@ class SmtpSink:
     directory.  stop() and start() again keep the port: "the server is down
     for a while"."""
 
-    def __init__(self):
+    def __init__(self, extra=()):
         self.dir = tempfile.mkdtemp(prefix="saiets-smtp-")
         self.port = free_port()
         self.proc = None
+        self.extra = list(extra)  # smtp_sink.py's --tls / --auth
 
     def start(self):
-        self.proc = subprocess.Popen([python_with("aiosmtpd"), SINK, str(self.port), self.dir],
+        self.proc = subprocess.Popen([python_with("aiosmtpd"), SINK, str(self.port), self.dir]
+                                     + self.extra,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL)
         _register(self.proc)
@@ -50,9 +53,7 @@ class SmtpSink:
 
     def cleanup(self):
         self.stop()
-        for f in os.listdir(self.dir):
-            os.unlink(os.path.join(self.dir, f))
-        os.rmdir(self.dir)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def serve_args(self, *extra):
         """The `saiets serve` flags that send through this sink."""
@@ -108,3 +109,14 @@ def html_of(msg):
 
 def attachments(msg):
     return {p.get_filename(): p.get_content() for p in msg.iter_attachments()}
+
+
+def self_signed(directory):
+    """A certificate for 127.0.0.1 (and its key), made with Debian's openssl:
+    (cert path, key path)."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    return cert, key

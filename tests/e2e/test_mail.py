@@ -5,14 +5,17 @@ none and repeats none but as a recognisable retry; a server that is down is
 retried; a refused address fails for good and says so; nothing in a name
 reaches the headers."""
 
+import os
 import re
+import shutil
+import tempfile
 import time
 import unittest
 
 from harness import SaietsTestCase, Server, registration_path, run_cli
 from helpers_ical import ical_events
-from helpers_mail import (MANAGE_LINK_RE, SmtpSink, attachments, html_of, text_of,
-                          to_addr)
+from helpers_mail import (MANAGE_LINK_RE, SmtpSink, attachments, html_of, self_signed,
+                          text_of, to_addr)
 from helpers_plugins import PluginMixin, plugin_files
 
 CAL_LINK_RE = re.compile(r"(http://127\.0\.0\.1:\d+)(/cal/\d+_[A-Za-z0-9_-]{43}\.ics)")
@@ -122,6 +125,11 @@ class MailTest(PluginMixin, SaietsTestCase):
                                               "Jums ir vieta: " + t])
         waiting = [x for x in msgs if x["Subject"].startswith("Gaidīšanas")][0]
         self.assertIn("gaidīšanas sarakstā 1. vietā", text_of(waiting))
+        self.assertIn("programme.ics", attachments(waiting))
+        promoted = [x for x in msgs if x["Subject"].startswith("Jums ir vieta")][0]
+        self.assertIn("programme.ics", attachments(promoted))
+        cancelled_msg = [x for x in msgs if x["Subject"].startswith("Reģistrācija atcelta")][0]
+        self.assertEqual(attachments(cancelled_msg), {})
         cancelled = [x for x in msgs if x["Subject"].startswith("Reģistrācija atcelta")][0]
         self.assertIn("atcēla organizatori", text_of(cancelled))
 
@@ -226,6 +234,63 @@ class MailTest(PluginMixin, SaietsTestCase):
         self.assertEqual(to_addr(msg), "patient@example.lv")
         self.assertGreaterEqual(int(msg["X-Saiets-Attempt"]), 3)
         self.wait_sent(1)
+
+
+class MailTlsAuthTest(SaietsTestCase):
+    """STARTTLS and authentication, as a real submission server asks for them:
+    the certificate is verified (a private CA given with --smtp-ca-file), the
+    password is read from a file, and a wrong password is retried, never
+    given up on as if the address were bad."""
+    start_server_per_test = False
+
+    def sink_with_tls(self):
+        keys = tempfile.mkdtemp(prefix="saiets-tls-")
+        self.addCleanup(shutil.rmtree, keys, True)
+        cert, key = self_signed(keys)
+        sink = SmtpSink(["--tls", cert, key, "--auth", "saiets", "slepens-parole"])
+        self.addCleanup(sink.cleanup)
+        sink.start()
+        return sink, cert, keys
+
+    def serve_args(self, sink, cert, password_file):
+        return ["--smtp-host", "127.0.0.1", "--smtp-port", str(sink.port),
+                "--smtp-tls", "starttls", "--smtp-ca-file", cert, "--smtp-user", "saiets",
+                "--smtp-password-file", password_file, "--mail-from", "noreply@saiets.test",
+                "--mail-retry-seconds", "1"]
+
+    def test_starttls_and_login(self):
+        sink, cert, keys = self.sink_with_tls()
+        pw = os.path.join(keys, "password")
+        with open(pw, "w") as f:
+            f.write("slepens-parole\n")
+        os.chmod(pw, 0o600)
+        self.server = self.start_server(serve_args=self.serve_args(sink, cert, pw))
+        m = self.create_meeting(capacity=3)
+        self.register(m["id"], email="tls@example.lv")
+        msg = sink.wait_for(1)[0]
+        self.assertEqual(to_addr(msg), "tls@example.lv")
+
+    def test_wrong_password_is_retried(self):
+        sink, cert, keys = self.sink_with_tls()
+        pw = os.path.join(keys, "password")
+        with open(pw, "w") as f:
+            f.write("nepareiza\n")
+        self.server = self.start_server(serve_args=self.serve_args(sink, cert, pw))
+        m = self.create_meeting(capacity=3)
+        self.register(m["id"], email="tls@example.lv")
+        deadline = time.monotonic() + 40
+        st = None
+        while time.monotonic() < deadline:
+            r = self.req("GET", "/api/v1/admin/mail", token=self.admin)
+            st = r.body
+            if st["failures"] and st["failures"][0]["attempts"] >= 2:
+                break
+            time.sleep(0.2)
+        # tried again (not given up: the address is not to blame), never delivered
+        self.assertGreaterEqual(st["failures"][0]["attempts"], 2, st)
+        self.assertIn(st["failures"][0]["state"], ("queued", "sending"), st)
+        self.assertEqual(st["failed"], 0, st)
+        self.assertEqual(sink.messages(), [])
 
 
 class MailCrashTest(SaietsTestCase):
