@@ -317,6 +317,20 @@ class MailCrashTest(SaietsTestCase):
         self.assertEqual(len(set(ids)), 12)
 
 
+class NoSmtpTest(SaietsTestCase):
+    """Without an SMTP server, messages wait in the outbox, and the server
+    says so when it starts."""
+
+    def test_queued_and_said(self):
+        self.assertIn("no SMTP server is configured", self.server.log_text())
+        m = self.create_meeting(capacity=5)
+        self.register(m["id"])
+        time.sleep(0.6)
+        r = self.req("GET", "/api/v1/admin/mail", token=self.admin)
+        self.assertEqual((r.body["queued"], r.body["sent"], r.body["smtp"], r.body["mail"]),
+                         (1, 0, False, True), r.body)
+
+
 class MailOffTest(SaietsTestCase):
     serve_args = ("--mail", "off")
 
