@@ -46,6 +46,30 @@ static int insert(struct db *db, const struct outbox_msg *m, const char *data_te
     return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 
+int outbox_to_registration(struct db *db, long long registration_id, const char *kind,
+                           const char *data, int once_in, long long now, struct err *e)
+{
+    sqlite3_stmt *st;
+
+    if (!enabled)
+        return 0;
+    st = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
+                     " to_addr, to_name, data_json, next_attempt_at)"
+                     " SELECT ?1, meeting_id, id, ?2, lang, email, first_name || ' ' || last_name,"
+                     " ?3, ?1 FROM registrations r WHERE id = ?4"
+                     " AND (?5 = 0 OR NOT EXISTS (SELECT 1 FROM outbox o"
+                     "  WHERE o.registration_id = r.id AND o.kind = ?2 AND o.created_at > ?1 - ?5))");
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    if (data)
+        sqlite3_bind_text(st, 3, data, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, registration_id);
+    sqlite3_bind_int(st, 5, once_in);
+    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+}
+
 int outbox_add(struct db *db, const struct outbox_msg *m, long long now, struct err *e)
 {
     char *data = NULL;
@@ -89,7 +113,6 @@ int outbox_on_registration_change(struct db *db, const struct event *ev, void *a
 {
     const char *kind = ev->type == EVENT_REGISTRATION_PROMOTED ? "registration.promoted"
                                                                : "registration.cancelled";
-    sqlite3_stmt *st;
     char data[64];
 
     (void)arg;
@@ -104,40 +127,16 @@ int outbox_on_registration_change(struct db *db, const struct event *ev, void *a
      * "registration:N"). */
     snprintf(data, sizeof data, "{\"by_organizer\":%s}",
              ev->actor && strncmp(ev->actor, "account:", 8) == 0 ? "true" : "false");
-    st = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
-                     " to_addr, to_name, data_json, next_attempt_at)"
-                     " SELECT ?1, meeting_id, id, ?2, lang, email, first_name || ' ' || last_name,"
-                     " ?3, ?1 FROM registrations WHERE id = ?4");
-    if (st == NULL)
-        return db_fail(db, e);
-    sqlite3_bind_int64(st, 1, ev->now);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, data, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, ev->registration_id);
-    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+    return outbox_to_registration(db, ev->registration_id, kind, data, 0, ev->now, e);
 }
 
 int outbox_on_registration_again(struct db *db, const struct event *ev, void *arg,
                                  struct err *e)
 {
-    sqlite3_stmt *st;
-
     (void)arg;
-    if (!enabled)
-        return 0;
     /* At most one a minute: a stranger cannot flood the address. */
-    st = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
-                     " to_addr, to_name, data_json, next_attempt_at)"
-                     " SELECT ?1, meeting_id, id, 'registration.again', lang, email,"
-                     " first_name || ' ' || last_name, '{\"link\":true}', ?1"
-                     " FROM registrations r WHERE id = ?2 AND NOT EXISTS (SELECT 1 FROM outbox o"
-                     "  WHERE o.registration_id = r.id AND o.kind = 'registration.again'"
-                     "  AND o.created_at > ?1 - 60)");
-    if (st == NULL)
-        return db_fail(db, e);
-    sqlite3_bind_int64(st, 1, ev->now);
-    sqlite3_bind_int64(st, 2, ev->registration_id);
-    return db_step_done(st) < 0 ? db_fail(db, e) : 0;
+    return outbox_to_registration(db, ev->registration_id, "registration.again",
+                                  "{\"link\":true}", 60, ev->now, e);
 }
 
 /* Site-visit places: the confirmed people of the meeting (narrowed to a

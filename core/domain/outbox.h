@@ -42,6 +42,13 @@ int outbox_enabled(void);
 /* Queues m, due now.  0, or -1 with *e set.  Writer connection. */
 int outbox_add(struct db *db, const struct outbox_msg *m, long long now, struct err *e);
 
+/* Queues kind with data (may be NULL) to the registration as stored (its
+ * address, name and language), due now; with once_in > 0 only when no such
+ * message was queued for it in the last once_in seconds.  Writer
+ * connection. */
+int outbox_to_registration(struct db *db, long long registration_id, const char *kind,
+                           const char *data, int once_in, long long now, struct err *e);
+
 /* The event subscribers (core_subscribers.c subscribes them, after the
  * core's others): a new registration's confirmation or waiting-list
  * message (with its manage token); promoted; cancelled. */

@@ -52,16 +52,7 @@ int reg_resend_link(struct db *db, long long meeting_id, const char *email, long
     sqlite3_bind_int64(up, 3, id);
     if (db_step_done(up) < 0)
         return db_fail(db, e);
-    up = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
-                     " to_addr, to_name, data_json, next_attempt_at)"
-                     " SELECT ?1, meeting_id, id, 'registration.link', lang, email,"
-                     " first_name || ' ' || last_name, '{\"link\":true}', ?1"
-                     " FROM registrations WHERE id = ?2");
-    if (up == NULL)
-        return db_fail(db, e);
-    sqlite3_bind_int64(up, 1, now);
-    sqlite3_bind_int64(up, 2, id);
-    return db_step_done(up) < 0 ? db_fail(db, e) : 0;
+    return outbox_to_registration(db, id, "registration.link", "{\"link\":true}", 0, now, e);
 }
 
 int reg_confirm_email(struct db *db, long long id, long long now, struct err *e)

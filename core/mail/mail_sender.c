@@ -389,6 +389,16 @@ static void *sender_main(void *arg)
     return NULL;
 }
 
+static void sender_free(struct mail_sender *s)
+{
+    if (s->curl)
+        curl_easy_cleanup(s->curl);
+    db_close(s->rdb);
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
 struct mail_sender *mail_sender_start(const char *db_path, struct writer *w,
                                       const struct mail_config *c, char **errmsg)
 {
@@ -417,12 +427,7 @@ struct mail_sender *mail_sender_start(const char *db_path, struct writer *w,
     }
     return s;
 fail:
-    if (s->curl)
-        curl_easy_cleanup(s->curl);
-    db_close(s->rdb);
-    pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->mu);
-    free(s);
+    sender_free(s);
     return NULL;
 }
 
@@ -435,10 +440,5 @@ void mail_sender_stop(struct mail_sender *s)
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL);
-    if (s->curl)
-        curl_easy_cleanup(s->curl);
-    db_close(s->rdb);
-    pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->mu);
-    free(s);
+    sender_free(s);
 }
