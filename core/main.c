@@ -70,6 +70,12 @@ static const char usage_serve[] =
     "  --max-connections N    open connections at most (default 1000)\n"
     "  --quiet                no log line per request\n"
     "  --config FILE          settings from FILE (docs/configuration.md); flags override it\n"
+    "public writes per client address (registering, plugins' public routes):\n"
+    "  --rate-limit on|off    off: no limit, for load tests (default on)\n"
+    "  --rate-limit-burst N   requests at once (default 30)\n"
+    "  --rate-limit-per-minute N  then N a minute (default 30)\n"
+    "  --trusted-proxies LIST proxies whose X-Forwarded-For is believed, e.g.\n"
+    "                         \"127.0.0.1, ::1, 10.0.0.0/8\" (default 127.0.0.1, ::1; none: no one)\n"
     "mail (see docs/configuration.md):\n"
     "  --mail on|off          off: no message is queued or sent (default on)\n"
     "  --smtp-host HOST       the SMTP server; without one, messages stay queued\n"
@@ -316,6 +322,10 @@ static int cmd_serve(int argc, char **argv)
         {"request-timeout", required_argument, NULL, 'r'},
         {"max-connections", required_argument, NULL, 'm'},
         {"quiet", no_argument, NULL, 'q'},
+        {"rate-limit", required_argument, NULL, 'L'},
+        {"rate-limit-burst", required_argument, NULL, 'K'},
+        {"rate-limit-per-minute", required_argument, NULL, 'N'},
+        {"trusted-proxies", required_argument, NULL, 'X'},
         {"mail", required_argument, NULL, 'M'},
         {"smtp-host", required_argument, NULL, 'H'},
         {"smtp-port", required_argument, NULL, 'P'},

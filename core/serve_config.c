@@ -16,8 +16,17 @@ void serve_config_defaults(struct serve_config *c, const char *db)
     memset(c, 0, sizeof *c);
     snprintf(c->db, sizeof c->db, "%s", db);
     snprintf(c->bind, sizeof c->bind, "127.0.0.1");
-    c->http = (struct http_options){c->db, c->bind, 8080, 10, 15, 1000, 0, &c->mail};
+    /* Public writes: a municipality's whole delegation (20 people) from
+     * one office address within a minute must pass with room to spare;
+     * one client cannot file thousands (docs/configuration.md). */
+    c->http = (struct http_options){.db_path = c->db, .bind = c->bind, .port = 8080,
+                                    .idle_timeout = 10, .request_timeout = 15,
+                                    .max_connections = 1000, .mail = &c->mail,
+                                    .rate_limit = 1, .rate_burst = 30,
+                                    .rate_per_minute = 30};
     mail_config_defaults(&c->mail);
+    /* The usual deployment: a reverse proxy on this machine. */
+    rl_trusted_parse("127.0.0.1, ::1", &c->http.trusted_proxies, NULL, 0);
 }
 
 static int int_value(const char *v, int min, int max, int *out)
@@ -98,7 +107,21 @@ int serve_config_set(struct serve_config *c, const char *key, const char *value,
         bad = int_value(value, 1, 100000, &h->max_connections);
     else if (!strcmp(key, "quiet"))
         bad = bool_value(value, &h->quiet);
-    else if (!strcmp(key, "mail"))
+    else if (!strcmp(key, "rate_limit"))
+        bad = bool_value(value, &h->rate_limit);
+    else if (!strcmp(key, "rate_limit_burst"))
+        bad = int_value(value, 1, 1000000, &h->rate_burst);
+    else if (!strcmp(key, "rate_limit_per_minute"))
+        bad = int_value(value, 1, 1000000, &h->rate_per_minute);
+    else if (!strcmp(key, "trusted_proxies")) {
+        char why[160];
+
+        if (rl_trusted_parse(!strcmp(value, "none") ? "" : value, &h->trusted_proxies, why,
+                             sizeof why) < 0) {
+            snprintf(err, errlen, "trusted_proxies: %s", why);
+            return -1;
+        }
+    } else if (!strcmp(key, "mail"))
         bad = bool_value(value, &m->enabled);
     else if (!strcmp(key, "smtp_host"))
         bad = text_value(value, m->smtp_host, sizeof m->smtp_host);

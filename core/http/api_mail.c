@@ -59,7 +59,7 @@ static void api_resend(struct http_ctx *c)
     char email[JF_TEXT_BYTES(REG_EMAIL_MAX)];
     struct err e;
 
-    if (!http_body_json(c))
+    if (!http_rate_limit(c) || !http_body_json(c))
         return;
     err_clear(&e);
     if (jf_check_keys(c->in, keys, NULL, &e) < 0 ||

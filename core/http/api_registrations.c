@@ -54,6 +54,8 @@ static int run_reg_create(struct db *db, struct wjob *job)
 
 static void api_registrations_create(struct http_ctx *c)
 {
+    if (!http_rate_limit(c))
+        return;
     if (!http_meeting_visible(c) || !http_body_json(c))
         return;
     http_submit(c, run_reg_create);

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "collate.h"
 #include "db.h"
+#include "ratelimit.h"
 #include "errors.h"
 #include "respcache.h"
 #include "router.h"
@@ -26,6 +27,9 @@
 #define HTTP_JSON_BODY_MAX (64 * 1024)
 #define HTTP_BODY_HARD_MAX (1024 * 1024)
 #define HTTP_HEADERS_MAX (8 * 1024)
+/* Client addresses the rate limit remembers at once (about 48 bytes each,
+ * touched only when used): past it, the least recently seen is forgotten. */
+#define HTTP_RATE_CLIENTS 16384
 
 struct http_options {
     const char *db_path;
@@ -36,6 +40,11 @@ struct http_options {
     int max_connections;
     int quiet;           /* no per-request log lines */
     const struct mail_config *mail; /* mail_sender.h; NULL: mail off */
+    /* Public writes per client address (http_rate_limit): */
+    int rate_limit;         /* 0: not limited */
+    int rate_burst;         /* requests at once */
+    int rate_per_minute;    /* ...and then this many a minute */
+    struct rl_trusted trusted_proxies; /* whose X-Forwarded-For is believed */
 };
 
 struct conn_guard;
@@ -59,6 +68,8 @@ struct app {
     struct token_use *uses; /* account tokens' last use, loop thread only */
     struct respcache *cache;
     struct router *router;  /* the routes of the core (and later of plugins) */
+    struct ratelimit *limit; /* public writes per client; NULL when off */
+    int xff_missing_said;   /* warned once: a trusted proxy sent no X-Forwarded-For */
     long long boot;         /* start time: part of every ETag */
     struct conn_guard *guards;
     int connections;
@@ -134,6 +145,15 @@ int http_require_admin(struct http_ctx *c);
  * as for no meeting at all, and returns 0 when there is no such meeting or
  * it is a draft and the asker is no organizer (meeting_check_visible). */
 int http_meeting_visible(struct http_ctx *c);
+
+/* The check of a public write, first thing in its handler:
+ *     if (!http_rate_limit(c)) return;
+ * Takes a token from the client address's bucket (ratelimit.h; the client
+ * behind a trusted proxy per X-Forwarded-For) and returns 1, or answers
+ * 429 rate_limited with Retry-After and returns 0: the caller must not
+ * touch c again.  Organizers and admins (a valid account token) are not
+ * limited, nor anyone when the limits are off. */
+int http_rate_limit(struct http_ctx *c);
 
 /* Hands c->in to the writer with run(); when committed, answers c->status
  * with c->out, or the job's error.  A job that fails may leave an error

@@ -98,7 +98,8 @@ static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
         evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Length", len);
         evbuffer_drain(buf, evbuffer_get_length(buf));
     }
-    evhttp_send_reply(c->req, status, NULL, buf);
+    /* libevent knows no name for 429 ("Client Error") */
+    evhttp_send_reply(c->req, status, status == 429 ? "Too Many Requests" : NULL, buf);
     evbuffer_free(buf);
     ctx_free(c);
 }

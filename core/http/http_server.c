@@ -557,8 +557,11 @@ int http_serve(const struct http_options *opt)
     app.cache = respcache_new(256);
     app.router = router_new();
     app.boot = tu_now();
+    if (opt->rate_limit)
+        app.limit = rl_new(HTTP_RATE_CLIENTS, opt->rate_burst, opt->rate_per_minute);
     if (!app.wake || !app.sweep || !app.sigint || !app.sigterm || !app.logtick ||
-        !app.usetick || !app.holdtick || !app.uses || !app.cache || !app.router) {
+        !app.usetick || !app.holdtick || !app.uses || !app.cache || !app.router ||
+        (opt->rate_limit && !app.limit)) {
         log_error("cannot set up libevent events");
         goto out;
     }
@@ -630,6 +633,12 @@ int http_serve(const struct http_options *opt)
     log_info("serving %s on %s:%d (idle %ds, request %ds, max %d connections)",
              opt->db_path, opt->bind, port, opt->idle_timeout, opt->request_timeout,
              opt->max_connections);
+    if (opt->rate_limit)
+        log_info("rate limit: public writes %d at once, then %d a minute, per client address"
+                 " (%zu trusted prox%s)", opt->rate_burst, opt->rate_per_minute,
+                 opt->trusted_proxies.n, opt->trusted_proxies.n == 1 ? "y" : "ies");
+    else
+        log_info("rate limit: off");
     event_base_dispatch(app.base);
     rc = 0;
 out:
@@ -655,6 +664,7 @@ out:
     tuse_free(app.uses);
     respcache_free(app.cache);
     router_free(app.router);
+    rl_free(app.limit);
     if (app.sigint)
         event_free(app.sigint);
     if (app.sigterm)
