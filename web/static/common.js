@@ -110,6 +110,7 @@ export function confirming(label, question, yes, action, cls = 'secondary', no =
   return ask;
 }
 
+// An e-mail address as the pages check it before sending (the server checks more).
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 // Latvian letters either way: "rezekne" finds "Rēzekne".
