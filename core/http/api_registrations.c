@@ -359,7 +359,8 @@ static int run_confirm_email(struct db *db, struct wjob *job)
     struct http_ctx *c = http_ctx_of(job);
 
     if (reg_confirm_email(db, c->id, job->now, &job->err) < 0 ||
-        (c->out = reg_view_json_by_id(db, c->id, &job->err)) == NULL)
+        (c->out = reg_view_json_by_id(db, c->id, &job->err)) == NULL ||
+        add_calendar_url(db, c->out, &job->err) < 0)
         return -1;
     c->status = 200;
     return 0;
