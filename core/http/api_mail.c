@@ -68,7 +68,8 @@ static void api_resend(struct http_ctx *c)
         return;
     }
     if (!reg_email_ok(email)) {
-        http_reply_code(c, ERR_INVALID_FIELD, "email: not a valid e-mail address");
+        err_set(&e, ERR_INVALID_FIELD, "email", "email: not a valid e-mail address");
+        http_reply_err(c, &e);
         return;
     }
     http_submit(c, run_resend);
@@ -162,7 +163,7 @@ static json_t *preview(struct http_ctx *c, const struct message_in *m, struct er
     snprintf(row.lang, sizeof row.lang, "lv");
     row.to_name = (char *)"";
     row.data = m->data;
-    if (mail_render(c->app->rdb, &row, "", tu_now(), &r, e) < 0)
+    if (mail_render(c->app->rdb, &row, c->app->public_url, tu_now(), &r, e) < 0)
         return NULL;
     o = json_pack("{s:s, s:s}", "subject", r.subject, "text", r.text);
     mail_rendered_clear(&r);

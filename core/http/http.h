@@ -57,6 +57,7 @@ struct app {
     struct db *rdb;         /* read-only connection, loop thread only */
     struct writer *writer;
     struct mail_sender *mail; /* the outbox's delivery thread, or NULL */
+    char public_url[512];     /* where links in messages point (start_mail) */
     struct collate *coll;   /* Latvian collation for listings */
     struct event *wake;     /* the writer says: jobs are done */
     struct event *sweep;    /* once a second: connection deadlines */

@@ -480,6 +480,7 @@ static int start_mail(struct app *app, int port)
             log_warn("mail: public_url is not set: links in messages point to %s",
                      cfg.public_url);
     }
+    snprintf(app->public_url, sizeof app->public_url, "%s", cfg.public_url);
     app->mail = mail_sender_start(app->opt.db_path, app->writer, m, &msg);
     if (app->mail == NULL) {
         log_error("cannot start the mail thread: %s", msg ? msg : "?");

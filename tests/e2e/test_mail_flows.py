@@ -115,7 +115,7 @@ class MailFlowTest(MailFlowCase):
 
     def test_resend_checks_its_input(self):
         m = self.create_meeting(capacity=5)
-        self.assertError(self.resend(m["id"], "not-an-address"), 422, "invalid_field")
+        self.assertError(self.resend(m["id"], "not-an-address"), 422, "invalid_field", "email")
         r = self.req("POST", "/api/v1/meetings/%d/registrations/resend" % m["id"], {})
         self.assertError(r, 422, "missing_field", "email")
         r = self.req("POST", "/api/v1/meetings/%d/registrations/resend" % m["id"],
@@ -141,6 +141,8 @@ class MailFlowTest(MailFlowCase):
         self.assertEqual(r.body["recipients"], 2)
         self.assertEqual(r.body["preview"]["subject"], "Autobuss 8.30 <svarīgi>")
         self.assertIn("Autobuss atiet 8.30", r.body["preview"]["text"])
+        self.assertIn("http://127.0.0.1:%d/meetings/%d" % (self.server.port, m["id"]),
+                      r.body["preview"]["text"])
         self.settle()
         self.assertEqual(len(self.sink.messages()), 3)  # a preview sends nothing
         r = self.message(m["id"], dict(body, send=True))
