@@ -146,15 +146,20 @@ int meeting_check(struct db *db, long long id, struct err *e)
     return rc ? 0 : err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
 }
 
-int meeting_check_visible(struct db *db, long long id, int with_drafts, struct err *e)
+int meeting_visibility(struct db *db, long long id)
 {
-    int rc = with_drafts ? db_exists(db, "SELECT 1 FROM meetings WHERE id = ?", id, 0)
-                         : db_exists(db, "SELECT 1 FROM meetings WHERE id = ?"
-                                         " AND status <> 'draft'", id, 0);
+    sqlite3_stmt *st = db_stmt(db, "SELECT status = 'draft' FROM meetings WHERE id = ?");
+    int rc, draft = 0;
 
-    if (rc < 0)
-        return db_fail(db, e);
-    return rc ? 0 : err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        draft = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? (draft ? MEETING_DRAFT : MEETING_PUBLIC)
+                            : rc == SQLITE_DONE ? MEETING_NONE : -1;
 }
 
 static json_t *time_or_null(int has, long long t)

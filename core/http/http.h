@@ -144,7 +144,7 @@ int http_require_organizer(struct http_ctx *c);
 int http_require_admin(struct http_ctx *c);
 /* For what anyone may read or do under /meetings/{id} (c->id): answers 404,
  * as for no meeting at all, and returns 0 when there is no such meeting or
- * it is a draft and the asker is no organizer (meeting_check_visible). */
+ * it is a draft and the asker is no organizer (meeting_visibility, kept per meeting until the next commit). */
 int http_meeting_visible(struct http_ctx *c);
 
 /* The check of a public write, first thing in its handler:
