@@ -366,24 +366,40 @@ static int send_round(struct mail_sender *s)
     return n;
 }
 
+/* Mail waits for the requests: while the writer is busy (more than
+ * BUSY_JOBS jobs since the last look), one round every BUSY_ROUND_MS at
+ * most, so that a rush of registrations is not slowed by the messages it
+ * causes (their writes go through the same writer); they follow when it
+ * calms down. */
+#define BUSY_JOBS 50
+#define BUSY_ROUND_MS 2000
+
 static void *sender_main(void *arg)
 {
     struct mail_sender *s = arg;
     long long next_reminders = 0;
+    unsigned long long jobs = writer_stats(s->writer).jobs;
+    int busy_wait = 0;
 
-    /* Mail waits for the requests: the lowest priority this thread may take
-     * (Linux: nice applies per thread). */
+    /* and the lowest CPU priority this thread may take (Linux: nice
+     * applies per thread) */
     setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
     for (;;) {
-        int n = 0;
+        unsigned long long now_jobs = writer_stats(s->writer).jobs;
+        int n = 0, busy = now_jobs - jobs > BUSY_JOBS;
 
+        jobs = now_jobs;
         if (s->cfg.reminder_days > 0 && tu_now() >= next_reminders) {
             queue_reminders(s);
             next_reminders = tu_now() + REMINDER_EVERY;
         }
-        if (s->curl)
+        busy_wait = busy ? busy_wait + IDLE_MS : 0;
+        if (s->curl && (!busy || busy_wait >= BUSY_ROUND_MS)) {
             n = send_round(s);
-        if (nap(s, n == BATCH ? 0 : n < 0 ? 5000 : IDLE_MS))
+            busy_wait = 0;
+            jobs = writer_stats(s->writer).jobs; /* our own jobs are not the rush */
+        }
+        if (nap(s, n == BATCH && !busy ? 0 : n < 0 ? 5000 : IDLE_MS))
             break;
     }
     return NULL;

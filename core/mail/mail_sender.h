@@ -9,9 +9,9 @@
  * between sends it again with the same Message-ID and an X-Saiets-Attempt
  * header.  A 5xx answer (the address refused) fails the row for good; any
  * other failure retries with backoff (outbox_backoff), at most
- * OUTBOX_MAX_ATTEMPTS times.  The thread runs at
- * the lowest CPU priority: a rush of registrations goes first, the mail
- * follows when there is time.
+ * OUTBOX_MAX_ATTEMPTS times.  A rush of registrations goes first: while the
+ * writer is busy the sender sends one batch every 2 s at most, and the
+ * thread runs at the lowest CPU priority.
  *
  * Also queues the reminders (outbox_queue_reminders) every few minutes. */
 #ifndef SAIETS_MAIL_SENDER_H
