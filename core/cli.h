@@ -13,6 +13,9 @@ struct db *open_migrated(const char *path, unsigned flags);
 /* "saiets: MESSAGE", then usage, on stderr; returns 2. */
 int usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* `saiets mail status` (cli_mail.c). */
+int cmd_mail(int argc, char **argv);
+
 /* `saiets plugin ...` (cli_plugin.c). */
 int cmd_plugin(int argc, char **argv);
 

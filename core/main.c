@@ -26,9 +26,11 @@
 #include "core_subscribers.h"
 #include "http.h"
 #include "log.h"
+#include "outbox.h"
 #include "plugin_hooks.h"
 #include "review.h"
 #include "script_child.h"
+#include "serve_config.h"
 #include "timeutil.h"
 #include "token.h"
 
@@ -43,6 +45,7 @@ static const char usage_main[] =
     "  token create  create an admin or organizer account and print its bearer token\n"
     "  agenda run    run a Lua agenda script against a meeting (dry run unless --apply)\n"
     "  plugin        install, list, show, enable, disable, remove and test plugins\n"
+    "  mail status   the e-mail outbox: queued, sent, failed\n"
     "\n"
     "`saiets COMMAND --help` describes each command; `saiets --version` prints the version.\n";
 
@@ -65,7 +68,26 @@ static const char usage_serve[] =
     "  --idle-timeout S       close a connection idle for S seconds (default 10)\n"
     "  --request-timeout S    close a connection whose request takes S seconds (default 15)\n"
     "  --max-connections N    open connections at most (default 1000)\n"
-    "  --quiet                no log line per request\n";
+    "  --quiet                no log line per request\n"
+    "  --config FILE          settings from FILE (docs/configuration.md); flags override it\n"
+    "public writes per client address (registering, plugins' public routes):\n"
+    "  --rate-limit on|off    off: no limit, for load tests (default on)\n"
+    "  --rate-limit-burst N   requests at once (default 30)\n"
+    "  --rate-limit-per-minute N  then N a minute (default 30)\n"
+    "  --trusted-proxies LIST proxies whose X-Forwarded-For is believed, e.g.\n"
+    "                         \"127.0.0.1, ::1, 10.0.0.0/8\" (default 127.0.0.1, ::1; none: no one)\n"
+    "mail (see docs/configuration.md):\n"
+    "  --mail on|off          off: no message is queued or sent (default on)\n"
+    "  --smtp-host HOST       the SMTP server; without one, messages stay queued\n"
+    "  --smtp-port N          its port (default 25, or 465 with --smtp-tls tls)\n"
+    "  --smtp-tls MODE        none, starttls (default) or tls\n"
+    "  --smtp-user NAME       log in as NAME, with the password in\n"
+    "  --smtp-password-file F   the first line of F\n"
+    "  --smtp-ca-file F       trust the CA in F for the server's certificate\n"
+    "  --mail-from ADDR       the sender's address\n"
+    "  --public-url URL       where links in messages point (default: this server's address)\n"
+    "  --reminder-days N      remind confirmed people N days before (default 3, 0: never)\n"
+    "  --mail-retry-seconds S first retry after S seconds, doubling (default 30)\n";
 
 static const char usage_token[] =
     "usage: saiets token create --role admin|organizer [--name NAME] [--db FILE]\n"
@@ -232,7 +254,11 @@ static int cmd_init(int argc, char **argv)
         return 1;
     if (demo) {
         char msg[256];
-        long long id = demo_load(db, tu_now(), msg, sizeof msg);
+        long long id;
+
+        outbox_set_enabled(0); /* the demo's people are made up: no mail to them */
+        id = demo_load(db, tu_now(), msg, sizeof msg);
+        outbox_set_enabled(1);
         if (id < 0) {
             fprintf(stderr, "saiets: demo: %s\n", msg);
             goto out;
@@ -288,6 +314,7 @@ static int bind_address_ok(const char *addr, char *why, size_t n)
 static int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
         {"db", required_argument, NULL, 'd'},
         {"bind", required_argument, NULL, 'b'},
         {"port", required_argument, NULL, 'p'},
@@ -295,52 +322,80 @@ static int cmd_serve(int argc, char **argv)
         {"request-timeout", required_argument, NULL, 'r'},
         {"max-connections", required_argument, NULL, 'm'},
         {"quiet", no_argument, NULL, 'q'},
+        {"rate-limit", required_argument, NULL, 'L'},
+        {"rate-limit-burst", required_argument, NULL, 'K'},
+        {"rate-limit-per-minute", required_argument, NULL, 'N'},
+        {"trusted-proxies", required_argument, NULL, 'X'},
+        {"mail", required_argument, NULL, 'M'},
+        {"smtp-host", required_argument, NULL, 'H'},
+        {"smtp-port", required_argument, NULL, 'P'},
+        {"smtp-tls", required_argument, NULL, 'T'},
+        {"smtp-user", required_argument, NULL, 'U'},
+        {"smtp-password-file", required_argument, NULL, 'W'},
+        {"smtp-ca-file", required_argument, NULL, 'A'},
+        {"mail-from", required_argument, NULL, 'F'},
+        {"public-url", required_argument, NULL, 'B'},
+        {"reminder-days", required_argument, NULL, 'D'},
+        {"mail-retry-seconds", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    struct http_options o = {DEFAULT_DB, "127.0.0.1", 8080, 10, 15, 1000, 0};
+    /* A flag is the config key of the same name (dashes as underscores). */
+    static struct serve_config cfg;
+    const char *why;
+    char err[600], key[40];
     struct db *db;
-    char why[96];
-    int c;
+    char bind_why[96];
+    int c, li;
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    serve_config_defaults(&cfg, DEFAULT_DB);
+    /* The file first, wherever --config stands: the flags override it. */
+    for (int i = 1; i < argc; i++) {
+        const char *path = NULL;
+
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            path = argv[i + 1];
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            path = argv[i] + 9;
+        if (path && serve_config_read(&cfg, path, err, sizeof err) < 0) {
+            fprintf(stderr, "saiets: %s\n", err);
+            return 2;
+        }
+    }
+    while ((c = getopt_long(argc, argv, "", opts, &li)) != -1) {
         switch (c) {
-        case 'd': o.db_path = optarg; break;
-        case 'b': o.bind = optarg; break;
-        case 'p':
-            if (parse_int(optarg, 0, 65535, &o.port) < 0)
-                return usage_error(usage_serve, "--port: '%s' is not 0-65535", optarg);
-            break;
-        case 'i':
-            if (parse_int(optarg, 1, 3600, &o.idle_timeout) < 0)
-                return usage_error(usage_serve, "--idle-timeout: '%s' is not 1-3600", optarg);
-            break;
-        case 'r':
-            if (parse_int(optarg, 1, 3600, &o.request_timeout) < 0)
-                return usage_error(usage_serve, "--request-timeout: '%s' is not 1-3600",
-                                   optarg);
-            break;
-        case 'm':
-            if (parse_int(optarg, 1, 100000, &o.max_connections) < 0)
-                return usage_error(usage_serve, "--max-connections: '%s' is not 1-100000",
-                                   optarg);
-            break;
-        case 'q': o.quiet = 1; break;
+        case 'c': break;
+        case 'q': cfg.http.quiet = 1; break;
         case 'h': fputs(usage_serve, stdout); return 0;
-        default: return usage_error(usage_serve, "%s", "unknown option");
+        case '?': return usage_error(usage_serve, "%s", "unknown option");
+        default:
+            snprintf(key, sizeof key, "%s", opts[li].name);
+            for (char *k = key; *k; k++)
+                if (*k == '-')
+                    *k = '_';
+            if (serve_config_set(&cfg, key, optarg, err, sizeof err) < 0)
+                return usage_error(usage_serve, "--%s", err);
         }
     }
     if (optind < argc)
         return usage_error(usage_serve, "unexpected argument '%s'", argv[optind]);
-    if (!bind_address_ok(o.bind, why, sizeof why))
+    if ((why = mail_config_check(&cfg.mail)) != NULL)
+        return usage_error(usage_serve, "%s", why);
+    if (!bind_address_ok(cfg.http.bind, bind_why, sizeof bind_why))
         return usage_error(usage_serve, "--bind %s: not an address this machine can listen on "
-                           "(%s)", o.bind, why);
+                           "(%s)", cfg.http.bind, bind_why);
     /* serve never creates a database: a typo in --db should not start an
      * empty server.  It does apply pending migrations. */
-    db = open_migrated(o.db_path, 0);
+    db = open_migrated(cfg.http.db_path, 0);
     if (db == NULL)
         return 1;
     db_close(db);
-    return http_serve(&o);
+    if (mail_global_init() < 0) {
+        fprintf(stderr, "saiets: libcurl failed to initialise\n");
+        return 1;
+    }
+    c = http_serve(&cfg.http);
+    mail_global_cleanup();
+    return c;
 }
 
 static int cmd_token(int argc, char **argv)
@@ -611,6 +666,8 @@ int main(int argc, char **argv)
         return cmd_agenda(argc - 1, argv + 1);
     if (strcmp(argv[1], "plugin") == 0)
         return cmd_plugin(argc - 1, argv + 1);
+    if (strcmp(argv[1], "mail") == 0)
+        return cmd_mail(argc - 1, argv + 1);
     /* Internal: the server runs agenda scripts through this (script_child.h). */
     if (strcmp(argv[1], "script-eval") == 0 && argc == 3 && agenda_script_name_ok(argv[2]))
         return script_child_main(argv[2]);

@@ -35,6 +35,7 @@ static const struct {
     [ERR_PLUGIN_FAILED] = {500, "plugin_error"},
     [ERR_INTERNAL] = {500, "internal_error"},
     [ERR_OVERLOADED] = {503, "overloaded"},
+    [ERR_RATE_LIMITED] = {429, "rate_limited"},
 };
 
 /* A text cut by snprintf may end inside a UTF-8 character: drop its first

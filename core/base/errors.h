@@ -36,6 +36,7 @@ enum err_code {
     ERR_PLUGIN_FAILED,   /* a plugin's code failed while serving the request */
     ERR_INTERNAL,
     ERR_OVERLOADED,
+    ERR_RATE_LIMITED,    /* too many public writes from one client address */
     ERR__COUNT
 };
 

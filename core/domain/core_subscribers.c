@@ -15,8 +15,10 @@
  *   site_visit.seats_added  1. allocation: the slot's waiting list fills them
  *   site_visit.pinned       1. allocation: the person moves to the pinned
  *                              option now if the slot is allocated
- * registration.waitlisted, agenda.changed and allocation.done have no core
- * subscriber. */
+ * and last, for registration.confirmed, .waitlisted, .promoted and
+ * .cancelled: mail (outbox.c queues the person's message); then for those and
+ * allocation.done, site_visit.seats_added and .pinned: mail of site-visit
+ * places that changed.  agenda.changed has no core subscriber. */
 #include "core_subscribers.h"
 
 #include <pthread.h>
@@ -24,6 +26,7 @@
 #include "agenda.h"
 #include "events.h"
 #include "meeting.h"
+#include "outbox.h"
 #include "visit_allocation.h"
 
 static int visits_on_confirmed(struct db *db, const struct event *ev, void *arg,
@@ -71,6 +74,21 @@ static void subscribe(void)
     events_subscribe(EVENT_MEETING_CHANGED, "core:agenda", agenda_on_meeting_changed, NULL);
     events_subscribe(EVENT_VISIT_SEATS_ADDED, "core:site-visits", allocation_on_seats_added, NULL);
     events_subscribe(EVENT_VISIT_PINNED, "core:site-visits", allocation_on_pinned, NULL);
+    /* mail last: it reads nothing the others change */
+    events_subscribe(EVENT_REGISTRATION_CONFIRMED, "core:mail", outbox_on_new_registration, NULL);
+    events_subscribe(EVENT_REGISTRATION_WAITLISTED, "core:mail", outbox_on_new_registration,
+                     NULL);
+    events_subscribe(EVENT_REGISTRATION_PROMOTED, "core:mail", outbox_on_registration_change,
+                     NULL);
+    events_subscribe(EVENT_REGISTRATION_CANCELLED, "core:mail", outbox_on_registration_change,
+                     NULL);
+    events_subscribe(EVENT_REGISTRATION_AGAIN, "core:mail", outbox_on_registration_again, NULL);
+    events_subscribe(EVENT_REGISTRATION_CONFIRMED, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_REGISTRATION_PROMOTED, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_REGISTRATION_CANCELLED, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_ALLOCATION_DONE, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_VISIT_SEATS_ADDED, "core:mail", outbox_on_visit_places, NULL);
+    events_subscribe(EVENT_VISIT_PINNED, "core:mail", outbox_on_visit_places, NULL);
 }
 
 void events_subscribe_core(void)

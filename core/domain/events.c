@@ -19,6 +19,7 @@ static const char *const names[EVENT__COUNT] = {
     [EVENT_REGISTRATION_WAITLISTED] = "registration.waitlisted",
     [EVENT_REGISTRATION_PROMOTED] = "registration.promoted",
     [EVENT_REGISTRATION_CANCELLED] = "registration.cancelled",
+    [EVENT_REGISTRATION_AGAIN] = "registration.again",
     [EVENT_MEETING_CHANGED] = "meeting.changed",
     [EVENT_AGENDA_CHANGED] = "agenda.changed",
     [EVENT_ALLOCATION_DONE] = "allocation.done",

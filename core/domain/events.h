@@ -27,6 +27,9 @@ enum event_type {
     EVENT_REGISTRATION_WAITLISTED, /* a new registration joined the waiting list */
     EVENT_REGISTRATION_PROMOTED,   /* a waiting registration got a seat */
     EVENT_REGISTRATION_CANCELLED,  /* a registration was cancelled */
+    EVENT_REGISTRATION_AGAIN,      /* with e-mail confirmation on, someone registered
+                                      again with the address of a live registration
+                                      (registration_id): nothing was made */
     EVENT_MEETING_CHANGED,         /* a meeting's row was updated */
     EVENT_AGENDA_CHANGED,          /* items of a meeting's agenda were made, changed or removed */
     EVENT_ALLOCATION_DONE,         /* a site-visit slot was allocated (and stored) */
@@ -54,6 +57,9 @@ struct event {
      * registration's confirmed / waitlisted: the registration as stored.
      * NULL for the others (subscribers load it by registration_id). */
     const struct registration *registration;
+    /* a new registration's confirmed / waitlisted: its manage token, in
+     * clear this once (only its hash is stored); NULL otherwise */
+    const char *manage_token;
 };
 
 /* Returns 0, or -1 with *e set (the emitter's job fails with that error). */

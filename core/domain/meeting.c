@@ -15,12 +15,13 @@
     "id, title, network_id, host_id, city, starts_on, ends_on, timezone,"      \
     " capacity, opens_at, closes_at, status, form_json, confirmed_count,"      \
     " waitlist_count, waitlist_next, created_at, updated_at,"                 \
-    " " MEETING_HAS_VISITS("meetings.id") ", plugin_form_json"
+    " " MEETING_HAS_VISITS("meetings.id") ", plugin_form_json, confirm_email,"  \
+    " confirm_minutes"
 
 static const char *const meeting_fields[] = {
     "title", "network", "host", "city", "starts_on", "ends_on", "timezone",
     "capacity", "registration_opens_at", "registration_closes_at", "status",
-    "fields", NULL};
+    "fields", "confirm_email", "confirm_minutes", NULL};
 static const char *const meeting_readonly[] = {
     "id", "confirmed", "waitlisted", "seats_left", "created_at", "updated_at",
     "plugin_fields", NULL};
@@ -112,6 +113,8 @@ static void meeting_from_row(sqlite3_stmt *st, struct meeting *m)
     m->updated_at = sqlite3_column_int64(st, 17);
     m->has_visits = sqlite3_column_int(st, 18);
     m->plugin_form = plugin_form_from(st, 19);
+    m->confirm_email = sqlite3_column_int(st, 20);
+    m->confirm_minutes = sqlite3_column_int64(st, 21);
 }
 
 int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e)
@@ -143,15 +146,20 @@ int meeting_check(struct db *db, long long id, struct err *e)
     return rc ? 0 : err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
 }
 
-int meeting_check_visible(struct db *db, long long id, int with_drafts, struct err *e)
+int meeting_visibility(struct db *db, long long id)
 {
-    int rc = with_drafts ? db_exists(db, "SELECT 1 FROM meetings WHERE id = ?", id, 0)
-                         : db_exists(db, "SELECT 1 FROM meetings WHERE id = ?"
-                                         " AND status <> 'draft'", id, 0);
+    sqlite3_stmt *st = db_stmt(db, "SELECT status = 'draft' FROM meetings WHERE id = ?");
+    int rc, draft = 0;
 
-    if (rc < 0)
-        return db_fail(db, e);
-    return rc ? 0 : err_set(e, ERR_NOT_FOUND, NULL, "no meeting %lld", id);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        draft = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? (draft ? MEETING_DRAFT : MEETING_PUBLIC)
+                            : rc == SQLITE_DONE ? MEETING_NONE : -1;
 }
 
 static json_t *time_or_null(int has, long long t)
@@ -169,10 +177,11 @@ static json_t *id_or_null(long long id) { return id > 0 ? json_integer(id) : jso
 json_t *meeting_to_json(const struct meeting *m)
 {
     char created[32], updated[32];
+    json_t *o;
 
     tu_format_utc(m->created_at, created);
     tu_format_utc(m->updated_at, updated);
-    return json_pack(
+    o = json_pack(
         "{s:I, s:s, s:o, s:o, s:s?, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:O, s:o,"
         " s:I, s:I, s:I, s:s, s:s}",
         "id", (json_int_t)m->id, "title", m->title,
@@ -188,6 +197,11 @@ json_t *meeting_to_json(const struct meeting *m)
         "waitlisted", (json_int_t)m->waitlisted,
         "seats_left", (json_int_t)(m->capacity - m->confirmed),
         "created_at", created, "updated_at", updated);
+    if (o) {
+        json_object_set_new(o, "confirm_email", json_boolean(m->confirm_email));
+        json_object_set_new(o, "confirm_minutes", json_integer(m->confirm_minutes));
+    }
+    return o;
 }
 
 static json_t *meeting_row_json(sqlite3_stmt *st, void *arg)
@@ -238,6 +252,9 @@ static int meeting_apply(struct db *db, struct meeting *m, json_t *in,
     if (jf_date(in, "ends_on", req, m->ends_on, e) < 0)
         return -1;
     if (jf_int(in, "capacity", req, 1, MEETING_CAPACITY_MAX, &m->capacity, e) < 0)
+        return -1;
+    if (jf_bool(in, "confirm_email", 0, &m->confirm_email, e) < 0 ||
+        jf_int(in, "confirm_minutes", 0, 5, 24 * 60, &m->confirm_minutes, e) < 0)
         return -1;
     rc = jf_int(in, "network", JF_NULLABLE, 1, (long long)1 << 53, &m->network_id, e);
     if (rc < 0)
@@ -344,6 +361,8 @@ static int write_meeting(struct db *db, sqlite3_stmt *st, const struct meeting *
     sqlite3_bind_int64(st, 13, m->updated_at);
     if (id != 0)
         sqlite3_bind_int64(st, 14, id);
+    sqlite3_bind_int(st, 15, m->confirm_email);
+    sqlite3_bind_int64(st, 16, m->confirm_minutes);
     rc = db_step_done(st);
     free(form);
     return rc < 0 ? db_fail(db, e) : 0;
@@ -359,14 +378,16 @@ int meeting_create(struct db *db, json_t *in, long long now, const char *actor,
     memset(&m, 0, sizeof m);
     strcpy(m.timezone, "Europe/Riga");
     strcpy(m.status, "open");
+    m.confirm_minutes = 30;
     m.form = json_array();
     if (meeting_apply(db, &m, in, 1, e) < 0)
         goto out;
     m.updated_at = now;
     st = db_stmt(db, "INSERT INTO meetings(title, network_id, host_id, city,"
                      " starts_on, ends_on, timezone, capacity, opens_at, closes_at,"
-                     " status, form_json, updated_at, created_at)"
-                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?13)");
+                     " status, form_json, updated_at, created_at, confirm_email,"
+                     " confirm_minutes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13,"
+                     "?15,?16)");
     if (write_meeting(db, st, &m, 0, e) < 0)
         goto out;
     *id = db_last_id(db);
@@ -401,7 +422,8 @@ int meeting_patch(struct db *db, long long id, json_t *in, long long now,
     m.updated_at = now;
     st = db_stmt(db, "UPDATE meetings SET title=?, network_id=?, host_id=?, city=?,"
                      " starts_on=?, ends_on=?, timezone=?, capacity=?, opens_at=?,"
-                     " closes_at=?, status=?, form_json=?, updated_at=? WHERE id=?14");
+                     " closes_at=?, status=?, form_json=?, updated_at=?, confirm_email=?15,"
+                     " confirm_minutes=?16 WHERE id=?14");
     if (write_meeting(db, st, &m, id, e) < 0)
         goto out;
     changed = (struct event){.type = EVENT_MEETING_CHANGED, .now = now, .actor = actor,

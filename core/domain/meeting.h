@@ -42,6 +42,10 @@ struct meeting {
     long long confirmed, waitlisted, waitlist_next;
     long long created_at, updated_at;
     int has_visits; /* it has site-visit slots (read with the row, never stored) */
+    /* E-mail confirmation: a new registration holds its place for
+     * confirm_minutes until the link mailed to it is opened (reg_mail.h). */
+    int confirm_email;
+    long long confirm_minutes;
 };
 
 /* Releases what a loaded meeting owns (the forms). */
@@ -55,10 +59,10 @@ json_t *meeting_form(const struct meeting *m);
 int meeting_load(struct db *db, long long id, struct meeting *m, struct err *e);
 /* The same answer without loading the row: 0 when meeting id exists. */
 int meeting_check(struct db *db, long long id, struct err *e);
-/* A draft meeting is the organizers' work in progress: for anyone else it
- * does not exist.  0 when meeting id exists and, unless with_drafts, is not
- * a draft; else -1 with not_found, the same answer as for no meeting. */
-int meeting_check_visible(struct db *db, long long id, int with_drafts, struct err *e);
+/* Whether meeting id exists and is a draft: MEETING_NONE, MEETING_PUBLIC
+ * (open or closed) or MEETING_DRAFT; -1 on a storage error. */
+enum { MEETING_NONE, MEETING_PUBLIC, MEETING_DRAFT };
+int meeting_visibility(struct db *db, long long id);
 
 /* Creates from a JSON object (see docs/api.md); *id set. */
 int meeting_create(struct db *db, json_t *in, long long now, const char *actor,

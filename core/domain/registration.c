@@ -1,8 +1,10 @@
 /* registration.c - registration rules and storage; see registration.h. */
 #include "registration.h"
 
+
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "audit.h"
@@ -18,14 +20,14 @@
 #define REG_COLUMNS                                                              \
     "r.id, r.meeting_id, r.person_id, r.first_name, r.last_name, r.email,"      \
     " r.organisation_id, r.organisation_name, r.position, r.phone,"             \
-    " r.answers_json, r.status, r.created_at, r.updated_at"
+    " r.answers_json, r.status, r.created_at, r.updated_at, r.lang, r.hold_until"
 
 static const char *const reg_writable[] = {
     "first_name", "last_name", "email", "organisation", "organisation_id",
-    "position", "phone", "answers", "visit_preferences", NULL};
+    "position", "phone", "answers", "visit_preferences", "lang", NULL};
 static const char *const reg_readonly[] = {
     "id", "meeting", "meeting_id", "status", "waitlist_position", "created_at",
-    "updated_at", "manage_token", "site_visits", NULL};
+    "updated_at", "manage_token", "site_visits", "email_pending", "hold_until", NULL};
 
 void reg_clear(struct registration *r)
 {
@@ -69,7 +71,9 @@ static void reg_from_row(sqlite3_stmt *st, struct registration *r)
     snprintf(r->status, sizeof r->status, "%s", db_text(st, 11));
     r->created_at = sqlite3_column_int64(st, 12);
     r->updated_at = sqlite3_column_int64(st, 13);
-    r->waitlist_position = sqlite3_column_int64(st, 14);
+    snprintf(r->lang, sizeof r->lang, "%s", strcmp(db_text(st, 14), "en") ? "lv" : "en");
+    r->hold_until = sqlite3_column_int64(st, 15);
+    r->waitlist_position = sqlite3_column_int64(st, 16);
 }
 
 int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
@@ -90,7 +94,7 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         reg_from_row(st, r);
-        r->has_visits = sqlite3_column_int(st, 15);
+        r->has_visits = sqlite3_column_int(st, 17);
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
@@ -131,11 +135,19 @@ json_t *reg_to_json(const struct registration *r)
     set_text(o, "phone", r->phone, 1);
     json_object_set_nocheck(o, "answers", r->answers ? r->answers : json_null());
     set_text(o, "status", r->status, 0);
+    set_text(o, "lang", r->lang[0] ? r->lang : "lv", 0);
     set_text(o, "created_at", created, 0);
     set_text(o, "updated_at", updated, 0);
     if (strcmp(r->status, "waitlisted") == 0)
         json_object_set_new_nocheck(o, "waitlist_position",
                                     json_integer(r->waitlist_position));
+    if (r->hold_until > 0 && strcmp(r->status, "cancelled") != 0) {
+        char until[32];
+
+        tu_format_utc(r->hold_until, until);
+        json_object_set_new_nocheck(o, "email_pending", json_true());
+        set_text(o, "hold_until", until, 0);
+    }
     /* A value that could not be made (out of memory, invalid UTF-8 from
      * outside) is missing: refuse the whole, as json_pack did. */
     if (json_object_size(o) < 13) {
@@ -176,7 +188,8 @@ json_t *reg_list_json(struct db *db, long long meeting_id, const char *status)
 
 int reg_token_matches(struct db *db, long long id, const uint8_t hash[TOKEN_HASH_LEN])
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT token_hash FROM registrations WHERE id = ?");
+    sqlite3_stmt *st = db_stmt(db, "SELECT token_hash, mail_token_hash FROM registrations"
+                                   " WHERE id = ?");
     int rc, match = 0;
 
     if (st == NULL)
@@ -184,10 +197,32 @@ int reg_token_matches(struct db *db, long long id, const uint8_t hash[TOKEN_HASH
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        match = sqlite3_column_bytes(st, 0) == TOKEN_HASH_LEN &&
-                token_hash_equal(sqlite3_column_blob(st, 0), hash);
+        for (int i = 0; i < 2; i++)
+            match |= sqlite3_column_bytes(st, i) == TOKEN_HASH_LEN &&
+                     token_hash_equal(sqlite3_column_blob(st, i), hash);
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? match : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int reg_mail_token_new(struct db *db, long long id, char token[TOKEN_MAX_LEN + 1],
+                       struct err *e)
+{
+    sqlite3_stmt *st = db_stmt(db, "UPDATE registrations SET mail_token_hash = ?"
+                                   " WHERE id = ? AND status <> 'cancelled'");
+    struct token_secret secret;
+
+    token[0] = '\0';
+    if (st == NULL)
+        return db_fail(db, e);
+    token_secret_new(&secret);
+    sqlite3_bind_blob(st, 1, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
+    if (db_changes(db) == 0)
+        return 0;
+    token_format(TOKEN_REGISTRATION, id, &secret, token);
+    return 1;
 }
 
 /* Finds or adds the person with this e-mail; returns the id or -1. */
@@ -205,12 +240,15 @@ static long long person_ensure(struct db *db, const char *email, long long now)
 
 /* 1 when the person holds a live registration for the meeting other than
  * `except`, 0 when not, -1 on error. */
-static int person_registered(struct db *db, long long meeting_id,
-                             long long person_id, long long except)
+/* The id of the person's live registration in the meeting other than
+ * except; 0 when there is none, -1 on a storage error. */
+static long long person_registered(struct db *db, long long meeting_id,
+                                   long long person_id, long long except)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM registrations WHERE meeting_id = ?"
+    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM registrations WHERE meeting_id = ?"
                                    " AND person_id = ? AND status <> 'cancelled'"
                                    " AND id <> ?");
+    long long id = 0;
     int rc;
 
     if (st == NULL)
@@ -219,8 +257,29 @@ static int person_registered(struct db *db, long long meeting_id,
     sqlite3_bind_int64(st, 2, person_id);
     sqlite3_bind_int64(st, 3, except);
     rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return rc == SQLITE_ROW ? id : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* "lang": the language of the person's messages, "lv" (the default) or "en". */
+static int reg_lang_apply(json_t *in, struct registration *r, int creating, struct err *e)
+{
+    char lang[JF_TEXT_BYTES(2)];
+    int has = jf_text(in, "lang", 0, 2, lang, sizeof lang, e);
+
+    if (has < 0)
+        return -1;
+    if (has != JF_SET) {
+        if (creating)
+            snprintf(r->lang, sizeof r->lang, "lv");
+        return 0;
+    }
+    if (strcmp(lang, "lv") && strcmp(lang, "en"))
+        return err_set(e, ERR_INVALID_FIELD, "lang", "lang: must be \"lv\" or \"en\"");
+    memcpy(r->lang, lang, 3); /* "lv" or "en", checked above */
+    return 0;
 }
 
 /* Reads the participant's fields present in `in` onto *r, resolves the
@@ -233,7 +292,8 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
     char org[JF_TEXT_BYTES(REG_NAME_MAX)];
     json_t *answers;
     long long org_id = 0;
-    int has_org, has_org_id, dup;
+    int has_org, has_org_id;
+    long long dup;
 
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
@@ -248,6 +308,8 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
                 sizeof r->position, e) < 0 ||
         jf_text(in, "phone", JF_NULLABLE, REG_PHONE_MAX, r->phone,
                 sizeof r->phone, e) < 0)
+        return -1;
+    if (reg_lang_apply(in, r, creating, e) < 0)
         return -1;
     if (r->first_name[0] == '\0')
         return err_set(e, ERR_MISSING_FIELD, "first_name", "first_name: required");
@@ -388,6 +450,28 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     r.meeting_id = meeting_id;
     if (window_check(&m, now, e) < 0 || reg_apply_meeting(db, &r, in, &m, 1, now, e) < 0)
         goto out;
+    if (m.confirm_email) {
+        /* Asked before anything is written (plugins' hooks included): an
+         * address registered already gets a message, not an error. */
+        long long dup = person_registered(db, meeting_id, r.person_id, 0);
+
+        if (dup < 0) {
+            db_fail(db, e);
+            goto out;
+        }
+        r.hold_until = now + m.confirm_minutes * 60;
+        if (dup) {
+            ev = (struct event){.type = EVENT_REGISTRATION_AGAIN, .now = now,
+                                .meeting_id = meeting_id, .registration_id = dup};
+            if (events_emit(db, &ev, e) < 0)
+                goto out;
+            memset(out, 0, sizeof *out);
+            out->hold_until = r.hold_until;
+            token[0] = '\0';
+            rc = 0;
+            goto out;
+        }
+    }
     waitlisted = m.confirmed >= m.capacity;
     snprintf(r.status, sizeof r.status, "%s", waitlisted ? "waitlisted" : "confirmed");
     r.created_at = r.updated_at = now;
@@ -400,7 +484,8 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     ins = db_stmt(db, "INSERT INTO registrations(meeting_id, person_id, first_name,"
                       " last_name, email, organisation_id, organisation_name, position,"
                       " phone, answers_json, status, waitlist_seq, token_hash,"
-                      " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?14)");
+                      " created_at, updated_at, lang, hold_until)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?14,?,?)");
     cnt = waitlisted
         ? db_stmt(db, "UPDATE meetings SET waitlist_count = waitlist_count + 1,"
                       " waitlist_next = waitlist_next + 1 WHERE id = ?")
@@ -426,10 +511,19 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
         sqlite3_bind_int64(ins, 12, m.waitlist_next);
     sqlite3_bind_blob(ins, 13, secret.hash, TOKEN_HASH_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(ins, 14, now);
+    sqlite3_bind_text(ins, 15, r.lang, -1, SQLITE_STATIC);
+    if (r.hold_until > 0)
+        sqlite3_bind_int64(ins, 16, r.hold_until);
     if (write_registration(db, ins, e) < 0)
         goto out;
     r.id = db_last_id(db);
+    /* Held for e-mail confirmation: only the mailed link opens it (the
+     * hash stored is of a secret nobody is given). */
     token_format(TOKEN_REGISTRATION, r.id, &secret, token);
+    if (r.hold_until > 0) {
+        sodium_memzero(token, TOKEN_MAX_LEN + 1);
+        sodium_memzero(&secret, sizeof secret);
+    }
     sqlite3_bind_int64(cnt, 1, meeting_id);
     if (db_step_done(cnt) < 0) {
         rc = db_fail(db, e);
@@ -442,7 +536,8 @@ int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
     ev = (struct event){.type = waitlisted ? EVENT_REGISTRATION_WAITLISTED
                                            : EVENT_REGISTRATION_CONFIRMED,
                         .now = now, .meeting_id = meeting_id, .registration_id = r.id,
-                        .has_visits = m.has_visits, .registration = &r};
+                        .has_visits = m.has_visits, .registration = &r,
+                        .manage_token = r.hold_until > 0 ? NULL : token};
     if ((json_object_get(in, "visit_preferences") &&
          visit_prefs_set(db, r.id, meeting_id, json_object_get(in, "visit_preferences"),
                          e) < 0) ||
@@ -496,7 +591,7 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
     answers = json_out_text(r.answers);
     st = db_stmt(db, "UPDATE registrations SET person_id=?, first_name=?, last_name=?,"
                      " email=?, organisation_id=?, organisation_name=?, position=?,"
-                     " phone=?, answers_json=?, updated_at=? WHERE id=?");
+                     " phone=?, answers_json=?, updated_at=?, lang=? WHERE id=?");
     if (st == NULL || answers == NULL) {
         db_fail(db, e);
         goto out;
@@ -512,7 +607,8 @@ int reg_patch(struct db *db, long long id, json_t *in, long long now,
     db_bind_text_or_null(st, 8, r.phone);
     sqlite3_bind_text(st, 9, answers, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 10, now);
-    sqlite3_bind_int64(st, 11, id);
+    sqlite3_bind_text(st, 11, r.lang, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 12, id);
     if (write_registration(db, st, e) < 0)
         goto out;
     if (json_object_get(in, "visit_preferences") &&

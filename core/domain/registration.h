@@ -29,6 +29,10 @@ struct registration {
     char phone[JF_TEXT_BYTES(REG_PHONE_MAX)];
     json_t *answers; /* owned */
     char status[12];
+    char lang[3];                /* "lv" or "en": the language of its messages */
+    /* E-mail confirmation (reg_mail.h): the place is held until hold_until
+     * (0: not held), unless the link mailed is opened first. */
+    long long hold_until;
     long long waitlist_position; /* 0 unless waitlisted */
     long long created_at, updated_at;
     /* Its meeting has site-visit slots (set by reg_create and reg_load).
@@ -44,7 +48,11 @@ int reg_load(struct db *db, long long id, struct registration *r, struct err *e)
 
 /* Registers for a meeting from a JSON body.  On success *out is the new
  * registration as stored (release it with reg_clear) and token its manage
- * token (shown once, stored hashed). */
+ * token (shown once, stored hashed).
+ * When the meeting asks for e-mail confirmation, out->hold_until is set and
+ * token is "" (the link is mailed); an address registered already gets no
+ * second registration but a message (out->id 0): the caller answers both
+ * alike, so that nobody learns who is registered. */
 int reg_create(struct db *db, long long meeting_id, json_t *in, long long now,
                struct registration *out, char token[TOKEN_MAX_LEN + 1], struct err *e);
 
@@ -65,9 +73,17 @@ int reg_cancel(struct db *db, long long id, long long now, const char *actor,
 int reg_promote(struct db *db, long long id, long long now, const char *actor, int *grew,
                 long long *capacity, struct err *e);
 
-/* 1 when registration id exists and its manage token's secret hashes to
+/* 1 when registration id exists and its manage token's (or its last
+ * message's token's) secret hashes to
  * hash, 0 when not, -1 on a storage error. */
 int reg_token_matches(struct db *db, long long id, const uint8_t hash[TOKEN_HASH_LEN]);
+
+/* A new manage token for a message (its hash replaces the last message's;
+ * the token the registration's answer gave keeps working).  1 with token
+ * set, 0 when the registration is gone or cancelled (no token), -1 with *e
+ * set.  Writer connection. */
+int reg_mail_token_new(struct db *db, long long id, char token[TOKEN_MAX_LEN + 1],
+                       struct err *e);
 
 json_t *reg_to_json(const struct registration *r);
 

@@ -512,6 +512,13 @@ static void plugin_route(struct http_ctx *c)
         return;
     }
     routes = plugin_vm_routes(vm, &n);
+    /* A public route that writes is a public write like registering. */
+    if (routes[index].auth == PLUGIN_AUTH_PUBLIC && c->method != EVHTTP_REQ_GET &&
+        c->method != EVHTTP_REQ_HEAD && !http_rate_limit(c)) {
+        json_decref(params);
+        json_decref(settings);
+        return;
+    }
     if (c->who.kind == PRINCIPAL_REGISTRATION &&
         reg_load(c->app->rdb, c->who.registration_id, &r, &e) == 0)
         rp = &r;

@@ -13,6 +13,7 @@
 #include "http.h"
 #include "meeting.h"
 #include "registration.h"
+#include "reg_mail.h"
 #include "registration_view.h"
 
 static int run_reg_create(struct db *db, struct wjob *job)
@@ -26,6 +27,16 @@ static int run_reg_create(struct db *db, struct wjob *job)
 
     if (reg_create(db, c->id, c->in, job->now, &r, token, &job->err) < 0)
         return -1;
+    if (r.hold_until > 0) {
+        /* E-mail confirmation: the same answer for a new registration and
+         * for an address registered already (nothing tells them apart). */
+        reg_clear(&r);
+        c->status = 202;
+        c->out = json_pack("{s:s, s:s}", "status", "check_email", "message",
+                           "a message with a link to confirm the registration is on its way;"
+                           " the place is held until the link is opened");
+        return c->out ? 0 : err_set(&job->err, ERR_INTERNAL, NULL, "out of memory");
+    }
     c->out = reg_view_json(db, &r);
     id = r.id;
     reg_clear(&r);
@@ -43,6 +54,8 @@ static int run_reg_create(struct db *db, struct wjob *job)
 
 static void api_registrations_create(struct http_ctx *c)
 {
+    if (!http_rate_limit(c))
+        return;
     if (!http_meeting_visible(c) || !http_body_json(c))
         return;
     http_submit(c, run_reg_create);
@@ -341,6 +354,27 @@ out:
     meeting_clear(&m);
 }
 
+static int run_confirm_email(struct db *db, struct wjob *job)
+{
+    struct http_ctx *c = http_ctx_of(job);
+
+    if (reg_confirm_email(db, c->id, job->now, &job->err) < 0 ||
+        (c->out = reg_view_json_by_id(db, c->id, &job->err)) == NULL ||
+        add_calendar_url(db, c->out, &job->err) < 0)
+        return -1;
+    c->status = 200;
+    return 0;
+}
+
+/* The mailed link was opened (the manage page posts here when the
+ * registration says email_pending). */
+static void api_confirm_email(struct http_ctx *c)
+{
+    if (!may_manage(c))
+        return;
+    http_submit(c, run_confirm_email);
+}
+
 const struct route api_registrations_routes[] = {
     {"/api/v1/meetings/{id}/registrations", ROUTE_GET, api_registrations_list},
     {"/api/v1/meetings/{id}/registrations", ROUTE_POST, api_registrations_create},
@@ -349,5 +383,6 @@ const struct route api_registrations_routes[] = {
     {"/api/v1/registrations/{id}", ROUTE_DELETE, api_registration_delete},
     {"/api/v1/registrations/{id}/calendar-secret", ROUTE_POST, api_calendar_secret},
     {"/api/v1/registrations/{id}/promote", ROUTE_POST, api_registration_promote},
+    {"/api/v1/registrations/{id}/confirm-email", ROUTE_POST, api_confirm_email},
     {NULL, 0, NULL},
 };

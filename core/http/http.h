@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "collate.h"
 #include "db.h"
+#include "ratelimit.h"
 #include "errors.h"
 #include "respcache.h"
 #include "router.h"
@@ -26,6 +27,9 @@
 #define HTTP_JSON_BODY_MAX (64 * 1024)
 #define HTTP_BODY_HARD_MAX (1024 * 1024)
 #define HTTP_HEADERS_MAX (8 * 1024)
+/* Client addresses the rate limit remembers at once (about 48 bytes each,
+ * touched only when used): past it, the least recently seen is forgotten. */
+#define HTTP_RATE_CLIENTS 16384
 
 struct http_options {
     const char *db_path;
@@ -35,6 +39,12 @@ struct http_options {
     int request_timeout; /* seconds */
     int max_connections;
     int quiet;           /* no per-request log lines */
+    const struct mail_config *mail; /* mail_sender.h; NULL: mail off */
+    /* Public writes per client address (http_rate_limit): */
+    int rate_limit;         /* 0: not limited */
+    int rate_burst;         /* requests at once */
+    int rate_per_minute;    /* ...and then this many a minute */
+    struct rl_trusted trusted_proxies; /* whose X-Forwarded-For is believed */
 };
 
 struct conn_guard;
@@ -46,15 +56,21 @@ struct app {
     struct evhttp_bound_socket *listener;
     struct db *rdb;         /* read-only connection, loop thread only */
     struct writer *writer;
+    struct mail_sender *mail; /* the outbox's delivery thread, or NULL */
+    char public_url[512];     /* where links in messages point (start_mail) */
     struct collate *coll;   /* Latvian collation for listings */
     struct event *wake;     /* the writer says: jobs are done */
     struct event *sweep;    /* once a second: connection deadlines */
     struct event *sigint, *sigterm;
     struct event *logtick;  /* flushes the request log */
     struct event *usetick;  /* once a minute: account tokens' last use to the db */
+    struct event *holdtick; /* every few seconds: unconfirmed registrations expire */
+    int expiring;           /* an expiry job is in the writer's hands */
     struct token_use *uses; /* account tokens' last use, loop thread only */
     struct respcache *cache;
     struct router *router;  /* the routes of the core (and later of plugins) */
+    struct ratelimit *limit; /* public writes per client; NULL when off */
+    int xff_missing_said;   /* warned once: a trusted proxy sent no X-Forwarded-For */
     long long boot;         /* start time: part of every ETag */
     struct conn_guard *guards;
     int connections;
@@ -128,8 +144,17 @@ int http_require_organizer(struct http_ctx *c);
 int http_require_admin(struct http_ctx *c);
 /* For what anyone may read or do under /meetings/{id} (c->id): answers 404,
  * as for no meeting at all, and returns 0 when there is no such meeting or
- * it is a draft and the asker is no organizer (meeting_check_visible). */
+ * it is a draft and the asker is no organizer (meeting_visibility, kept per meeting until the next commit). */
 int http_meeting_visible(struct http_ctx *c);
+
+/* The check of a public write, first thing in its handler:
+ *     if (!http_rate_limit(c)) return;
+ * Takes a token from the client address's bucket (ratelimit.h; the client
+ * behind a trusted proxy per X-Forwarded-For) and returns 1, or answers
+ * 429 rate_limited with Retry-After and returns 0: the caller must not
+ * touch c again.  Organizers and admins (a valid account token) are not
+ * limited, nor anyone when the limits are off. */
+int http_rate_limit(struct http_ctx *c);
 
 /* Hands c->in to the writer with run(); when committed, answers c->status
  * with c->out, or the job's error.  A job that fails may leave an error
@@ -160,6 +185,7 @@ extern const struct route api_visit_lists_routes[];
 extern const struct route api_plugins_routes[];
 extern const struct route web_page_routes[];
 extern const struct route api_admin_tokens_routes[];
+extern const struct route api_mail_routes[];
 
 /* Adds every core route to r: 0, or -1 when one is refused. */
 int http_routes_install(struct router *r);

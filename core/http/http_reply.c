@@ -98,7 +98,8 @@ static void send_and_free(struct http_ctx *c, int status, struct evbuffer *buf)
         evhttp_add_header(evhttp_request_get_output_headers(c->req), "Content-Length", len);
         evbuffer_drain(buf, evbuffer_get_length(buf));
     }
-    evhttp_send_reply(c->req, status, NULL, buf);
+    /* libevent knows no name for 429 ("Client Error") */
+    evhttp_send_reply(c->req, status, status == 429 ? "Too Many Requests" : NULL, buf);
     evbuffer_free(buf);
     ctx_free(c);
 }
@@ -282,14 +283,44 @@ int http_require_admin(struct http_ctx *c)
     return 0;
 }
 
+/* A meeting's visibility is asked on every public read of it, most of them
+ * answered from the response cache: the answer is kept per meeting until
+ * the next commit (a direct-mapped table on the loop thread), so a cached
+ * read costs no query. */
+#define VIS_SLOTS 64
+
+static int visibility(struct app *app, long long id)
+{
+    static struct {
+        long long id;
+        unsigned long long gen;
+        int v;
+    } slot[VIS_SLOTS];
+    unsigned long long gen = writer_generation(app->writer);
+    unsigned i = (unsigned)((unsigned long long)id % VIS_SLOTS);
+    int v;
+
+    if (slot[i].id == id && slot[i].gen == gen && gen != 0)
+        return slot[i].v;
+    if ((v = meeting_visibility(app->rdb, id)) >= 0) {
+        slot[i].id = id;
+        slot[i].gen = gen;
+        slot[i].v = v;
+    }
+    return v;
+}
+
 int http_meeting_visible(struct http_ctx *c)
 {
-    struct err e;
+    int v = visibility(c->app, c->id);
 
-    err_clear(&e);
-    if (meeting_check_visible(c->app->rdb, c->id, auth_is_organizer(&c->who), &e) == 0)
+    if (v < 0) {
+        http_reply_code(c, ERR_INTERNAL, "storage error");
+        return 0;
+    }
+    if (v == MEETING_PUBLIC || (v == MEETING_DRAFT && auth_is_organizer(&c->who)))
         return 1;
-    http_reply_err(c, &e);
+    http_reply_code(c, ERR_NOT_FOUND, "no meeting %lld", c->id);
     return 0;
 }
 

@@ -8,7 +8,7 @@ int http_routes_install(struct router *r)
         api_misc_routes,     api_meetings_routes,       api_registrations_routes,
         api_venues_routes,   api_agenda_routes,         api_agenda_export_routes,
         api_visits_routes,   api_visit_lists_routes,    api_plugins_routes,
-        web_page_routes,     api_admin_tokens_routes,
+        web_page_routes,     api_admin_tokens_routes, api_mail_routes,
     };
 
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)

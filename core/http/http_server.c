@@ -28,6 +28,9 @@
 
 #include "i18n.h"
 #include "log.h"
+#include "mail_sender.h"
+#include "outbox.h"
+#include "reg_mail.h"
 #include "timeutil.h"
 #include "web_assets.h"
 
@@ -377,6 +380,65 @@ static void use_tick(evutil_socket_t fd, short what, void *arg)
     use_flush(arg);
 }
 
+/* ---- e-mail confirmation's holds ---------------------------------------- */
+
+#define EXPIRE_BATCH 64
+
+struct expiry {
+    struct wjob job;
+    struct app *app;
+    int n;
+};
+
+static int expiry_run(struct db *db, struct wjob *job)
+{
+    struct expiry *x = (struct expiry *)job;
+
+    x->n = reg_expire_holds(db, job->now, EXPIRE_BATCH, &job->err);
+    return x->n < 0 ? -1 : 0;
+}
+
+static void expiry_done(struct wjob *job)
+{
+    struct expiry *x = (struct expiry *)job;
+    struct app *app = x->app;
+
+    if (job->rc < 0)
+        log_warn("unconfirmed registrations could not expire: %s", job->err.message);
+    else if (x->n > 0)
+        log_info("%d unconfirmed registration(s) expired", x->n);
+    app->expiring = 0;
+    /* a full batch: there may be more */
+    if (job->rc == 0 && x->n == EXPIRE_BATCH && !app->stopping)
+        event_active(app->holdtick, EV_TIMEOUT, 0);
+    free(x);
+    app->inflight--;
+    maybe_finish(app);
+}
+
+/* One job at a time: the expiry of holds (a query on a partial index when
+ * there is nothing to do). */
+static void hold_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct app *app = arg;
+    struct expiry *x;
+
+    (void)fd;
+    (void)what;
+    /* Asked of the reader first: an empty job would still be a commit,
+     * and every commit renews the response cache's ETags. */
+    if (app->writer == NULL || app->expiring || app->stopping ||
+        reg_holds_due(app->rdb, tu_now()) != 1 || (x = calloc(1, sizeof *x)) == NULL)
+        return;
+    x->app = app;
+    x->job.run = expiry_run;
+    x->job.done = expiry_done;
+    x->job.now = tu_now();
+    app->expiring = 1;
+    app->inflight++;
+    writer_submit(app->writer, &x->job);
+}
+
 static void log_tick(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
@@ -396,11 +458,50 @@ static void raise_fd_limit(int max_connections)
     }
 }
 
+/* The mail thread, and a word on what becomes of messages. */
+static int start_mail(struct app *app, int port)
+{
+    struct mail_config cfg;
+    const struct mail_config *m = &cfg;
+    char *msg = NULL;
+
+    if (app->opt.mail == NULL || !app->opt.mail->enabled) {
+        log_info("mail: off (no message is queued)");
+        return 0;
+    }
+    cfg = *app->opt.mail;
+    /* Without public_url, links point here (right on one machine only). */
+    if (cfg.public_url[0] == '\0') {
+        snprintf(cfg.public_url, sizeof cfg.public_url, "http://%s%s%s:%d",
+                 strchr(app->opt.bind, ':') ? "[" : "", app->opt.bind,
+                 strchr(app->opt.bind, ':') ? "]" : "", port);
+        if (strcmp(app->opt.bind, "127.0.0.1") && strcmp(app->opt.bind, "::1") &&
+            strcmp(app->opt.bind, "localhost"))
+            log_warn("mail: public_url is not set: links in messages point to %s",
+                     cfg.public_url);
+    }
+    snprintf(app->public_url, sizeof app->public_url, "%s", cfg.public_url);
+    app->mail = mail_sender_start(app->opt.db_path, app->writer, m, &msg);
+    if (app->mail == NULL) {
+        log_error("cannot start the mail thread: %s", msg ? msg : "?");
+        free(msg);
+        return -1;
+    }
+    if (m->smtp_host[0] == '\0')
+        log_warn("mail: no SMTP server is configured (smtp_host): messages are queued"
+                 " and wait until one is");
+    else
+        log_info("mail: sending through %s:%d as %s, links to %s", m->smtp_host,
+                 m->smtp_port ? m->smtp_port : m->tls == MAIL_TLS_IMPLICIT ? 465 : 25,
+                 m->from_addr, m->public_url);
+    return 0;
+}
+
 int http_serve(const struct http_options *opt)
 {
     struct app app;
     struct timeval idle = {opt->idle_timeout, 0}, second = {1, 0}, tenth = {0, 100000};
-    struct timeval minute = {60, 0};
+    struct timeval minute = {60, 0}, five = {5, 0};
     char *msg = NULL, *cerr = NULL;
     int rc = 1, port;
 
@@ -452,12 +553,16 @@ int http_serve(const struct http_options *opt)
     app.sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
     app.logtick = event_new(app.base, -1, EV_PERSIST, log_tick, &app);
     app.usetick = event_new(app.base, -1, EV_PERSIST, use_tick, &app);
+    app.holdtick = event_new(app.base, -1, EV_PERSIST, hold_tick, &app);
     app.uses = tuse_new();
     app.cache = respcache_new(256);
     app.router = router_new();
     app.boot = tu_now();
+    if (opt->rate_limit)
+        app.limit = rl_new(HTTP_RATE_CLIENTS, opt->rate_burst, opt->rate_per_minute);
     if (!app.wake || !app.sweep || !app.sigint || !app.sigterm || !app.logtick ||
-        !app.usetick || !app.uses || !app.cache || !app.router) {
+        !app.usetick || !app.holdtick || !app.uses || !app.cache || !app.router ||
+        (opt->rate_limit && !app.limit)) {
         log_error("cannot set up libevent events");
         goto out;
     }
@@ -499,6 +604,7 @@ int http_serve(const struct http_options *opt)
             log_info("plugins: %zu installed and switched on", ps->n);
         plugin_set_publish(ps);
     }
+    outbox_set_enabled(opt->mail && opt->mail->enabled);
     app.writer = writer_start(opt->db_path, writer_notify, &app, &msg);
     if (app.writer == NULL) {
         log_error("cannot start the writer: %s", msg ? msg : "?");
@@ -513,11 +619,14 @@ int http_serve(const struct http_options *opt)
                          ? ((struct sockaddr_in6 *)&ss)->sin6_port
                          : ((struct sockaddr_in *)&ss)->sin_port);
     }
+    if (start_mail(&app, port) < 0)
+        goto out;
     evsignal_add(app.sigint, NULL);
     evsignal_add(app.sigterm, NULL);
     event_add(app.sweep, &second);
     event_add(app.logtick, &tenth);
     event_add(app.usetick, &minute);
+    event_add(app.holdtick, &five);
     /* an IPv6 address goes in brackets in a URL (RFC 3986) */
     printf("saiets: listening on http://%s%s%s:%d\n", strchr(opt->bind, ':') ? "[" : "",
            opt->bind, strchr(opt->bind, ':') ? "]" : "", port);
@@ -525,9 +634,16 @@ int http_serve(const struct http_options *opt)
     log_info("serving %s on %s:%d (idle %ds, request %ds, max %d connections)",
              opt->db_path, opt->bind, port, opt->idle_timeout, opt->request_timeout,
              opt->max_connections);
+    if (opt->rate_limit)
+        log_info("rate limit: public writes %d at once, then %d a minute, per client address"
+                 " (%zu trusted prox%s)", opt->rate_burst, opt->rate_per_minute,
+                 opt->trusted_proxies.n, opt->trusted_proxies.n == 1 ? "y" : "ies");
+    else
+        log_info("rate limit: off");
     event_base_dispatch(app.base);
     rc = 0;
 out:
+    mail_sender_stop(app.mail); /* before the writer: it waits on it */
     if (app.writer) {
         struct writer_stats s = writer_stats(app.writer);
         writer_stop(app.writer);
@@ -544,9 +660,12 @@ out:
         event_free(app.logtick);
     if (app.usetick)
         event_free(app.usetick);
+    if (app.holdtick)
+        event_free(app.holdtick);
     tuse_free(app.uses);
     respcache_free(app.cache);
     router_free(app.router);
+    rl_free(app.limit);
     if (app.sigint)
         event_free(app.sigint);
     if (app.sigterm)

@@ -22,6 +22,7 @@
 #include "lua_csv.h"
 #include "lua_json.h"
 #include "meeting.h"
+#include "outbox.h"
 #include "plugin_locale.h"
 #include "timeutil.h"
 
@@ -591,6 +592,91 @@ static int api_agenda_remove(lua_State *L)
     return 0;
 }
 
+/* --- saiets.mail ------------------------------------------------------------------ */
+
+/* args with every {lv = ..., en = ...} value replaced by its lang text (a
+ * new reference). */
+static json_t *args_in(const json_t *args, const char *lang)
+{
+    json_t *out = json_object(), *v;
+    const char *k;
+
+    json_object_foreach((json_t *)args, k, v) {
+        json_t *t = json_is_object(v) ? json_object_get(v, lang) : v;
+
+        if (t == NULL)
+            t = json_object_get(v, strcmp(lang, "lv") ? "lv" : "en");
+        json_object_set(out, k, t ? t : json_string(""));
+    }
+    return out;
+}
+
+/* saiets.mail{registration = ID, subject = KEY, text = KEY, args = {...}}:
+ * a message to a registration of the meeting being served, its subject and
+ * text the plugin's locale texts KEY in the registration's language. */
+static int api_mail(lua_State *L)
+{
+    struct plugin_vm *vm = vm_in_call(L, "saiets.mail");
+    const char *keys[2], *langs[2] = {"lv", "en"}, *subject[2], *text[2];
+    struct buf sb[2] = {BUF_INIT, BUF_INIT}, tb[2] = {BUF_INIT, BUF_INIT};
+    json_t *args = NULL, *locales;
+    lua_Integer id;
+    char err[160];
+    struct host_call h;
+    struct err e;
+    int rc = 0, queued = 0;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "registration");
+    id = luaL_checkinteger(L, -1);
+    lua_getfield(L, 1, "subject");
+    keys[0] = luaL_checkstring(L, -1);
+    lua_getfield(L, 1, "text");
+    keys[1] = luaL_checkstring(L, -1);
+    lua_getfield(L, 1, "args");
+    if (!lua_isnil(L, -1) && (args = lj_to_json(L, lua_gettop(L), NULL, err, sizeof err)) == NULL)
+        return luaL_error(L, "saiets.mail: args: %s", err);
+    if (args && !json_is_object(args)) {
+        json_decref(args);
+        return luaL_error(L, "saiets.mail: args must be a table of names");
+    }
+    locales = json_pack("{s:O?, s:O?}", "lv", vm->locale_lv, "en", vm->locale_en);
+    for (int l = 0; l < 2 && rc == 0; l++) {
+        json_t *a = args ? args_in(args, langs[l]) : NULL;
+
+        rc = locales ? plugin_locale_text(locales, langs[l], keys[0], a, &sb[l]) : -1;
+        if (rc == 0)
+            rc = plugin_locale_text(locales, langs[l], keys[1], a, &tb[l]);
+        json_decref(a);
+        subject[l] = buf_cstr(&sb[l]);
+        text[l] = buf_cstr(&tb[l]);
+    }
+    json_decref(locales);
+    json_decref(args);
+    if (rc == 0) {
+        before_write(L, vm, "saiets.mail");
+        err_clear(&e);
+        host_enter(vm, &h);
+        rc = outbox_plugin_message(vm->call->db, vm->call->meeting_id, (long long)id, vm->name,
+                                   subject, text, (long long)time(NULL), &e);
+        host_leave(vm, &h);
+        if (rc >= 0) {
+            queued = rc;
+            rc = 0;
+        }
+    } else {
+        snprintf(e.message, sizeof e.message, "out of memory");
+    }
+    for (int l = 0; l < 2; l++) {
+        buf_free(&sb[l]);
+        buf_free(&tb[l]);
+    }
+    if (rc < 0)
+        return luaL_error(L, "saiets.mail: %s", e.message);
+    lua_pushboolean(L, queued);
+    return 1;
+}
+
 /* --- settings, log, time, t ------------------------------------------------- */
 
 /* The settings table is made once per settings object the host passes
@@ -797,6 +883,7 @@ int plugin_api_install(lua_State *L)
     add_fn(L, vm, "fail", api_fail);
     add_fn(L, vm, "settings", api_settings);
     add_fn(L, vm, "t", api_t);
+    add_fn(L, vm, "mail", api_mail);
     lua_pushcfunction(L, lcsv_format);
     lua_setfield(L, -2, "csv");
     lua_pushstring(L, vm->name);

@@ -22,6 +22,7 @@ struct writer {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    pthread_cond_t runcv;  /* writer_run's waiters */
     struct wjob *queue;    /* newest first; guarded by mu */
     struct wjob *finished; /* newest first; guarded by mu */
     int stopping;          /* guarded by mu */
@@ -191,11 +192,18 @@ static void *writer_main(void *arg)
         pthread_mutex_lock(&w->mu);
         for (last = batch; last; last = last->next)
             n++;
-        /* finished is newest first: push each job in order. */
+        /* finished is newest first: push each job in order; a
+         * writer_run() job goes back to its waiting submitter instead. */
         while (batch) {
             struct wjob *next = batch->next;
-            batch->next = w->finished;
-            w->finished = batch;
+            if (batch->done == NULL) {
+                batch->next = NULL;
+                batch->waited = 1;
+                pthread_cond_broadcast(&w->runcv);
+            } else {
+                batch->next = w->finished;
+                w->finished = batch;
+            }
             batch = next;
         }
         w->stats.jobs += n;
@@ -221,6 +229,7 @@ struct writer *writer_start(const char *path, void (*notify)(void *), void *arg,
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     pthread_cond_init(&w->ckcv, NULL);
+    pthread_cond_init(&w->runcv, NULL);
     w->notify = notify;
     w->arg = arg;
     if (db_open(path, 0, &w->db, errmsg) < 0 || db_open(path, 0, &w->ckdb, errmsg) < 0)
@@ -252,6 +261,19 @@ void writer_submit(struct writer *w, struct wjob *job)
     job->next = w->queue;
     w->queue = job;
     pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+void writer_run(struct writer *w, struct wjob *job)
+{
+    job->done = NULL;
+    job->waited = 0;
+    pthread_mutex_lock(&w->mu);
+    job->next = w->queue;
+    w->queue = job;
+    pthread_cond_signal(&w->cv);
+    while (!job->waited)
+        pthread_cond_wait(&w->runcv, &w->mu);
     pthread_mutex_unlock(&w->mu);
 }
 
@@ -289,6 +311,7 @@ void writer_free(struct writer *w)
     writer_stop(w);
     db_close(w->ckdb);
     db_close(w->db);
+    pthread_cond_destroy(&w->runcv);
     pthread_cond_destroy(&w->ckcv);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);

@@ -31,6 +31,7 @@ struct wjob {
     long long now; /* request time, unix seconds, set by the submitter */
     int rc;        /* result of run(), or -1 if the commit failed */
     int excluded;  /* the writer's: left out of its batch's last attempt */
+    int waited;    /* the writer's: a writer_run() job has finished */
     struct err err;
     struct wjob *next;
 };
@@ -46,6 +47,12 @@ struct writer *writer_start(const char *path, void (*notify)(void *), void *arg,
                             char **errmsg);
 
 void writer_submit(struct writer *w, struct wjob *job);
+
+/* For threads other than the collector's (the mail sender): submits job,
+ * whose done must be NULL, and waits until its batch has committed or
+ * failed; job->rc and job->err say which.  Never call it after
+ * writer_stop(), nor from the writer thread. */
+void writer_run(struct writer *w, struct wjob *job);
 
 /* Takes the finished jobs, oldest first (NULL when none). */
 struct wjob *writer_collect(struct writer *w);

@@ -314,6 +314,28 @@ static void put_activities(struct buf *b, const char *lang, json_t *acts)
     buf_puts(b, "</div></section>\n");
 }
 
+/* --- a meeting: "lost my link" ------------------------------------------------------ */
+
+/* A new private link by e-mail (register.js posts it): offered whether or not
+ * registration is open, since those who registered need their link until the
+ * meeting. */
+static void put_lost(struct buf *b, const char *lang)
+{
+    buf_puts(b, "<section aria-labelledby=\"lost\" class=\"noprint\"><h2 id=\"lost\">");
+    page_t(b, lang, "js.lost.title");
+    buf_puts(b, "</h2>\n<p class=\"hint\" id=\"h-resend_email\">");
+    page_t(b, lang, "lost.hint");
+    buf_puts(b, "</p><form id=\"resend\" novalidate><div class=\"field\"><label"
+                " for=\"f-resend_email\">");
+    page_t(b, lang, "form.email");
+    buf_puts(b, "</label><input type=\"email\" id=\"f-resend_email\" name=\"resend_email\""
+                " autocomplete=\"email\" maxlength=\"254\" required aria-required=\"true\""
+                " aria-describedby=\"h-resend_email e-resend_email\"><p class=\"error\""
+                " id=\"e-resend_email\"></p></div><div class=\"actions\"><button type=\"submit\">");
+    page_t(b, lang, "lost.submit");
+    buf_puts(b, "</button></div><p role=\"status\"></p></form></section>\n");
+}
+
 /* --- a meeting: the registration form -------------------------------------------- */
 
 /* <div class="field"><label>...</label> ... the control is the caller's. */
@@ -480,7 +502,11 @@ static void put_form(struct buf *b, const char *lang, json_t *m, json_t *slots, 
     buf_puts(b, "<div id=\"summary\" class=\"summary\" role=\"alert\" tabindex=\"-1\"></div>\n"
                 "<p class=\"hint\">");
     page_t(b, lang, "form.required_note");
-    buf_puts(b, "</p>\n");
+    buf_puts(b, " ");
+    page_t(b, lang, "form.lost");
+    buf_puts(b, " <a href=\"#lost\">");
+    page_t(b, lang, "js.lost.ask");
+    buf_puts(b, "</a></p>\n");
     core_input(b, lang, "first_name", "text", "given-name", 1, 200);
     core_input(b, lang, "last_name", "text", "family-name", 1, 200);
     core_input(b, lang, "email", "email", "email", 1, 254);
@@ -589,7 +615,9 @@ char *page_meeting_html(const char *lang, json_t *m, json_t *agenda, json_t *slo
         buf_puts(&b, "</p>");
     }
     buf_puts(&b, "</section>\n");
-    data = json_pack("{s:I}", "meeting", (json_int_t)num(m, "id"));
+    put_lost(&b, lang);
+    data = json_pack("{s:I, s:I}", "meeting", (json_int_t)num(m, "id"), "confirm_minutes",
+                     (json_int_t)num(m, "confirm_minutes"));
     return page_close(&b, lang, data, "static/register.js", e);
 }
 

@@ -460,10 +460,18 @@ local function count_live(meeting_id, registration_id)
       AND s.status IN ('signed_up', 'waitlisted')]], meeting_id, registration_id).n
 end
 
+-- Tells the person of their sign-up by e-mail (in their own language).
+local function mail_signup(key, act, registration_id)
+  saiets.mail{registration = registration_id, subject = key .. "_subject", text = key .. "_text",
+              args = {title = {lv = act.title_lv, en = act.title_en},
+                      when = when_text(act.starts_at, act.ends_at)}}
+end
+
 -- Gives the activity's free seats to the people waiting, first in line first
--- (skipping anyone whose registration is no longer confirmed).  Returns the
--- registration ids promoted.
-local function promote_waiting(activity_id)
+-- (skipping anyone whose registration is no longer confirmed), and mails each
+-- (but `quiet`, a registration that hears of its sign-up otherwise).  Returns
+-- the registration ids promoted.
+local function promote_waiting(activity_id, quiet)
   local act = saiets.db.one([[
     SELECT a.capacity, (SELECT count(*) FROM p_cultural_programme_signups s
                          WHERE s.activity_id = a.id AND s.status = 'signed_up') AS signed_up
@@ -482,6 +490,11 @@ local function promote_waiting(activity_id)
     saiets.db.exec("UPDATE p_cultural_programme_signups SET status = 'signed_up'," ..
                    " waitlist_seq = NULL, updated_at = ? WHERE id = ?", now, nxt.id)
     promoted[#promoted + 1] = nxt.registration_id
+    if nxt.registration_id ~= quiet then
+      mail_signup("mail_promoted", saiets.db.one(
+        "SELECT * FROM p_cultural_programme_activities WHERE id = ?", activity_id),
+        nxt.registration_id)
+    end
     free = free - 1
   end
   return promoted
@@ -792,9 +805,12 @@ local function sign_up_route(req)
                             " VALUES (?, ?, ?, ?, ?, ?)", act.id, registration_id, status, seq,
                             now, now).last_id
   if status == "waitlisted" and act.signed_up < act.capacity then
-    promote_waiting(act.id)
+    promote_waiting(act.id, registration_id)
   end
-  return {status = 201, body = signup_json(signup_by_id(id))}
+  local row = signup_by_id(id)
+  mail_signup(row.status == "signed_up" and "mail_signed_up" or "mail_waitlisted", act,
+              registration_id)
+  return {status = 201, body = signup_json(row)}
 end
 
 local function cancel_own_route(req)

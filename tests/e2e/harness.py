@@ -25,6 +25,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -138,6 +139,43 @@ def _kill_leftovers():
                 pass
     for d in dirs:
         shutil.rmtree(d, ignore_errors=True)
+
+
+_pythons = {}
+
+
+def python_with(*modules):
+    """A Python interpreter that can import every one of modules: this one, or
+    the first python3 on PATH that can (a test may run under another Python
+    than Debian's, whose packages such as python3-icalendar and
+    python3-aiosmtpd live in /usr/bin/python3's path).  AssertionError naming
+    the modules when none can."""
+    key = tuple(modules)
+    if key in _pythons:
+        return _pythons[key]
+    candidates = [sys.executable]
+    for d in os.environ.get("PATH", "").split(os.pathsep) + ["/usr/bin"]:
+        if d:
+            candidates.append(os.path.join(d, "python3"))
+    seen = set()
+    for c in candidates:
+        if not (os.path.isfile(c) and os.access(c, os.X_OK)):
+            continue
+        real = os.path.realpath(c)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            ok = subprocess.run([c, "-c", "import " + ", ".join(modules)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if ok.returncode == 0:
+            _pythons[key] = c
+            return c
+    raise AssertionError("no python3 that can import %s (Debian packages: python3-...)"
+                         % ", ".join(modules))
 
 
 def free_port():

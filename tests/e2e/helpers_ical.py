@@ -8,41 +8,16 @@ import os
 import subprocess
 import sys
 
+from harness import python_with
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ICAL_CHECK = os.path.join(HERE, "ical_check.py")
 CHECK_TIMEOUT = 60
 
-_python = []
-
-
 def ical_python():
-    """A Python interpreter that has the icalendar module: this one, or the
-    first python3 on PATH that has it."""
-    if _python:
-        return _python[0]
-    candidates = [sys.executable]
-    for d in os.environ.get("PATH", "").split(os.pathsep):
-        if d:
-            candidates.append(os.path.join(d, "python3"))
-    seen = set()
-    for c in candidates:
-        if not (os.path.isfile(c) and os.access(c, os.X_OK)):
-            continue
-        real = os.path.realpath(c)
-        if real in seen:
-            continue
-        seen.add(real)
-        try:
-            ok = subprocess.run([c, "-c", "import icalendar, dateutil"],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, timeout=CHECK_TIMEOUT)
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if ok.returncode == 0:
-            _python.append(c)
-            return c
-    raise AssertionError("no python3 with the icalendar module (Debian: python3-icalendar)"
-                         " to run ical_check.py")
+    """A Python interpreter that has the icalendar module (Debian:
+    python3-icalendar)."""
+    return python_with("icalendar", "dateutil")
 
 
 def ical_events(raw, lenient=False):

@@ -37,7 +37,8 @@ class CrashTest(SaietsTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = server = Server()
+        # a running load from one address: the rate limit off
+        cls.server = server = Server(serve_args=("--rate-limit", "off"))
         cls.addClassCleanup(server.cleanup)
         server.setup()
         r = server.request("POST", "/api/v1/meetings",

@@ -23,6 +23,7 @@ import tarfile
 import unittest
 
 from harness import MEETINGS, SaietsTestCase, registration_path
+from helpers_mail import SmtpSink, text_of, to_addr
 from helpers_visits import VisitsMixin
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -115,7 +116,7 @@ class CulturalTestCase(VisitsMixin, SaietsTestCase):
                      headers={"Content-Type": "application/gzip"})
         self.assertEqual(r.status, 201, r.body)
         self.assertEqual(r.body["name"], NAME)
-        self.assertEqual(r.body["version"], "1.1.0")
+        self.assertEqual(r.body["version"], "1.2.0")
         self.mid = self.agenda_meeting()["id"]
         self.enable(self.mid)
         self.add_item(self.mid, kind="opening", title="Sanāksmes atklāšana",
@@ -376,6 +377,43 @@ class ActivitiesTest(CulturalTestCase):
                          "not_found")
         self.assertError(self.req("GET", self.activity_url("abc")), 400, "bad_request")
         self.assertError(self.req("GET", self.activity_url("0")), 400, "bad_request")
+
+
+class SignupMailTest(CulturalTestCase):
+    """The plugin's messages (saiets.mail), through a real SMTP server: a
+    sign-up, a waiting place and a promotion each mail their person once, in
+    the person's language, with the activity's title in that language."""
+
+    def setUp(self):
+        self.sink = SmtpSink().start()
+        self.addCleanup(self.sink.cleanup)
+        self.serve_args = self.sink.serve_args()
+        super().setUp()
+
+    def plugin_mail(self, n):
+        self.sink.wait_for(n)
+        return [m for m in self.sink.messages()
+                if m["Subject"].startswith(("Kultūras programma:", "Cultural programme:"))]
+
+    def test_signup_waiting_and_promotion_mail(self):
+        a = self.make_activity(FORTRESS, capacity=1)
+        lv = self.register(self.mid, first_name="Ilze", email="ilze@example.lv")
+        en = self.register(self.mid, first_name="Anna", email="anna@example.lv", lang="en")
+        self.sign_up_ok(a["id"], lv)
+        self.sign_up_ok(a["id"], en, "waitlisted")
+        # 2 confirmations + 2 sign-up messages
+        msgs = self.plugin_mail(4)
+        self.assertEqual([(to_addr(m), m["Subject"]) for m in msgs],
+                         [("ilze@example.lv", "Kultūras programma: " + FORTRESS["title_lv"]),
+                          ("anna@example.lv", "Cultural programme: on the waiting list for "
+                           + FORTRESS["title_en"])])
+        self.assertIn("2015-11-05 15:50", text_of(msgs[0]))
+        self.assertEqual(self.cancel_signup(a["id"], lv["manage_token"]).status, 200)
+        msgs = self.plugin_mail(5)
+        self.assertEqual((to_addr(msgs[-1]), msgs[-1]["Subject"]),
+                         ("anna@example.lv", "Cultural programme: you have a seat for "
+                          + FORTRESS["title_en"]))
+        self.assertEqual(len(self.sink.messages()), 5)
 
 
 class SignupTest(CulturalTestCase):

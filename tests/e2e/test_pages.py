@@ -3,8 +3,9 @@
 language (?lang= and its cookie, no mixed languages), escaping of what
 organizers type, the registration form's fields (core, custom, plugin,
 site-visit ranking), a closed meeting, the static files' hashed names, the
-printable host lists in both languages, descriptions' line breaks, and the
-cultural programme's activities on a meeting's page."""
+printable host lists in both languages, descriptions' line breaks, the
+cultural programme's activities on a meeting's page, the "lost my link" form,
+and the size of all the scripts and the stylesheet together."""
 
 import html.parser
 import json
@@ -16,6 +17,8 @@ from harness import SaietsTestCase
 from helpers_plugins import PluginMixin, plugin_files, read_plugin_dir
 from helpers_visits import VisitsMixin
 
+STATIC_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                           "..", "..", "web", "static"))
 CULTURAL_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                              "..", "..", "plugins", "cultural-programme"))
 
@@ -154,6 +157,13 @@ class PagesTest(PluginMixin, VisitsMixin, SaietsTestCase):
         self.assertEqual(len(scripts), 1)
         self.assertRegex(scripts[0], r"^/static/register\.[0-9a-f]{16}\.js$")
         self.assertEqual(self.page_data(p)["meeting"], mid)
+        self.assertEqual(self.page_data(p)["confirm_minutes"], 30)  # for the check-email answer
+        # "lost my link": its own labelled form, linked from the registration form
+        self.assertTrue(p.find("form", id="resend"))
+        self.assertTrue(p.find("input", id="f-resend_email", type="email", name="resend_email"))
+        self.assertTrue(p.find("label", **{"for": "f-resend_email"}))
+        self.assertTrue(p.find("a", href="#lost"))
+        self.assertTrue(p.find("h2", id="lost"))
 
     def test_site_visit_ranking_and_free_seats(self):
         mid, slot, opts = self.visit_meeting([2, 3])
@@ -195,6 +205,8 @@ class PagesTest(PluginMixin, VisitsMixin, SaietsTestCase):
         p = Page(self.get("/meetings/%d" % mid).body)
         self.assertFalse(p.find("form", id="register"))
         self.assertIn("Pieteikšanās šai sanāksmei ir slēgta.", p.visible())
+        # those who registered still need their link
+        self.assertTrue(p.find("form", id="resend"))
 
     def test_unknown_meeting_404(self):
         r = self.req("GET", "/meetings/999")
@@ -245,6 +257,14 @@ class PagesTest(PluginMixin, VisitsMixin, SaietsTestCase):
         total = sum(len(self.get(u).raw) for u in (scripts[0], css))
         total += len(self.get(re.search(r"from '(/static/common\.[0-9a-f]{16}\.js)'", js).group(1)).raw)
         self.assertLess(total, 80 * 1024)
+
+    def test_static_budget(self):
+        """Every page's script and the stylesheet together: under 100 KB, as
+        they are (no framework, no build step, no minifier)."""
+        total = sum(os.path.getsize(os.path.join(STATIC_DIR, f)) for f in os.listdir(STATIC_DIR)
+                    if f.endswith((".js", ".css")))
+        self.assertGreater(total, 10 * 1024)
+        self.assertLess(total, 100 * 1024)
 
     def test_static_files(self):
         p = Page(self.get("/meetings/%d" % self.create_meeting()["id"]).body)

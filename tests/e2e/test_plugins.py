@@ -1124,6 +1124,8 @@ class HotReloadTest(PluginTestCase):
     THREADS = 3
     SECONDS = 5.0
     PER_THREAD = 150
+    # hundreds of registrations from one address: the rate limit off
+    serve_args = ("--rate-limit", "off")
 
     def test_upgrades_while_registering(self):
         files = quota_files()

@@ -251,6 +251,10 @@ class ExactnessTest(VisitsTestCase):
     a few municipalities: who is seated, who waits, and the rank sum and the
     spread, checked against the solver in helpers_visits."""
 
+    # hundreds of made-up people from one address: the rate limit off
+    # (test_rate_limits.py tests it)
+    serve_args = ("--rate-limit", "off")
+
     def organisations(self, count):
         return [self.create_organisation(unique("Testa novada pašvaldība "))
                 for _ in range(count)]
@@ -644,6 +648,8 @@ class LateRegistrationTest(VisitsTestCase):
 # --------------------------------------------------------------------------
 
 class PreferencesTest(VisitsTestCase):
+    # a registration for each bad input, from one address: the limit off
+    serve_args = ("--rate-limit", "off")
 
     def setUp(self):
         super().setUp()

@@ -22,6 +22,9 @@ def minutes(a, b):
 
 
 class TransportPlanTest(VisitsMixin, SaietsTestCase):
+    # each test registers its 40-odd people from one address in a moment:
+    # the rate limit off (test_rate_limits.py tests it)
+    serve_args = ("--rate-limit", "off")
 
     def setUp(self):
         super().setUp()

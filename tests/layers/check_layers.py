@@ -27,26 +27,29 @@ ALLOWED = {
     "lua": ["lua", "domain", "store", "engine", "base"],
     "plugin": ["plugin", "lua", "domain", "store", "engine", "base"],
     "web": ["web", "domain", "store", "engine", "base"],
-    "http": ["http", "web", "plugin", "lua", "domain", "store", "engine", "base"],
-    ".": ["."] + ["http", "web", "plugin", "lua", "domain", "store", "engine", "base"],
+    "mail": ["mail", "web", "domain", "store", "engine", "base"],
+    "http": ["http", "mail", "web", "plugin", "lua", "domain", "store", "engine", "base"],
+    ".": ["."] + ["http", "mail", "web", "plugin", "lua", "domain", "store", "engine", "base"],
 }
 
 # System headers a layer may not use: (pattern, layers that may).
 SYSTEM_RULES = [
     (re.compile(r"^event2/"), {"http", "."}, "libevent"),
     (re.compile(r"^(lua|lauxlib|lualib)\.h$"), {"lua", "plugin", "."}, "Lua"),
-    (re.compile(r"^sqlite3\.h$"), {"store", "domain", "lua", "plugin", "web", "http", "."},
+    (re.compile(r"^sqlite3\.h$"), {"store", "domain", "lua", "plugin", "web", "mail", "http", "."},
      "SQLite"),
     (re.compile(r"^jansson\.h$"),
-     {"base", "store", "domain", "lua", "plugin", "web", "http", "."},
+     {"base", "store", "domain", "lua", "plugin", "web", "mail", "http", "."},
      "jansson"),
     # Untrusted archives are opened in one place, plugin_files.c.
     (re.compile(r"^archive(_entry)?\.h$"), {"plugin"}, "libarchive"),
+    # SMTP is spoken in one layer.
+    (re.compile(r"^curl/"), {"mail"}, "libcurl"),
 ]
 
 # What the HTTP and web layers must not do themselves: SQL and transactions
 # belong to the domain and the store (handlers parse and answer).
-NO_SQL_LAYERS = {"http", "web"}
+NO_SQL_LAYERS = {"http", "web", "mail"}
 SQL_USE = re.compile(r"\b(sqlite3_\w+|db_stmt|db_exec|db_run|db_begin\w*|db_commit|"
                      r"db_rollback|db_savepoint\w*)\s*\(")
 

@@ -42,6 +42,7 @@ static const struct {
     {ERR_PLUGIN_FAILED, 500, "plugin_error"},
     {ERR_INTERNAL, 500, "internal_error"},
     {ERR_OVERLOADED, 503, "overloaded"},
+    {ERR_RATE_LIMITED, 429, "rate_limited"},
 };
 #define N_DOCUMENTED (sizeof documented / sizeof documented[0])
 

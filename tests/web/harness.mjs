@@ -21,9 +21,10 @@
 // (where screenshots go; ctest sets <build>/web-screenshots),
 // SAIETS_CHROMIUM (the browser; default /usr/bin/chromium, Debian's package).
 
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, accessSync, constants } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,12 +110,13 @@ function runCli(args, cwd) {
 
 // A fresh server: a database in a temporary folder (`saiets init [--demo]`),
 // an admin and an organizer token, and `saiets serve` on 127.0.0.1 and a port
-// it picks. Resolves to
+// it picks, with serveArgs added to its command line (e.g. an SMTP sink's
+// serveArgs()). Resolves to
 //   { port, base, url(path), adminToken, organizerToken, proc, log(), stop() }
 // stop() ends the server by its PID (SIGTERM, SIGKILL after STOP_TIMEOUT),
 // removes the folder, and throws if the server had died on its own or did
 // not exit 0 (under ASan a leak found at exit shows up there).
-export async function startServer({ demo = true } = {}) {
+export async function startServer({ demo = true, serveArgs = [] } = {}) {
   const tmp = mkdtempSync(path.join(tmpdir(), 'saiets-web-'));
   const db = path.join(tmp, 'saiets.db');
   let proc = null;
@@ -126,7 +128,7 @@ export async function startServer({ demo = true } = {}) {
       if (!/^sa_\S+$/.test(t)) throw new Error(`token create printed ${JSON.stringify(t)}`);
     }
 
-    proc = spawn(saietsBin(), ['serve', '--db', db, '--bind', HOST, '--port', '0'],
+    proc = spawn(saietsBin(), ['serve', '--db', db, '--bind', HOST, '--port', '0', ...serveArgs],
                  { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     proc.stderr.setEncoding('utf8');
@@ -216,6 +218,91 @@ export async function fetchFrom(server, p, { token, method = 'GET', body } = {})
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
   return { status: r.status, headers: r.headers, text, json };
+}
+
+// --------------------------------------------------------------------------
+// a real SMTP server
+// --------------------------------------------------------------------------
+
+const SMTP_SINK = path.join(HERE, '..', 'e2e', 'smtp_sink.py');
+const MIME_B64_RE = /Content-Transfer-Encoding: base64\r?\n(?:[^\r\n]+\r?\n)*\r?\n([A-Za-z0-9+/=\r\n]+)/g;
+
+// A python3 that can import aiosmtpd (Debian's python3-aiosmtpd lives in
+// /usr/bin/python3's path, which may not be the first python3 on PATH).
+function pythonWithAiosmtpd() {
+  const dirs = (process.env.PATH || '').split(path.delimiter).filter(Boolean).concat('/usr/bin');
+  for (const c of dirs.map((d) => path.join(d, 'python3'))) {
+    try {
+      execFileSync(c, ['-c', 'import aiosmtpd'], { stdio: 'ignore', timeout: CLI_TIMEOUT });
+      return c;
+    } catch { /* the next one */ }
+  }
+  throw new Error('no python3 that can import aiosmtpd (Debian package python3-aiosmtpd)');
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, HOST, () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+// tests/e2e/smtp_sink.py (aiosmtpd) on a free loopback port, as
+// tests/e2e/helpers_mail.py starts it: it writes each message it accepts to a
+// temporary folder. Resolves to
+//   { port, serveArgs(), messages(), waitFor(found), stop() }
+// where a message is { rcpt, raw, text }: its envelope recipients, its bytes
+// as text, and its base64 parts decoded (the plain and HTML bodies).
+export async function startSmtpSink() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'saiets-smtp-'));
+  const port = await freePort();
+  const proc = spawn(pythonWithAiosmtpd(), [SMTP_SINK, String(port), dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGKILL'); // our own child, by its PID
+      await withTimeout(exited, 10_000, 'the SMTP sink to die');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await withTimeout(new Promise((resolve, reject) => {
+      proc.stdout.setEncoding('utf8');
+      proc.stdout.on('data', (d) => { if (d.includes('ready')) resolve(); });
+      exited.then((code) => reject(new Error(`the SMTP sink exited (${code}) before it was ready`)));
+    }), START_TIMEOUT, 'the SMTP sink to start');
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const messages = () => readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => {
+    const raw = readFileSync(path.join(dir, f), 'utf8');
+    const text = [...raw.matchAll(MIME_B64_RE)].map((m) => Buffer.from(m[1].replace(/\s+/g, ''), 'base64').toString('utf8')).join('\n');
+    return { rcpt: /^X-Sink-Rcpt: (.*)$/m.exec(raw)[1].trim(), raw, text };
+  });
+  return {
+    port,
+    serveArgs: () => ['--smtp-host', HOST, '--smtp-port', String(port), '--smtp-tls', 'none',
+      '--mail-from', 'noreply@saiets.test', '--mail-retry-seconds', '1'],
+    messages,
+    // found(messages()) once it is truthy (resolves to that), looked at
+    // again whenever a file appears in the folder (the sink renames each
+    // finished message into it); what to wait for says the error.
+    async waitFor(found, what = 'a message', timeout = 20_000) {
+      const watcher = watch(dir);
+      try {
+        return await withTimeout(new Promise((resolve) => {
+          const check = () => { const got = found(messages()); if (got) resolve(got); };
+          watcher.on('change', check);
+          check();
+        }), timeout, `${what} at the SMTP server`);
+      } finally {
+        watcher.close();
+      }
+    },
+    stop,
+  };
 }
 
 function withTimeout(promise, ms, what) {

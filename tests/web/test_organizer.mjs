@@ -17,7 +17,7 @@ import {
   fetchFrom, launchBrowser, newPage, openPage, screenshot, startServer,
 } from './harness.mjs';
 
-const TABS = ['settings', 'registrations', 'agenda', 'visits'];
+const TABS = ['settings', 'registrations', 'agenda', 'visits', 'messages'];
 let server;
 let browser;
 

@@ -49,7 +49,9 @@ export function el(tag, attrs, ...children) {
 // "js.error.CODE" (a few codes share one), the plugin's own for its refusal
 // (written for people), else a general one, with the server's (English)
 // message only on an English page: a Latvian page never shows English.
+// Takes the error or the API's whole answer ({status, body}).
 export function errorText(err) {
+  if (err && 'status' in err) err = err.body && err.body.error;
   if (!err) return t('js.error.server');
   const code = { missing_field: 'required', unknown_field: 'invalid_field', rate_limited: 'rate',
     registration_not_open: 'registration_closed', internal_error: 'server', overloaded: 'server', plugin_error: 'server' }[err.code] || err.code;
@@ -77,6 +79,39 @@ export function fieldError(root, field, msg) {
   }
   return p;
 }
+
+// A labelled control with its hint and error line: ids "f-NAME", "h-NAME",
+// "e-NAME" (what fieldError finds).
+export function field(name, label, control, hint) {
+  Object.assign(control, { id: 'f-' + name, name });
+  control.setAttribute('aria-describedby', (hint ? `h-${name} ` : '') + 'e-' + name);
+  return el('div', { class: 'field' }, el('label', { for: 'f-' + name }, label),
+    hint && el('p', { class: 'hint', id: 'h-' + name }, hint), control, el('p', { class: 'error', id: 'e-' + name }));
+}
+
+// A section named by its heading (tag h): ids "s-ID" and "h-ID".
+export const section = (h, id, title, ...c) =>
+  el('section', { id: 's-' + id, 'aria-labelledby': 'h-' + id }, el(h, { id: 'h-' + id }, title), ...c);
+
+// A button that submits no form; attrs for more attributes.
+export const button = (label, onclick, cls = 'secondary', attrs) => el('button', { type: 'button', class: cls, onclick, ...attrs }, label);
+
+// A button that asks first, for what cannot be undone: the question with
+// yes and no take its place until answered.
+export function confirming(label, question, yes, action, cls = 'secondary', no = t('js.no')) {
+  const ask = button(label, () => {
+    const box = el('span', { class: 'confirm', role: 'alertdialog', 'aria-label': label },
+      el('span', { class: 'question' }, question + ' '),
+      button(yes, async (ev) => { ev.target.disabled = true; await action(); ev.target.disabled = false; }, 'danger'), ' ',
+      button(no, () => { box.replaceWith(ask); ask.focus(); }));
+    ask.replaceWith(box);
+    box.querySelector('button').focus();
+  }, cls);
+  return ask;
+}
+
+// An e-mail address as the pages check it before sending (the server checks more).
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 // Latvian letters either way: "rezekne" finds "Rēzekne".
 export function fold(s) {

@@ -6,12 +6,13 @@
 // ranking and their details, sign up for the cultural programme, get their
 // calendar or a new secret link for it, and cancel (both after a
 // confirmation step).
-import { api, clearErrors, dateText, el, errorText, fieldError, hhmm, page, t } from './common.js';
+import { api, button, clearErrors, confirming, dateText, el, errorText, field, fieldError, hhmm, page, section, t } from './common.js';
 
 const root = document.getElementById('manage');
 const token = decodeURIComponent(location.hash.slice(1));
 const match = /^sr_(\d+)_[A-Za-z0-9_-]{43}$/.exec(token);
 const CULTURAL = 'cultural-programme';
+const T = (k, a) => t('js.manage.' + k, a); // this page's own texts
 
 // The language switch keeps the fragment (the token) when it changes language.
 for (const a of document.querySelectorAll('a[hreflang]')) a.href = a.getAttribute('href') + location.hash;
@@ -33,49 +34,41 @@ function when(start, end) { return `${dateText(start)}, ${hhmm(start)}–${hhmm(
 function statusLine(reg) {
   const text = t('js.status.' + reg.status);
   const badge = el('span', { class: 'badge', 'data-status': reg.status }, text);
-  const parts = [el('p', {}, el('strong', {}, t('js.manage.status') + ': '), badge)];
+  const parts = [el('p', {}, el('strong', {}, T('status') + ': '), badge)];
   if (reg.status === 'waitlisted' && reg.waitlist_position) {
-    parts.push(el('p', {}, `${t('js.manage.position')}: `, el('strong', { 'data-waitlist': reg.waitlist_position }, String(reg.waitlist_position))));
+    parts.push(el('p', {}, `${T('position')}: `, el('strong', { 'data-waitlist': reg.waitlist_position }, String(reg.waitlist_position))));
   }
   return parts;
 }
 
 function detailsSection(reg, reload) {
-  const form = el('form', { novalidate: true, class: 'noprint' });
-  const field = (key, label, value, type) => el('div', { class: 'field' },
-    el('label', { for: 'f-' + key }, label),
-    el('input', { id: 'f-' + key, name: key, type: type || 'text', value: value || '', 'aria-describedby': 'e-' + key }),
-    el('p', { class: 'error', id: 'e-' + key }));
+  const keys = ['first_name', 'last_name', 'position', 'phone'];
   const status = el('p', { role: 'status' });
-  form.append(
-    field('first_name', t('js.form.first_name'), reg.first_name),
-    field('last_name', t('js.form.last_name'), reg.last_name),
-    field('position', t('js.form.position'), reg.position),
-    field('phone', t('js.form.phone'), reg.phone, 'tel'),
-    el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('js.manage.save'))), status);
+  const form = el('form', { novalidate: true, class: 'noprint' },
+    keys.map((k) => field(k, t('js.form.' + k), el('input', { type: k === 'phone' ? 'tel' : 'text', value: reg[k] || '' }))),
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, T('save'))), status);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
     const body = {};
-    for (const k of ['first_name', 'last_name', 'position', 'phone']) {
+    for (const k of keys) {
       const v = form.querySelector('#f-' + k).value.trim();
       body[k] = v === '' && (k === 'position' || k === 'phone') ? null : v;
     }
     const r = await api('PATCH', `/api/v1/registrations/${reg.id}`, body, token);
-    if (r.status === 200) { announce(t('js.manage.saved')); reload(); return; }
+    if (r.status === 200) { announce(T('saved')); reload(); return; }
     const err = r.body && r.body.error;
     const c = err && err.field ? fieldError(form, err.field, errorText(err)) : null;
     if (c) c.focus(); else status.textContent = errorText(err);
   });
-  return el('section', { 'aria-labelledby': 'h-details' },
-    el('h2', { id: 'h-details' }, t('js.manage.details')),
+  return section('h2', 'details', T('details'),
     el('p', {}, `${reg.first_name} ${reg.last_name}`, el('br'), reg.email, el('br'), reg.organisation),
-    el('details', {}, el('summary', {}, t('js.manage.edit')), form));
+    el('details', {}, el('summary', {}, T('edit')), form));
 }
 
 function visitsSection(reg, slots, reload) {
   if (!slots.length) return null;
-  const out = el('section', { 'aria-labelledby': 'h-visits' }, el('h2', { id: 'h-visits' }, t('js.manage.visit')));
+  const out = section('h2', 'visits', T('visit'));
   for (const slot of slots) {
     const place = (reg.site_visits || []).find((p) => p.slot_id === slot.id);
     out.append(el('h3', {}, slot.title), el('p', { class: 'meta' }, when(slot.starts_at, slot.ends_at)));
@@ -83,12 +76,12 @@ function visitsSection(reg, slots, reload) {
       out.append(el('div', { class: 'card', 'data-place': place.option_id },
         el('p', {}, el('strong', {}, place.venue_name), el('br'), place.topic || ''),
         place.host ? el('p', { class: 'meta' }, place.host) : null,
-        place.vehicle ? el('p', {}, `${t('js.manage.vehicle')}: ${place.vehicle}`,
-          place.departs ? ` · ${t('js.manage.departure')}: ${hhmm(place.departs)}` : '') : null));
+        place.vehicle ? el('p', {}, `${T('vehicle')}: ${place.vehicle}`,
+          place.departs ? ` · ${T('departure')}: ${hhmm(place.departs)}` : '') : null));
     } else if (place && place.waiting_position) {
-      out.append(el('p', {}, t('js.manage.visit_waiting', { n: place.waiting_position })));
+      out.append(el('p', {}, T('visit_waiting', { n: place.waiting_position })));
     } else {
-      out.append(el('p', {}, t('js.manage.visit_none')));
+      out.append(el('p', {}, T('visit_none')));
     }
     // the ranking, changeable while the person is not cancelled
     if (reg.status === 'cancelled') continue;
@@ -100,18 +93,18 @@ function visitsSection(reg, slots, reload) {
       const select = el('select', { id, 'data-rank': r + 1 },
         el('option', { value: '' }, '—'),
         slot.options.map((o) => el('option', { value: o.id, selected: ranked[r] === o.id }, `${o.venue_name}${o.topic ? ' – ' + o.topic : ''}`)));
-      form.append(el('div', { class: 'field' }, el('label', { for: id }, t('js.manage.ranking') + ` ${r + 1}.`), select));
+      form.append(el('div', { class: 'field' }, el('label', { for: id }, T('ranking') + ` ${r + 1}.`), select));
     }
     const status = el('p', { role: 'status' });
-    form.append(el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'secondary' }, t('js.manage.save_ranking'))), status);
+    form.append(el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'secondary' }, T('save_ranking'))), status);
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const ids = [...form.querySelectorAll('select')].map((s) => s.value).filter((v) => v).map(Number);
       if (new Set(ids).size !== ids.length) { status.textContent = t('js.error.rank_twice'); return; }
       const r = await api('PATCH', `/api/v1/registrations/${reg.id}`, { visit_preferences: { [slot.id]: ids } }, token);
-      if (r.status === 200) { announce(t('js.manage.saved')); reload(); } else status.textContent = errorText(r.body && r.body.error);
+      if (r.status === 200) { announce(T('saved')); reload(); } else status.textContent = errorText(r);
     });
-    out.append(el('details', {}, el('summary', {}, t('js.manage.ranking')), form));
+    out.append(el('details', {}, el('summary', {}, T('ranking')), form));
   }
   return out;
 }
@@ -128,33 +121,16 @@ async function culturalSection(reg, reload) {
     const title = (page.lang === 'en' ? a.title_en : a.title_lv) || a.title_lv || a.title_en;
     const act = async (method) => {
       const res = await api(method, `/api/v1/meetings/${reg.meeting}/plugins/${CULTURAL}/activities/${a.id}/signup?lang=${page.lang}`, undefined, token);
-      if (res.status < 300) { announce(t('js.manage.saved')); reload(); } else status.textContent = res.body && res.body.error ? res.body.error.message : t('js.error.server');
+      if (res.status < 300) { announce(T('saved')); reload(); } else status.textContent = res.body && res.body.error ? res.body.error.message : t('js.error.server');
     };
     list.append(el('li', { class: 'card', 'data-activity': a.id },
       el('h3', {}, title),
       el('p', { class: 'meta' }, when(a.starts_at, a.ends_at)),
-      el('p', {}, `${t('js.manage.seats')}: ${a.free} / ${a.capacity}`),
-      s ? el('p', {}, el('strong', {}, s.status === 'waitlisted' ? t('js.status.waitlisted') : t('js.manage.signed_up'))) : null,
-      reg.status === 'confirmed' ? el('button', { type: 'button', class: s ? 'secondary' : '', onclick: () => act(s ? 'DELETE' : 'POST') },
-        s ? t('js.manage.signoff') : t('js.manage.signup')) : null));
+      el('p', {}, `${T('seats')}: ${a.free} / ${a.capacity}`),
+      s ? el('p', {}, el('strong', {}, s.status === 'waitlisted' ? t('js.status.waitlisted') : T('signed_up'))) : null,
+      reg.status === 'confirmed' ? button(s ? T('signoff') : T('signup'), () => act(s ? 'DELETE' : 'POST'), s ? 'secondary' : '') : null));
   }
-  return el('section', { 'aria-labelledby': 'h-cultural' }, el('h2', { id: 'h-cultural' }, t('js.manage.cultural')), list, status);
-}
-
-// A button that asks first: the question with yes and no take its place
-// until answered (for what cannot be undone).
-function asking(label, cls, question, yes, action) {
-  const ask = el('button', { type: 'button', class: cls }, label);
-  ask.addEventListener('click', () => {
-    const box = el('div', { class: 'notice private', role: 'alertdialog', 'aria-label': label },
-      el('p', {}, question),
-      el('div', { class: 'actions' },
-        el('button', { type: 'button', class: 'danger', onclick: action }, yes),
-        el('button', { type: 'button', class: 'secondary', onclick: () => { box.replaceWith(ask); ask.focus(); } }, t('js.manage.cancel_no'))));
-    ask.replaceWith(box);
-    box.querySelector('button').focus();
-  });
-  return ask;
+  return section('h2', 'cultural', T('cultural'), list, status);
 }
 
 // The calendar: the file, a subscription (the secret URL: calendar apps
@@ -162,34 +138,41 @@ function asking(label, cls, question, yes, action) {
 function calendarSection(reg, reload) {
   const url = reg.calendar_url;
   const status = el('p', { role: 'status' });
-  return el('section', { class: 'noprint', 'aria-labelledby': 'h-cal' }, el('h2', { id: 'h-cal' }, t('js.manage.cal')),
+  return section('h2', 'cal', T('cal'),
     el('div', { class: 'actions' },
-      el('a', { class: 'button secondary', href: url }, t('js.manage.calendar')),
-      el('a', { class: 'button secondary', href: 'webcal://' + location.host + url }, t('js.manage.subscribe'))),
-    el('p', { class: 'hint' }, t('js.manage.cal_link')), el('code', { class: 'secret', 'data-calendar': '' }, location.origin + url),
-    asking(t('js.manage.cal_new'), 'secondary', t('js.manage.cal_new_q'), t('js.manage.cal_new_yes'), async () => {
+      el('a', { class: 'button secondary', href: url }, T('calendar')),
+      el('a', { class: 'button secondary', href: 'webcal://' + location.host + url }, T('subscribe'))),
+    el('p', { class: 'hint' }, T('cal_link')), el('code', { class: 'secret', 'data-calendar': '' }, location.origin + url),
+    confirming(T('cal_new'), T('cal_new_q'), T('cal_new_yes'), async () => {
       const r = await api('POST', `/api/v1/registrations/${reg.id}/calendar-secret`, undefined, token);
-      if (r.status === 200) { announce(t('js.manage.cal_done')); reload(); } else status.textContent = errorText(r.body && r.body.error);
-    }), status);
+      if (r.status === 200) { announce(T('cal_done')); reload(); } else status.textContent = errorText(r);
+    }, 'secondary', T('cancel_no')), status);
 }
 
 function cancelSection(reg, reload) {
   if (reg.status === 'cancelled') return null;
   const status = el('p', { role: 'status' });
-  return el('section', { class: 'noprint', 'aria-labelledby': 'h-cancel' }, el('h2', { id: 'h-cancel' }, t('js.manage.cancel')),
-    asking(t('js.manage.cancel'), 'danger', t('js.manage.cancel_confirm'), t('js.manage.cancel_yes'), async () => {
+  return section('h2', 'cancel', T('cancel'),
+    confirming(T('cancel'), T('cancel_confirm'), T('cancel_yes'), async () => {
       const r = await api('DELETE', `/api/v1/registrations/${reg.id}`, undefined, token);
-      if (r.status === 200) { announce(t('js.manage.cancelled')); reload(); } else status.textContent = errorText(r.body && r.body.error);
-    }), status);
+      if (r.status === 200) { announce(T('cancelled')); reload(); } else status.textContent = errorText(r);
+    }, 'danger', T('cancel_no')), status);
 }
 
 async function load() {
-  if (!match) { say(el('p', { class: 'notice' }, t('js.manage.no_token'))); return; }
+  if (!match) { say(el('p', { class: 'notice' }, T('no_token'))); return; }
   let reg;
+  const again = () => el('a', { href: `/meetings/${reg.meeting}#register-now` }, T('again'));
   try {
     const r = await api('GET', `/api/v1/registrations/${match[1]}`, undefined, token);
-    if (r.status !== 200) { say(el('p', { class: 'notice' }, t('js.manage.unknown'))); return; }
+    if (r.status !== 200) { say(el('p', { class: 'notice' }, T('unknown'))); return; }
     reg = r.body;
+    if (reg.email_pending) { // opening the mailed link is what confirms the address
+      const c = await api('POST', `/api/v1/registrations/${reg.id}/confirm-email`, undefined, token);
+      if (c.status === 409) { say(el('p', { class: 'notice' }, T('expired'), ' ', again())); return; }
+      announce(c.status === 200 ? T('email_confirmed') : errorText(c));
+      if (c.status === 200) { load(); return; } // as GET shows it now (with the plugins' part)
+    }
   } catch (e) {
     say(el('p', { class: 'notice' }, t('js.error.network'))); return;
   }
@@ -200,7 +183,7 @@ async function load() {
   const parts = [];
   if (m.status === 200) parts.push(el('p', { class: 'lead' }, el('a', { href: `/meetings/${reg.meeting}` }, m.body.title)));
   parts.push(...statusLine(reg));
-  if (reg.status === 'cancelled') parts.push(el('p', { class: 'notice' }, t('js.manage.cancelled')));
+  if (reg.status === 'cancelled') parts.push(el('p', { class: 'notice' }, T('cancelled'), ' ', again()));
   parts.push(detailsSection(reg, load));
   parts.push(visitsSection(reg, slots, load));
   if (reg.status !== 'cancelled') parts.push(await culturalSection(reg, load), calendarSection(reg, load));

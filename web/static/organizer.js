@@ -1,18 +1,20 @@
 // organizer.js - the organizers' pages, /organizer: sign in with an
 // organizer token (kept in sessionStorage only, sent only in the
 // Authorization header, never in a URL), then the meetings (list, create,
-// edit, open/close registration, the form's custom fields), a meeting's
-// registrations (search, filters, CSV, cancel, move from the waiting list),
-// its agenda with problems and agenda scripts (dry run, then apply), and site
-// visits (allocation, pins, host lists, transport).  The view is in the
+// edit, open/close registration, e-mail confirmation, the form's custom
+// fields), a meeting's registrations (search, filters, CSV, cancel, move from
+// the waiting list), its agenda with problems and agenda scripts (dry run,
+// then apply), site visits (allocation, pins, host lists, transport), and
+// messages to its people (preview, then send).  The view is in the
 // query: /organizer?meeting=1&tab=registrations.
-import { api, clearErrors, dateText, el, errorText, fieldError, fold, hhmm, page, t } from './common.js';
+import { api, button, clearErrors, confirming, dateText, el, errorText, field, fieldError, fold, hhmm, page, section, t } from './common.js';
 
 const app = document.getElementById('app');
 const STORE = 'saiets.organizer.token';
-const TABS = ['settings', 'registrations', 'agenda', 'visits'];
+const TABS = ['settings', 'registrations', 'agenda', 'visits', 'messages'];
 const KINDS = ['text', 'choice', 'multi_choice', 'boolean', 'number', 'date'];
 const collator = new Intl.Collator('lv');
+const T = (k, a) => t('js.org.' + k, a); // this page's own texts
 let token = sessionStorage.getItem(STORE) || '';
 let filters = { q: '', status: '', org: '' }; // the registrations' filters, kept across reloads
 
@@ -74,16 +76,16 @@ function fullName(r) { return `${r.first_name} ${r.last_name}`; }
 // participants' ones and what is left).
 function errText(r) {
   if (r.status === 0) return t('js.error.network');
-  if (r.status === 403) return t('js.org.forbidden');
+  if (r.status === 403) return T('forbidden');
   const err = r.body && r.body.error;
-  return err && page.texts['js.org.err.' + err.code] ? t('js.org.err.' + err.code) : errorText(err);
+  return err && page.texts['js.org.err.' + err.code] ? T('err.' + err.code) : errorText(err);
 }
 
 // The API with the token; a 401 signs out.  Never throws for HTTP errors.
 async function call(method, path, body) {
   let r;
   try { r = await api(method, path, body, token); } catch (e) { return { status: 0, body: null }; }
-  if (r.status === 401) { signOut('js.org.expired'); throw new Stop(); }
+  if (r.status === 401) { signOuT('expired'); throw new Stop(); }
   return r;
 }
 
@@ -99,7 +101,7 @@ async function fetchFile(path) {
   let res;
   try { res = await fetch(path, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' }); }
   catch (e) { announce(t('js.error.network')); return null; }
-  if (res.status === 401) { signOut('js.org.expired'); return null; }
+  if (res.status === 401) { signOuT('expired'); return null; }
   if (!res.ok) { announce(t('js.error.server')); return null; }
   return res.blob();
 }
@@ -118,17 +120,6 @@ function showError(msg) {
   if (v) v.replaceChildren(el('p', { class: 'notice bad', role: 'alert' }, msg));
 }
 
-// A labelled control with its error line; id "f-NAME", error "e-NAME".
-function field(name, label, control, hint) {
-  control.id = 'f-' + name;
-  control.name = name;
-  const describedBy = [hint ? 'h-' + name : null, 'e-' + name].filter(Boolean).join(' ');
-  control.setAttribute('aria-describedby', describedBy);
-  return el('div', { class: 'field' }, el('label', { for: 'f-' + name }, label),
-    hint ? el('p', { class: 'hint', id: 'h-' + name }, hint) : null, control,
-    el('p', { class: 'error', id: 'e-' + name }));
-}
-
 // Shows a 422 next to its field (or in the form's summary) and focuses it.
 function formError(form, r, summary, msgFor) {
   const err = r.body && r.body.error;
@@ -137,24 +128,6 @@ function formError(form, r, summary, msgFor) {
   if (c) { c.focus(); summary.textContent = t('js.error.summary'); return; }
   summary.textContent = msg;
   summary.focus();
-}
-
-// A button that asks first: the question and yes/no replace it until answered.
-function confirming(label, question, yes, action, cls) {
-  const box = el('span', { class: 'confirm' });
-  const ask = el('button', { type: 'button', class: cls || 'secondary' }, label);
-  const show = (node) => box.replaceChildren(node);
-  ask.addEventListener('click', () => {
-    const q = el('span', { role: 'group', 'aria-label': question },
-      el('span', { class: 'question' }, question + ' '),
-      el('button', { type: 'button', class: 'danger', onclick: async (ev) => { ev.target.disabled = true; await action(); } }, yes),
-      ' ',
-      el('button', { type: 'button', class: 'secondary', onclick: () => { show(ask); ask.focus(); } }, t('js.org.no')));
-    show(q);
-    q.querySelector('button').focus();
-  });
-  show(ask);
-  return box;
 }
 
 // --- signing in ------------------------------------------------------------
@@ -168,10 +141,10 @@ function signOut(msgKey) {
 function signInView(msgKey) {
   const input = el('input', { type: 'password', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off', required: true });
   const form = el('form', { novalidate: true, class: 'signin' },
-    field('token', t('js.org.token'), input, t('js.org.token_hint')),
-    el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('js.org.signin'))));
+    field('token', T('token'), input, T('token_hint')),
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, T('signin'))));
   const status = el('p', { role: 'alert', class: 'notice bad' });
-  const heading = el('h2', { tabindex: '-1' }, t('js.org.signin_title'));
+  const heading = el('h2', { tabindex: '-1' }, T('signin_title'));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form);
@@ -199,7 +172,7 @@ function signInView(msgKey) {
   });
   const parts = [heading];
   if (msgKey) { status.textContent = t(msgKey); parts.push(status); }
-  parts.push(el('p', {}, t('js.org.signin_lead')), form);
+  parts.push(el('p', {}, T('signin_lead')), form);
   app.replaceChildren(...parts);
   (msgKey ? input : heading).focus();
 }
@@ -216,11 +189,11 @@ async function route(moved, focus) {
   const meetingId = /^\d+$/.test(p.get('meeting') || '') ? Number(p.get('meeting')) : 0;
   const tab = TABS.includes(p.get('tab')) ? p.get('tab') : 'settings';
   const bar = el('div', { class: 'org-bar' },
-    el('p', {}, t('js.org.signed_in')),
-    el('button', { type: 'button', class: 'secondary', onclick: () => { signOut(); announce(t('js.org.signed_out')); } }, t('js.org.signout')));
-  const crumbs = el('nav', { 'aria-label': t('js.org.crumbs'), class: 'crumbs' }, el('ol', {},
-    el('li', {}, meetingId ? link({}, t('js.org.meetings')) : el('span', { 'aria-current': 'page' }, t('js.org.meetings')))));
-  const v = el('div', { id: 'org-view' }, el('p', {}, t('js.org.loading')));
+    el('p', {}, T('signed_in')),
+    button(T('signout'), () => { signOut(); announce(T('signed_out')); }));
+  const crumbs = el('nav', { 'aria-label': T('crumbs'), class: 'crumbs' }, el('ol', {},
+    el('li', {}, meetingId ? link({}, T('meetings')) : el('span', { 'aria-current': 'page' }, T('meetings')))));
+  const v = el('div', { id: 'org-view' }, el('p', {}, T('loading')));
   put(app, bar, meetingId ? crumbs : null, v);
   try {
     if (meetingId) await meetingView(meetingId, tab, crumbs.firstChild);
@@ -247,20 +220,20 @@ async function meetingsView() {
   const rows = meetings.map((m) => el('tr', { 'data-meeting': m.id },
     el('th', { scope: 'row' }, link({ meeting: m.id }, m.title)),
     el('td', {}, dates(m), m.city ? el('br') : null, m.city || ''),
-    el('td', {}, el('span', { class: 'badge', 'data-status': m.status }, t('js.org.status.' + m.status))),
+    el('td', {}, el('span', { class: 'badge', 'data-status': m.status }, T('status.' + m.status))),
     el('td', { class: 'num' }, `${m.confirmed} / ${m.capacity}`, m.waitlisted ? el('br') : null,
-      m.waitlisted ? t('js.org.waiting_n', { n: m.waitlisted }) : '')));
+      m.waitlisted ? T('waiting_n', { n: m.waitlisted }) : '')));
   const create = meetingForm(null, (created) => { history.pushState(null, '', href({ meeting: created.id })); route(true); });
   view().replaceChildren(
-    el('h2', { tabindex: '-1' }, t('js.org.meetings')),
+    el('h2', { tabindex: '-1' }, T('meetings')),
     meetings.length
       ? el('div', { class: 'table-wrap' }, el('table', {},
-        el('thead', {}, el('tr', {}, ['js.org.col.title', 'js.org.col.when', 'js.org.col.status', 'js.org.col.seats']
-          .map((k) => el('th', { scope: 'col' }, t(k))))),
+        el('thead', {}, el('tr', {}, ['col.title', 'col.when', 'col.status', 'col.seats']
+          .map((k) => el('th', { scope: 'col' }, T(k))))),
         el('tbody', {}, rows)))
-      : el('p', {}, t('js.org.no_meetings')),
-    el('section', { 'aria-labelledby': 'h-new' }, el('h3', { id: 'h-new' }, t('js.org.new_meeting')),
-      el('details', {}, el('summary', {}, t('js.org.new_meeting_open')), create)));
+      : el('p', {}, T('no_meetings')),
+    section('h3', 'new', T('new_meeting'),
+      el('details', {}, el('summary', {}, T('new_meeting_open')), create)));
 }
 
 // The meeting's own fields; m null for a new meeting.
@@ -268,22 +241,26 @@ function meetingForm(m, saved) {
   const v = (k) => (m && m[k] !== null && m[k] !== undefined ? String(m[k]) : '');
   const input = (type, value, extra) => el('input', { type, value, ...extra });
   const status = el('select', {}, ['open', 'closed', 'draft'].map((s) =>
-    el('option', { value: s, selected: (m ? m.status : 'open') === s }, t('js.org.status.' + s))));
+    el('option', { value: s, selected: (m ? m.status : 'open') === s }, T('status.' + s))));
   const form = el('form', { novalidate: true, class: 'meeting-form' },
-    field('title', t('js.org.f.title'), input('text', v('title'), { maxlength: 200, required: true })),
+    field('title', T('f.title'), input('text', v('title'), { maxlength: 200, required: true })),
     el('div', { class: 'row2' },
-      field('starts_on', t('js.org.f.starts_on'), input('date', v('starts_on'), { required: true })),
-      field('ends_on', t('js.org.f.ends_on'), input('date', v('ends_on'), { required: true }))),
+      field('starts_on', T('f.starts_on'), input('date', v('starts_on'), { required: true })),
+      field('ends_on', T('f.ends_on'), input('date', v('ends_on'), { required: true }))),
     el('div', { class: 'row2' },
-      field('capacity', t('js.org.f.capacity'), input('number', v('capacity'), { min: 1, max: 100000, required: true, inputmode: 'numeric' })),
-      field('city', t('js.org.f.city'), input('text', v('city'), { maxlength: 200 }))),
-    field('timezone', t('js.org.f.timezone'), input('text', m ? m.timezone : 'Europe/Riga', { autocomplete: 'off' }), t('js.org.f.timezone_hint')),
+      field('capacity', T('f.capacity'), input('number', v('capacity'), { min: 1, max: 100000, required: true, inputmode: 'numeric' })),
+      field('city', T('f.city'), input('text', v('city'), { maxlength: 200 }))),
+    field('timezone', T('f.timezone'), input('text', m ? m.timezone : 'Europe/Riga', { autocomplete: 'off' }), T('f.timezone_hint')),
     el('div', { class: 'row2' },
-      field('registration_opens_at', t('js.org.f.opens'), input('datetime-local', toLocalInput(m && m.registration_opens_at))),
-      field('registration_closes_at', t('js.org.f.closes'), input('datetime-local', toLocalInput(m && m.registration_closes_at)))),
-    el('p', { class: 'hint' }, t('js.org.f.window_hint')),
-    field('status', t('js.org.f.status'), status),
-    el('div', { class: 'actions' }, el('button', { type: 'submit' }, m ? t('js.org.save') : t('js.org.create'))));
+      field('registration_opens_at', T('f.opens'), input('datetime-local', toLocalInput(m && m.registration_opens_at))),
+      field('registration_closes_at', T('f.closes'), input('datetime-local', toLocalInput(m && m.registration_closes_at)))),
+    el('p', { class: 'hint' }, T('f.window_hint')),
+    field('status', T('f.status'), status),
+    el('div', { class: 'field choice-line' },
+      el('input', { type: 'checkbox', id: 'f-confirm_email', checked: !!(m && m.confirm_email), 'aria-describedby': 'h-confirm_email' }),
+      el('label', { for: 'f-confirm_email' }, T('f.confirm_email')), el('p', { class: 'hint', id: 'h-confirm_email' }, T('f.confirm_hint'))),
+    field('confirm_minutes', T('f.confirm_minutes'), input('number', m ? v('confirm_minutes') : '30', { min: 5, max: 1440, inputmode: 'numeric' }), T('f.confirm_minutes_hint')),
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, m ? T('save') : T('create'))));
   const summary = el('p', { class: 'error', role: 'alert', tabindex: '-1' });
   form.append(summary);
   form.addEventListener('submit', async (ev) => {
@@ -295,8 +272,8 @@ function meetingForm(m, saved) {
       city: val('city') || null, timezone: val('timezone') || 'Europe/Riga', status: val('status'),
       registration_opens_at: fromLocalInput(val('registration_opens_at')),
       registration_closes_at: fromLocalInput(val('registration_closes_at')) };
-    const cap = val('capacity');
-    body.capacity = /^\d+$/.test(cap) ? Number(cap) : cap; // the server names a bad one
+    body.confirm_email = form.querySelector('#f-confirm_email').checked;
+    for (const k of ['capacity', 'confirm_minutes']) body[k] = /^\d+$/.test(val(k)) ? Number(val(k)) : val(k); // the server names a bad one
     for (const k of ['title', 'starts_on', 'ends_on', 'capacity']) {
       if (body[k] === '') { fieldError(form, k, t('js.error.required')); }
     }
@@ -304,7 +281,7 @@ function meetingForm(m, saved) {
     if (missing) { summary.textContent = t('js.error.summary'); missing.focus(); return; }
     if (!m) for (const k of Object.keys(body)) if (body[k] === null) delete body[k];
     const r = await call(m ? 'PATCH' : 'POST', m ? `/api/v1/meetings/${m.id}` : '/api/v1/meetings', body);
-    if (r.status === 200 || r.status === 201) { announce(t('js.org.saved')); saved(r.body); return; }
+    if (r.status === 200 || r.status === 201) { announce(T('saved')); saved(r.body); return; }
     formError(form, r, summary);
   });
   return form;
@@ -313,37 +290,38 @@ function meetingForm(m, saved) {
 async function meetingView(id, tab, crumbs) {
   const m = await must(`/api/v1/meetings/${id}`);
   crumbs.append(el('li', {}, el('span', { 'aria-current': 'page' }, m.title)));
-  document.title = `${m.title} – ${t('js.org.title')} – Saiets`;
-  const tabs = el('nav', { class: 'tabs', 'aria-label': t('js.org.sections') }, el('ul', {},
-    TABS.map((k) => el('li', {}, link({ meeting: id, tab: k }, t('js.org.tab.' + k), { 'aria-current': k === tab ? 'page' : null })))));
+  document.title = `${m.title} – ${T('title')} – Saiets`;
+  const tabs = el('nav', { class: 'tabs', 'aria-label': T('sections') }, el('ul', {},
+    TABS.map((k) => el('li', {}, link({ meeting: id, tab: k }, T('tab.' + k), { 'aria-current': k === tab ? 'page' : null })))));
   const body = el('div', { class: 'tab-body' });
   view().replaceChildren(el('h2', { tabindex: '-1' }, m.title),
     el('p', { class: 'meta' }, dates(m), m.city ? ` · ${m.city}` : '', ' · ',
-      el('span', { class: 'badge', 'data-status': m.status }, t('js.org.status.' + m.status)), ' · ',
-      t('js.org.seats_line', { c: m.confirmed, cap: m.capacity, w: m.waitlisted })),
+      el('span', { class: 'badge', 'data-status': m.status }, T('status.' + m.status)), ' · ',
+      T('seats_line', { c: m.confirmed, cap: m.capacity, w: m.waitlisted })),
     tabs, body);
   if (tab === 'settings') settingsTab(m, body);
   else if (tab === 'registrations') await registrationsTab(m, body);
   else if (tab === 'agenda') await agendaTab(m, body);
-  else await visitsTab(m, body);
+  else if (tab === 'visits') await visitsTab(m, body);
+  else await messagesTab(m, body);
 }
 
 // --- settings: the meeting, open/close, the form's fields -------------------------
 
 function settingsTab(m, body) {
   const toggle = m.status === 'open'
-    ? el('button', { type: 'button', class: 'secondary', onclick: () => setStatus('closed') }, t('js.org.close_reg'))
-    : el('button', { type: 'button', onclick: () => setStatus('open') }, t('js.org.open_reg'));
+    ? button(T('close_reg'), () => setStatus('closed'))
+    : button(T('open_reg'), () => setStatus('open'), '');
   const toggleMsg = el('p', { role: 'alert', class: 'error' });
   async function setStatus(s) {
     const r = await call('PATCH', `/api/v1/meetings/${m.id}`, { status: s });
-    if (r.status === 200) { announce(t('js.org.status_now', { s: t('js.org.status.' + s) })); route(false, '#h-reg'); }
+    if (r.status === 200) { announce(T('status_now', { s: T('status.' + s) })); route(false, '#h-reg'); }
     else toggleMsg.textContent = errText(r);
   }
   body.replaceChildren(
-    el('section', { 'aria-labelledby': 'h-reg' }, el('h3', { id: 'h-reg' }, t('js.org.registration')),
-      el('p', {}, t('js.org.reg_state.' + m.status)), el('div', { class: 'actions' }, toggle), toggleMsg),
-    el('section', { 'aria-labelledby': 'h-edit' }, el('h3', { id: 'h-edit' }, t('js.org.edit_meeting')),
+    section('h3', 'reg', T('registration'),
+      el('p', {}, T('reg_state.' + m.status)), el('div', { class: 'actions' }, toggle), toggleMsg),
+    section('h3', 'edit', T('edit_meeting'),
       meetingForm(m, () => route(false, '#h-edit'))),
     fieldsEditor(m));
 }
@@ -355,8 +333,8 @@ function fieldsEditor(m) {
   const summary = el('p', { class: 'error', role: 'alert', tabindex: '-1' });
   const form = el('form', { novalidate: true, class: 'fields-editor' }, el('p', { class: 'error', id: 'e-fields' }), list,
     el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'secondary', onclick: () => { sync(); defs.push({ key: '', type: 'text', label: {}, required: false }); render(); focusRow(defs.length - 1); } }, t('js.org.fields.add')),
-      el('button', { type: 'submit' }, t('js.org.fields.save'))), summary);
+      button(T('fields.add'), () => { sync(); defs.push({ key: '', type: 'text', label: {}, required: false }); render(); focusRow(defs.length - 1); }),
+      el('button', { type: 'submit' }, T('fields.save'))), summary);
 
   function id(i, member) { return `fields[${i}]${member ? '.' + member : ''}`; }
   function q(i, member) { return form.querySelector('#f-' + CSS.escape(id(i, member))); }
@@ -373,47 +351,47 @@ function fieldsEditor(m) {
     });
   }
   function focusRow(i) { const k = q(i, 'key'); if (k) k.focus(); }
-  function move(i, by) { sync(); const [d] = defs.splice(i, 1); defs.splice(i + by, 0, d); render(); announce(t('js.org.fields.moved', { n: i + by + 1 })); form.querySelector(`[data-move="${i + by}:${by}"]`)?.focus() || focusRow(i + by); }
-  function remove(i) { sync(); defs.splice(i, 1); render(); announce(t('js.org.fields.removed')); if (defs.length) focusRow(Math.min(i, defs.length - 1)); else list.focus(); }
+  function move(i, by) { sync(); const [d] = defs.splice(i, 1); defs.splice(i + by, 0, d); render(); announce(T('fields.moved', { n: i + by + 1 })); form.querySelector(`[data-move="${i + by}:${by}"]`)?.focus() || focusRow(i + by); }
+  function remove(i) { sync(); defs.splice(i, 1); render(); announce(T('fields.removed')); if (defs.length) focusRow(Math.min(i, defs.length - 1)); else list.focus(); }
   function row(d, i) {
     const fs = el('fieldset', { class: 'field-def', id: 'f-' + id(i), 'data-index': i });
     const small = (member, label, control) => { const f = field(id(i, member), label, control); return f; };
-    const typeSel = el('select', {}, KINDS.map((k) => el('option', { value: k, selected: d.type === k }, t('js.org.type.' + k))));
+    const typeSel = el('select', {}, KINDS.map((k) => el('option', { value: k, selected: d.type === k }, T('type.' + k))));
     typeSel.addEventListener('change', () => { sync(); render(); q(i, 'type').focus(); });
     const req = el('input', { type: 'checkbox', checked: !!d.required });
     req.id = 'f-' + id(i, 'required');
-    fs.append(el('legend', {}, t('js.org.fields.nth', { n: i + 1 }) + (d.key ? ` – ${d.key}` : '')),
+    fs.append(el('legend', {}, T('fields.nth', { n: i + 1 }) + (d.key ? ` – ${d.key}` : '')),
       el('p', { class: 'error', id: 'e-' + id(i) }),
       el('div', { class: 'row2' },
-        small('key', t('js.org.fields.key'), el('input', { type: 'text', value: d.key || '', maxlength: 40, autocomplete: 'off', spellcheck: 'false' })),
-        small('type', t('js.org.fields.type'), typeSel)),
+        small('key', T('fields.key'), el('input', { type: 'text', value: d.key || '', maxlength: 40, autocomplete: 'off', spellcheck: 'false' })),
+        small('type', T('fields.type'), typeSel)),
       el('div', { class: 'row2' },
-        small('label.lv', t('js.org.fields.label_lv'), el('input', { type: 'text', lang: 'lv', value: (d.label && d.label.lv) || '' })),
-        small('label.en', t('js.org.fields.label_en'), el('input', { type: 'text', lang: 'en', value: (d.label && d.label.en) || '' }))),
+        small('label.lv', T('fields.label_lv'), el('input', { type: 'text', lang: 'lv', value: (d.label && d.label.lv) || '' })),
+        small('label.en', T('fields.label_en'), el('input', { type: 'text', lang: 'en', value: (d.label && d.label.en) || '' }))),
       el('p', { class: 'error', id: 'e-' + id(i, 'label') }),
-      el('div', { class: 'field choice-line' }, req, el('label', { for: req.id }, t('js.org.fields.required')),
+      el('div', { class: 'field choice-line' }, req, el('label', { for: req.id }, T('fields.required')),
         el('p', { class: 'error', id: 'e-' + id(i, 'required') })));
     if (d.type === 'choice' || d.type === 'multi_choice') {
-      fs.append(small('options', t('js.org.fields.options'), el('textarea', { rows: 4, text: (d.options || []).join('\n') })));
+      fs.append(small('options', T('fields.options'), el('textarea', { rows: 4, text: (d.options || []).join('\n') })));
     }
     if (d.type === 'text') {
-      fs.append(small('max_length', t('js.org.fields.max_length'), el('input', { type: 'number', min: 1, max: 5000, value: d.max_length || '', inputmode: 'numeric' })));
+      fs.append(small('max_length', T('fields.max_length'), el('input', { type: 'number', min: 1, max: 5000, value: d.max_length || '', inputmode: 'numeric' })));
     }
     fs.append(el('div', { class: 'actions' },
-      i > 0 ? el('button', { type: 'button', class: 'secondary', 'data-move': `${i}:-1`, onclick: () => move(i, -1) }, t('js.org.fields.up')) : null,
-      i < defs.length - 1 ? el('button', { type: 'button', class: 'secondary', 'data-move': `${i}:1`, onclick: () => move(i, 1) }, t('js.org.fields.down')) : null,
-      el('button', { type: 'button', class: 'secondary', onclick: () => remove(i) }, t('js.org.fields.remove'))));
+      i > 0 ? button(T('fields.up'), () => move(i, -1), 'secondary', { 'data-move': `${i}:-1` }) : null,
+      i < defs.length - 1 ? button(T('fields.down'), () => move(i, 1), 'secondary', { 'data-move': `${i}:1` }) : null,
+      button(T('fields.remove'), () => remove(i))));
     return fs;
   }
   function render() {
-    list.replaceChildren(...(defs.length ? defs.map(row) : [el('p', {}, t('js.org.fields.none'))]));
+    list.replaceChildren(...(defs.length ? defs.map(row) : [el('p', {}, T('fields.none'))]));
   }
   // "fields[2].options" -> a text for that member
   function msgFor(err) {
     if (!err) return t('js.error.server');
     const member = (/^fields\[\d+\]\.(\w+)/.exec(err.field || '') || [])[1];
     if (err.code === 'missing_field') return t('js.error.required');
-    return member && page.texts['js.org.fields.err.' + member] ? t('js.org.fields.err.' + member) : errorText(err);
+    return member && page.texts['js.org.fields.err.' + member] ? T('fields.err.' + member) : errorText(err);
   }
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -426,15 +404,15 @@ function fieldsEditor(m) {
       return out;
     });
     const r = await call('PATCH', `/api/v1/meetings/${m.id}`, { fields });
-    if (r.status === 200) { announce(t('js.org.saved')); route(false, '#h-fields'); return; }
+    if (r.status === 200) { announce(T('saved')); route(false, '#h-fields'); return; }
     const err = r.body && r.body.error;
     // "fields[2].label.lv" has no control of its own: its row's label line
     if (err && err.field) err.field = err.field.replace(/^(fields\[\d+\]\.label)\..*$/, '$1');
     formError(form, r, summary, msgFor);
   });
   render();
-  return el('section', { 'aria-labelledby': 'h-fields' }, el('h3', { id: 'h-fields' }, t('js.org.fields.title')),
-    el('p', { class: 'hint' }, t('js.org.fields.hint')), form);
+  return section('h3', 'fields', T('fields.title'),
+    el('p', { class: 'hint' }, T('fields.hint')), form);
 }
 
 // --- registrations -----------------------------------------------------------
@@ -449,36 +427,36 @@ async function registrationsTab(m, body) {
   const other = names.filter((n) => kinds.get(n) !== 'municipality');
   const search = el('input', { type: 'search', value: filters.q, autocomplete: 'off' });
   const status = el('select', {}, ['', 'confirmed', 'waitlisted', 'cancelled'].map((s) =>
-    el('option', { value: s, selected: filters.status === s }, s ? t('js.status.' + s) : t('js.org.all'))));
-  const org = el('select', {}, el('option', { value: '' }, t('js.org.all')),
-    muni.length ? el('optgroup', { label: t('js.org.municipalities') }, muni.map((n) => el('option', { value: n, selected: filters.org === n }, n))) : null,
-    other.length ? el('optgroup', { label: t('js.org.other_orgs') }, other.map((n) => el('option', { value: n, selected: filters.org === n }, n))) : null);
+    el('option', { value: s, selected: filters.status === s }, s ? t('js.status.' + s) : T('all'))));
+  const org = el('select', {}, el('option', { value: '' }, T('all')),
+    muni.length ? el('optgroup', { label: T('municipalities') }, muni.map((n) => el('option', { value: n, selected: filters.org === n }, n))) : null,
+    other.length ? el('optgroup', { label: T('other_orgs') }, other.map((n) => el('option', { value: n, selected: filters.org === n }, n))) : null);
   const count = el('p', { role: 'status', class: 'count' });
   const tbody = el('tbody');
-  const csv = el('button', { type: 'button', class: 'secondary', onclick: async () => {
+  const csv = button(T('csv'), async () => {
     const blob = await fetchFile(`/api/v1/meetings/${m.id}/registrations?format=csv`);
-    if (blob) { download(blob, `registrations-${m.id}.csv`); announce(t('js.org.csv_done')); }
-  } }, t('js.org.csv'));
+    if (blob) { download(blob, `registrations-${m.id}.csv`); announce(T('csv_done')); }
+  });
   const folded = all.map((r) => fold(`${r.first_name} ${r.last_name} ${r.email} ${r.organisation || ''}`));
 
   function actions(r) {
     const cell = el('td', { class: 'row-actions' });
     if (r.status === 'waitlisted') {
       const full = m.confirmed >= m.capacity;
-      cell.append(confirming(t('js.org.promote'),
-        full ? t('js.org.promote_q_full', { name: fullName(r), cap: m.capacity + 1 }) : t('js.org.promote_q', { name: fullName(r) }),
-        t('js.org.promote_yes'), async () => {
+      cell.append(confirming(T('promote'),
+        full ? T('promote_q_full', { name: fullName(r), cap: m.capacity + 1 }) : T('promote_q', { name: fullName(r) }),
+        T('promote_yes'), async () => {
           const res = await call('POST', `/api/v1/registrations/${r.id}/promote`);
           if (res.status === 200) {
-            announce(res.body.capacity_grew ? t('js.org.promoted_grew', { name: fullName(r), cap: res.body.meeting_capacity }) : t('js.org.promoted', { name: fullName(r) }));
+            announce(res.body.capacity_grew ? T('promoted_grew', { name: fullName(r), cap: res.body.meeting_capacity }) : T('promoted', { name: fullName(r) }));
             route(false, [`tr[data-registration="${r.id}"] th`, '#h-regs']);
           } else announce(errText(res));
         }, 'secondary'), ' ');
     }
     if (r.status !== 'cancelled') {
-      cell.append(confirming(t('js.org.cancel'), t('js.org.cancel_q', { name: fullName(r) }), t('js.org.cancel_yes'), async () => {
+      cell.append(confirming(T('cancel'), T('cancel_q', { name: fullName(r) }), T('cancel_yes'), async () => {
         const res = await call('DELETE', `/api/v1/registrations/${r.id}`);
-        if (res.status === 200) { announce(t('js.org.cancelled', { name: fullName(r) })); route(false, [`tr[data-registration="${r.id}"] th`, '#h-regs']); } else announce(errText(res));
+        if (res.status === 200) { announce(T('cancelled', { name: fullName(r) })); route(false, [`tr[data-registration="${r.id}"] th`, '#h-regs']); } else announce(errText(res));
       }));
     }
     return cell;
@@ -490,28 +468,27 @@ async function registrationsTab(m, body) {
       (!filters.status || r.status === filters.status) && (!filters.org || r.organisation === filters.org));
     tbody.replaceChildren(...shown.map((r) => el('tr', { 'data-registration': r.id, 'data-status': r.status },
       el('th', { scope: 'row' }, fullName(r), r.position ? el('span', { class: 'meta block' }, r.position) : null),
-      el('td', { class: 'email', 'data-label': t('js.org.col.email') }, r.email),
-      el('td', { 'data-label': t('js.org.organisation') }, r.organisation || ''),
-      el('td', { 'data-label': t('js.org.col.status') }, el('span', { class: 'badge', 'data-status': r.status }, t('js.status.' + r.status)),
-        r.waitlist_position ? el('span', { class: 'block' }, t('js.org.position_n', { n: r.waitlist_position })) : null),
+      el('td', { class: 'email', 'data-label': T('col.email') }, r.email),
+      el('td', { 'data-label': T('organisation') }, r.organisation || ''),
+      el('td', { 'data-label': T('col.status') }, el('span', { class: 'badge', 'data-status': r.status }, t('js.status.' + r.status)),
+        r.waitlist_position ? el('span', { class: 'block' }, T('position_n', { n: r.waitlist_position })) : null),
       actions(r))));
-    count.textContent = t('js.org.shown', { n: shown.length, total: all.length });
+    count.textContent = T('shown', { n: shown.length, total: all.length });
   }
   let timer;
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(draw, 150); });
   status.addEventListener('change', draw);
   org.addEventListener('change', draw);
-  body.replaceChildren(el('section', { 'aria-labelledby': 'h-regs' },
-    el('h3', { id: 'h-regs' }, t('js.org.tab.registrations')),
+  body.replaceChildren(section('h3', 'regs', T('tab.registrations'),
     el('div', { class: 'filters', role: 'search' },
-      field('q', t('js.org.search'), search, t('js.org.search_hint')),
-      field('status_filter', t('js.org.col.status'), status),
-      field('org_filter', t('js.org.organisation'), org)),
+      field('q', T('search'), search, T('search_hint')),
+      field('status_filter', T('col.status'), status),
+      field('org_filter', T('organisation'), org)),
     el('div', { class: 'actions' }, csv), count,
     el('div', { class: 'table-wrap' }, el('table', { class: 'regs' },
-      el('caption', { class: 'sr-only' }, t('js.org.tab.registrations')),
-      el('thead', {}, el('tr', {}, ['js.org.col.name', 'js.org.col.email', 'js.org.organisation', 'js.org.col.status', 'js.org.col.actions']
-        .map((k) => el('th', { scope: 'col' }, t(k))))),
+      el('caption', { class: 'sr-only' }, T('tab.registrations')),
+      el('thead', {}, el('tr', {}, ['col.name', 'col.email', 'organisation', 'col.status', 'col.actions']
+        .map((k) => el('th', { scope: 'col' }, T(k))))),
       tbody))));
   draw();
 }
@@ -520,7 +497,7 @@ async function registrationsTab(m, body) {
 
 function problemText(p, titles, self) {
   const others = (p.items || []).filter((x) => x !== self).map((x) => titles.get(x)).filter(Boolean);
-  const label = page.texts['js.org.problem.' + p.code] ? t('js.org.problem.' + p.code) : t('js.org.problem.other');
+  const label = page.texts['js.org.problem.' + p.code] ? T('problem.' + p.code) : T('problem.other');
   return others.length ? `${label}: ${others.join('; ')}` : label;
 }
 
@@ -537,14 +514,14 @@ async function agendaTab(m, body) {
       return el('li', { 'data-item': it.id, class: ps.length ? 'has-problem' : null },
         el('span', { class: 'time' }, `${hhmm(it.starts_at)}–${hhmm(it.ends_at)}`), ' ',
         el('strong', {}, it.title),
-        el('span', { class: 'meta block' }, [t('js.org.kind.' + it.kind), it.venue_name, it.track].filter(Boolean).join(' · ')),
+        el('span', { class: 'meta block' }, [T('kind.' + it.kind), it.venue_name, it.track].filter(Boolean).join(' · ')),
         ps.length ? el('ul', { class: 'problems' }, ps.map((p) => el('li', {}, el('span', { class: 'warn' }, '⚠ '), problemText(p, titles, it.id)))) : null);
     }))));
   body.replaceChildren(
-    el('section', { 'aria-labelledby': 'h-agenda' }, el('h3', { id: 'h-agenda' }, t('js.org.tab.agenda')),
-      el('p', {}, probs.problems.length ? el('strong', { class: 'warn' }, t('js.org.problems_n', { n: probs.problems.length })) : t('js.org.no_problems'),
-        ' ', el('a', { href: `/meetings/${m.id}/agenda` }, t('js.org.agenda_print'))),
-      agenda.days.length ? days : el('p', {}, t('js.org.agenda_empty'))),
+    section('h3', 'agenda', T('tab.agenda'),
+      el('p', {}, probs.problems.length ? el('strong', { class: 'warn' }, T('problems_n', { n: probs.problems.length })) : T('no_problems'),
+        ' ', el('a', { href: `/meetings/${m.id}/agenda` }, T('agenda_print'))),
+      agenda.days.length ? days : el('p', {}, T('agenda_empty'))),
     scriptSection(m));
 }
 
@@ -555,28 +532,28 @@ function scriptSection(m) {
   const out = el('div', { class: 'diff', 'aria-live': 'polite' });
   const summary = el('p', { class: 'error', role: 'alert', tabindex: '-1' });
   const form = el('form', { novalidate: true },
-    field('script_name', t('js.org.script.name'), name, t('js.org.script.name_hint')),
-    field('script_file', t('js.org.script.file'), file),
-    field('script_text', t('js.org.script.text'), text),
-    el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('js.org.script.dry'))), summary);
+    field('script_name', T('script.name'), name, T('script.name_hint')),
+    field('script_file', T('script.file'), file),
+    field('script_text', T('script.text'), text),
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, T('script.dry'))), summary);
   file.addEventListener('change', async () => {
     const f = file.files[0];
     if (!f) return;
     text.value = await f.text();
     if (name.value === 'script') name.value = f.name.replace(/\.lua$/i, '').toLowerCase().replace(/[^a-z0-9_.-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 64) || 'script';
-    announce(t('js.org.script.loaded'));
+    announce(T('script.loaded'));
   });
   async function send(apply) {
     clearErrors(form);
     summary.textContent = '';
-    if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(name.value)) { fieldError(form, 'script_name', t('js.org.script.name_hint')); name.focus(); return null; }
+    if (!/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(name.value)) { fieldError(form, 'script_name', T('script.name_hint')); name.focus(); return null; }
     if (!text.value.trim()) { fieldError(form, 'script_text', t('js.error.required')); text.focus(); return null; }
     let res;
     try {
       res = await fetch(`/api/v1/meetings/${m.id}/agenda/scripts?name=${encodeURIComponent(name.value)}&apply=${apply ? 1 : 0}`,
         { method: 'POST', headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'text/plain; charset=utf-8', Accept: 'application/json' }, body: text.value, credentials: 'omit', cache: 'no-store' });
     } catch (e) { summary.textContent = t('js.error.network'); return null; }
-    if (res.status === 401) { signOut('js.org.expired'); return null; }
+    if (res.status === 401) { signOuT('expired'); return null; }
     const r = { status: res.status, body: (res.headers.get('Content-Type') || '').startsWith('application/json') ? await res.json() : null };
     if (res.status !== 200) {
       const err = r.body && r.body.error;
@@ -592,27 +569,27 @@ function scriptSection(m) {
       JSON.stringify(c.before[k]) !== JSON.stringify(c.after[k]));
   }
   function showDiff(d) {
-    const group = (key, items, line) => items.length ? el('div', {}, el('h4', {}, t(key, { n: items.length })), el('ul', {}, items.map(line))) : null;
-    const apply = el('button', { type: 'button', onclick: async () => {
+    const group = (key, items, line) => items.length ? el('div', {}, el('h4', {}, T(key, { n: items.length })), el('ul', {}, items.map(line))) : null;
+    const apply = button(T('script.apply'), async () => {
       apply.disabled = true;
       const done = await send(true);
-      if (done) { announce(t('js.org.script.applied')); route(false, '#h-agenda'); } else apply.disabled = false;
-    } }, t('js.org.script.apply'));
+      if (done) { announce(T('script.applied')); route(false, '#h-agenda'); } else apply.disabled = false;
+    }, '');
     put(out,
-      el('h4', { tabindex: '-1', id: 'diff-title' }, d.applied ? t('js.org.script.applied') : t('js.org.script.preview')),
-      el('p', {}, t('js.org.script.counts', { a: d.added.length, c: d.changed.length, r: d.removed.length, u: d.unchanged })),
-      group('js.org.script.added', d.added, (x) => el('li', { class: 'ok' }, '+ ', itemLine(x.item))),
-      group('js.org.script.changed', d.changed, (x) => el('li', {}, '~ ', itemLine(x.after), el('span', { class: 'meta' }, ` (${changedFields(x).join(', ')})`))),
-      group('js.org.script.removed', d.removed, (x) => el('li', { class: 'bad' }, '− ', itemLine(x.item))),
-      d.venues_added && d.venues_added.length ? el('p', {}, t('js.org.script.venues'), ' ', d.venues_added.join(', ')) : null,
-      d.problems && d.problems.length ? el('div', {}, el('h4', {}, t('js.org.problems_n', { n: d.problems.length })),
+      el('h4', { tabindex: '-1', id: 'diff-title' }, d.applied ? T('script.applied') : T('script.preview')),
+      el('p', {}, T('script.counts', { a: d.added.length, c: d.changed.length, r: d.removed.length, u: d.unchanged })),
+      group('script.added', d.added, (x) => el('li', { class: 'ok' }, '+ ', itemLine(x.item))),
+      group('script.changed', d.changed, (x) => el('li', {}, '~ ', itemLine(x.after), el('span', { class: 'meta' }, ` (${changedFields(x).join(', ')})`))),
+      group('script.removed', d.removed, (x) => el('li', { class: 'bad' }, '− ', itemLine(x.item))),
+      d.venues_added && d.venues_added.length ? el('p', {}, T('script.venues'), ' ', d.venues_added.join(', ')) : null,
+      d.problems && d.problems.length ? el('div', {}, el('h4', {}, T('problems_n', { n: d.problems.length })),
         el('ul', { class: 'problems' }, d.problems.map((p) => el('li', {}, problemText(p, new Map(), 0), page.lang === 'en' && p.message ? el('span', { class: 'meta block' }, p.message) : null)))) : null,
       d.applied ? null : el('div', { class: 'actions' }, apply));
     out.querySelector('#diff-title').focus();
   }
   form.addEventListener('submit', async (ev) => { ev.preventDefault(); const d = await send(false); if (d) showDiff(d); });
-  return el('section', { 'aria-labelledby': 'h-script' }, el('h3', { id: 'h-script' }, t('js.org.script.title')),
-    el('p', { class: 'hint' }, t('js.org.script.hint')), form, out);
+  return section('h3', 'script', T('script.title'),
+    el('p', { class: 'hint' }, T('script.hint')), form, out);
 }
 
 // --- site visits ----------------------------------------------------------------
@@ -622,8 +599,8 @@ async function visitsTab(m, body) {
     must(`/api/v1/meetings/${m.id}/site-visits`), call('GET', `/api/v1/meetings/${m.id}/transport-plan`),
     call('GET', `/api/v1/meetings/${m.id}/registrations?status=confirmed`)]);
   const people = confirmed.status === 200 ? confirmed.body.registrations : [];
-  const parts = [el('h3', {}, t('js.org.tab.visits'))];
-  if (!visits.slots.length) parts.push(el('p', {}, t('js.org.visits_none')));
+  const parts = [el('h3', {}, T('tab.visits'))];
+  if (!visits.slots.length) parts.push(el('p', {}, T('visits_none')));
   for (const slot of visits.slots) parts.push(await slotSection(m, slot, people));
   if (plan.status === 200 && visits.slots.length) parts.push(transportSection(plan.body));
   body.replaceChildren(...parts);
@@ -637,22 +614,22 @@ async function slotSection(m, slot, people) {
     msg.textContent = '';
     const r = await call('POST', `${base}/allocate${dry ? '?dry_run=1' : ''}`);
     if (r.status !== 200) { msg.textContent = errText(r); return; }
-    if (dry) { put(result, allocationView(r.body, slot, true)); announce(t('js.org.alloc.tried')); result.querySelector('h5')?.focus(); }
-    else { announce(t('js.org.alloc.done')); route(false, '#slot-' + slot.id); }
+    if (dry) { put(result, allocationView(r.body, slot, true)); announce(T('alloc.tried')); result.querySelector('h5')?.focus(); }
+    else { announce(T('alloc.done')); route(false, '#slot-' + slot.id); }
   }
   const allocate = slot.allocated_at
-    ? confirming(t('js.org.alloc.run'), t('js.org.alloc.replace_q'), t('js.org.alloc.run'), () => run(false), '')
-    : el('button', { type: 'button', onclick: () => run(false) }, t('js.org.alloc.run'));
+    ? confirming(T('alloc.run'), T('alloc.replace_q'), T('alloc.run'), () => run(false), '')
+    : button(T('alloc.run'), () => run(false), '');
   const current = await call('GET', `${base}/allocation`);
   if (current.status === 200 && current.body.allocated_at) put(result, allocationView(current.body, slot, false));
-  else result.replaceChildren(el('p', {}, t('js.org.alloc.not_yet')));
+  else result.replaceChildren(el('p', {}, T('alloc.not_yet')));
   return el('section', { class: 'slot-org', 'aria-labelledby': 'slot-' + slot.id, 'data-slot': slot.id },
     el('h4', { id: 'slot-' + slot.id }, slot.title),
     el('p', { class: 'meta' }, `${dateText(slot.starts_at)}, ${hhmm(slot.starts_at)}–${hhmm(slot.ends_at)}`),
     el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'secondary', onclick: () => run(true) }, t('js.org.alloc.try')), allocate,
-      el('button', { type: 'button', class: 'secondary', onclick: () => hostLists(base, 'html') }, t('js.org.hosts.print')),
-      el('button', { type: 'button', class: 'secondary', onclick: () => hostLists(base, 'csv') }, t('js.org.hosts.csv'))),
+      button(T('alloc.try'), () => run(true)), allocate,
+      button(T('hosts.print'), () => hostLists(base, 'html')),
+      button(T('hosts.csv'), () => hostLists(base, 'csv'))),
     msg, result, pinForm(base, slot, people));
 }
 
@@ -673,7 +650,7 @@ async function hostLists(base, format) {
 // explanation only on an English page.
 function why(p) {
   const k = 'js.org.why.' + (p.why || '').replace(/\W+/g, '_');
-  return page.texts[k] ? t(k, { r: p.rank || '–' }) : t('js.org.why.other') + (page.lang === 'en' && p.explanation ? `: ${p.explanation}` : '');
+  return page.texts[k] ? t(k, { r: p.rank || '–' }) : T('why.other') + (page.lang === 'en' && p.explanation ? `: ${p.explanation}` : '');
 }
 
 function allocationView(al, slot, dry) {
@@ -681,8 +658,8 @@ function allocationView(al, slot, dry) {
   const seated = s.seated || 0;
   const ranks = [1, 2, 3].map((r) => {
     const n = (s.by_rank || {})[String(r)] || 0;
-    return el('li', {}, el('span', { class: 'rank-label' }, t('js.org.alloc.rank', { r, n })),
-      el('meter', { min: 0, max: Math.max(seated, 1), value: n, 'aria-label': t('js.org.alloc.rank', { r, n }) }));
+    return el('li', {}, el('span', { class: 'rank-label' }, T('alloc.rank', { r, n })),
+      el('meter', { min: 0, max: Math.max(seated, 1), value: n, 'aria-label': T('alloc.rank', { r, n }) }));
   });
   const options = (al.options || []).map((o) => {
     const orgs = new Map();
@@ -691,26 +668,26 @@ function allocationView(al, slot, dry) {
     return el('li', { class: 'card', 'data-option': o.id },
       el('h6', {}, o.venue_name),
       o.topic ? el('p', {}, o.topic) : null,
-      o.host ? el('p', { class: 'meta' }, t('js.org.alloc.host', { h: o.host })) : null,
-      el('p', {}, el('label', { for: `fill-${al.slot}-${o.id}` }, t('js.org.alloc.seats', { a: o.assigned, c: o.capacity }))),
+      o.host ? el('p', { class: 'meta' }, T('alloc.host', { h: o.host })) : null,
+      el('p', {}, el('label', { for: `fill-${al.slot}-${o.id}` }, T('alloc.seats', { a: o.assigned, c: o.capacity }))),
       el('meter', { id: `fill-${al.slot}-${o.id}`, min: 0, max: o.capacity, value: o.assigned }),
-      el('p', {}, t('js.org.alloc.municipalities', { n: o.municipalities })),
-      o.below_min_size ? el('p', { class: 'warn' }, t('js.org.alloc.below_min', { n: o.min_size })) : null,
-      o.people && o.people.length ? el('details', {}, el('summary', {}, t('js.org.alloc.people', { n: o.people.length })),
+      el('p', {}, T('alloc.municipalities', { n: o.municipalities })),
+      o.below_min_size ? el('p', { class: 'warn' }, T('alloc.below_min', { n: o.min_size })) : null,
+      o.people && o.people.length ? el('details', {}, el('summary', {}, T('alloc.people', { n: o.people.length })),
         el('ol', { class: 'people' }, o.people.map((p) => el('li', {}, `${fullName(p)}`, el('span', { class: 'meta' }, ` – ${p.organisation || ''}, ${why(p)}`)))),
-        mix.length ? el('p', { class: 'meta' }, t('js.org.alloc.mix'), ' ', mix.map(([n, c]) => `${n} (${c})`).join('; ')) : null) : null);
+        mix.length ? el('p', { class: 'meta' }, T('alloc.mix'), ' ', mix.map(([n, c]) => `${n} (${c})`).join('; ')) : null) : null);
   });
   return [
-    el('h5', { tabindex: '-1' }, dry ? t('js.org.alloc.trial') : t('js.org.alloc.current')),
-    dry ? el('p', { class: 'notice' }, t('js.org.alloc.trial_note')) : null,
+    el('h5', { tabindex: '-1' }, dry ? T('alloc.trial') : T('alloc.current')),
+    dry ? el('p', { class: 'notice' }, T('alloc.trial_note')) : null,
     el('ul', { class: 'stats' },
-      el('li', {}, t('js.org.alloc.seated', { n: seated })),
-      el('li', {}, t('js.org.alloc.waiting', { n: s.waiting || 0 })),
-      el('li', {}, t('js.org.alloc.no_prefs', { n: s.no_preferences || 0 })),
-      el('li', {}, t('js.org.alloc.pairs', { n: s.same_municipality_pairs || 0 }))),
-    el('ul', { class: 'ranks', 'aria-label': t('js.org.alloc.ranks') }, ranks),
+      el('li', {}, T('alloc.seated', { n: seated })),
+      el('li', {}, T('alloc.waiting', { n: s.waiting || 0 })),
+      el('li', {}, T('alloc.no_prefs', { n: s.no_preferences || 0 })),
+      el('li', {}, T('alloc.pairs', { n: s.same_municipality_pairs || 0 }))),
+    el('ul', { class: 'ranks', 'aria-label': T('alloc.ranks') }, ranks),
     el('ul', { class: 'cards' }, options),
-    al.waiting && al.waiting.length ? el('details', {}, el('summary', {}, t('js.org.alloc.waiting', { n: al.waiting.length })),
+    al.waiting && al.waiting.length ? el('details', {}, el('summary', {}, T('alloc.waiting', { n: al.waiting.length })),
       el('ol', {}, al.waiting.map((p) => el('li', {}, fullName(p))))) : null,
   ];
 }
@@ -719,41 +696,41 @@ function pinForm(base, slot, people) {
   const who = el('select', {}, el('option', { value: '' }, '—'),
     people.map((p) => el('option', { value: p.id }, `${p.last_name} ${p.first_name} – ${p.organisation || ''}`)));
   const where = el('select', {}, slot.options.map((o) => el('option', { value: o.id }, o.venue_name)),
-    el('option', { value: 'none' }, t('js.org.pin.none')));
+    el('option', { value: 'none' }, T('pin.none')));
   const n = slot.id;
   const summary = el('p', { class: 'error', role: 'alert' });
   const form = el('form', { novalidate: true, class: 'pin' },
-    field(`pin_who_${n}`, t('js.org.pin.who'), who), field(`pin_where_${n}`, t('js.org.pin.where'), where),
-    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'secondary' }, t('js.org.pin.save'))), summary);
+    field(`pin_who_${n}`, T('pin.who'), who), field(`pin_where_${n}`, T('pin.where'), where),
+    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'secondary' }, T('pin.save'))), summary);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(form); summary.textContent = '';
     if (!who.value) { fieldError(form, `pin_who_${n}`, t('js.error.required')); who.focus(); return; }
     const r = await call('POST', `${base}/pins`, { registration_id: Number(who.value), option_id: where.value === 'none' ? null : Number(where.value) });
-    if (r.status === 200) { announce(t('js.org.pin.done')); route(false, '#slot-' + slot.id); } else summary.textContent = errText(r);
+    if (r.status === 200) { announce(T('pin.done')); route(false, '#slot-' + slot.id); } else summary.textContent = errText(r);
   });
-  return el('details', { class: 'noprint' }, el('summary', {}, t('js.org.pin.title')), el('p', { class: 'hint' }, t('js.org.pin.hint')), form);
+  return el('details', { class: 'noprint' }, el('summary', {}, T('pin.title')), el('p', { class: 'hint' }, T('pin.hint')), form);
 }
 
 function transportSection(plan) {
-  const out = el('section', { 'aria-labelledby': 'h-transport' }, el('h3', { id: 'h-transport' }, t('js.org.transport.title')));
+  const out = section('h3', 'transport', T('transport.title'));
   for (const s of plan.slots || []) {
     add(out, el('h4', {}, s.title),
-      el('p', {}, t('js.org.transport.summary', { r: s.riders || 0, s: s.seated || 0, u: s.unseated || 0 }),
-        s.from ? ` ${t('js.org.transport.from', { v: s.from.venue_name })}` : '', s.to ? ` ${t('js.org.transport.to', { v: s.to.venue_name })}` : ''),
-      s.exact === false ? el('p', { class: 'meta' }, t('js.org.transport.greedy')) : null);
-    if (!(s.vehicles || []).length) out.append(el('p', {}, t('js.org.transport.no_vehicles')));
+      el('p', {}, T('transport.summary', { r: s.riders || 0, s: s.seated || 0, u: s.unseated || 0 }),
+        s.from ? ` ${T('transport.from', { v: s.from.venue_name })}` : '', s.to ? ` ${T('transport.to', { v: s.to.venue_name })}` : ''),
+      s.exact === false ? el('p', { class: 'meta' }, T('transport.greedy')) : null);
+    if (!(s.vehicles || []).length) out.append(el('p', {}, T('transport.no_vehicles')));
     const cards = el('ul', { class: 'cards' });
     for (const v of s.vehicles || []) {
       const legs = (s.legs || []).filter((l) => l.vehicle_id === v.vehicle_id);
       cards.append(el('li', { class: 'card', 'data-vehicle': v.vehicle_id },
         el('h5', {}, v.vehicle),
-        el('p', {}, el('label', { for: `load-${s.slot}-${v.vehicle_id}` }, t('js.org.transport.load', { l: v.load, s: v.seats }))),
+        el('p', {}, el('label', { for: `load-${s.slot}-${v.vehicle_id}` }, T('transport.load', { l: v.load, s: v.seats }))),
         el('meter', { id: `load-${s.slot}-${v.vehicle_id}`, min: 0, max: v.seats, value: v.load }),
         el('ul', { class: 'legs' }, legs.map((l) => el('li', {},
-          el('strong', {}, t(l.direction === 'out' ? 'js.org.transport.out' : 'js.org.transport.back')), ' ',
-          `${hhmm(l.depart)} → ${hhmm(l.arrive)}, ${t('js.org.transport.passengers', { n: l.passengers })}`,
-          el('ul', {}, (l.stops || []).map((st) => el('li', {}, `${st.group}: ${hhmm(st.arrive || st.depart)}, ${t('js.org.transport.passengers', { n: st.passengers })}`))))))));
+          el('strong', {}, T(l.direction === 'out' ? 'transport.out' : 'transport.back')), ' ',
+          `${hhmm(l.depart)} → ${hhmm(l.arrive)}, ${T('transport.passengers', { n: l.passengers })}`,
+          el('ul', {}, (l.stops || []).map((st) => el('li', {}, `${st.group}: ${hhmm(st.arrive || st.depart)}, ${T('transport.passengers', { n: st.passengers })}`))))))));
     }
     out.append(cards);
     if ((s.problems || []).length) out.append(el('ul', { class: 'problems' }, s.problems.map((p) => el('li', { class: 'warn' }, problemText(p, new Map(), 0)))));
@@ -762,3 +739,39 @@ function transportSection(plan) {
 }
 
 route(false);
+
+// --- messages: to the confirmed, the waiting list or one site-visit group ------
+
+async function messagesTab(m, body) {
+  const visits = await call('GET', `/api/v1/meetings/${m.id}/site-visits`);
+  const to = el('select', {}, ['confirmed', 'waitlisted'].map((k) => el('option', { value: k }, T('msg.to_' + k))),
+    (visits.status === 200 ? visits.body.slots : []).map((s) => el('optgroup', { label: T('msg.group', { s: s.title }) },
+      s.options.map((o) => el('option', { value: o.id }, o.venue_name + (o.topic ? ' – ' + o.topic : ''))))));
+  const subject = el('input', { type: 'text', maxlength: 200 });
+  const text = el('textarea', { rows: 8, maxlength: 10000 });
+  const summary = el('p', { class: 'error', role: 'alert', tabindex: '-1' });
+  const out = el('div', {});
+  const form = el('form', { novalidate: true }, field('to', T('msg.to'), to), field('subject', T('msg.subject'), subject),
+    field('text', T('msg.text'), text), el('div', { class: 'actions' }, el('button', { type: 'submit' }, T('msg.preview'))), summary);
+  const post = (send) => call('POST', `/api/v1/meetings/${m.id}/messages`, { subject: subject.value.trim(), text: text.value, send,
+    ...(/^\d/.test(to.value) ? { to: 'option', option_id: Number(to.value) } : { to: to.value }) });
+  const show = (...c) => { put(out, ...c); out.firstChild.focus(); };
+  form.addEventListener('input', () => out.replaceChildren()); // changed: preview again before sending
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form); summary.textContent = ''; out.replaceChildren();
+    const r = await post(false);
+    if (r.status !== 200) { formError(form, r, summary); return; }
+    const n = r.body.recipients;
+    show(el('h4', { tabindex: '-1' }, T('msg.preview_title')), el('p', { class: 'count', 'data-recipients': n }, T('msg.count', { n })),
+      el('div', { class: 'card', lang: 'lv' }, el('p', {}, el('strong', {}, r.body.preview.subject)), el('div', { class: 'desc' }, r.body.preview.text)),
+      n ? el('div', { class: 'actions' }, confirming(T('msg.send'), T('msg.send_q', { n }), T('msg.send_yes'), async () => {
+        const s = await post(true);
+        if (s.status !== 202) { summary.textContent = errText(s); summary.focus(); return; }
+        form.reset();
+        show(el('p', { class: 'notice', tabindex: '-1', 'data-queued': s.body.recipients },
+          T(s.body.queued ? 'msg.queued' : 'msg.not_queued', { n: s.body.recipients })));
+      }, '')) : null);
+  });
+  body.replaceChildren(section('h3', 'msg', T('msg.title'), el('p', { class: 'hint' }, T('msg.hint')), form, out));
+}

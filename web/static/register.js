@@ -1,7 +1,9 @@
 // register.js - the registration form of a meeting's page: the organisation
 // picker, checks before sending, POST to the API, errors next to their
-// fields, and the confirmation with the private manage link.
-import { api, clearErrors, el, errorText, fieldError, fold, page, t } from './common.js';
+// fields, and the confirmation with the private manage link (or, when the
+// meeting asks people to confirm their e-mail, the word that it is mailed);
+// and the "lost my link" form, which asks for a new link by e-mail.
+import { api, button, clearErrors, el, EMAIL, errorText, fieldError, fold, page, t } from './common.js';
 
 const form = document.getElementById('register');
 
@@ -95,7 +97,7 @@ function preferencesOf() {
 function bodyOf() {
   const v = (id) => form.querySelector('#f-' + id).value.trim();
   const body = { first_name: v('first_name'), last_name: v('last_name'), email: v('email'),
-    organisation: v('organisation') };
+    organisation: v('organisation'), lang: page.lang }; // lang: the language of their e-mail
   for (const k of ['position', 'phone']) if (v(k)) body[k] = v(k);
   const answers = answersOf();
   if (Object.keys(answers).length) body.answers = answers;
@@ -116,7 +118,7 @@ function problems() {
     if (!set.querySelector('input:checked')) out.push([set.id.slice(2), t('js.error.required')]);
   }
   const email = form.querySelector('#f-email');
-  if (email.value.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.value.trim())) {
+  if (email.value.trim() && !EMAIL.test(email.value.trim())) {
     out.push(['email', t('js.error.email')]);
   }
   for (const set of form.querySelectorAll('fieldset[data-slot]')) {
@@ -138,26 +140,30 @@ function showProblems(list) {
   else summary.focus();
 }
 
-function showDone(reg) {
+// The answer: 201, the registration with its private link; or 202 (e-mail
+// confirmation), no link here: it is mailed to the address, and the place is
+// held for the meeting's confirm_minutes until it is opened.
+function showDone(reg, email) {
   const link = location.origin + '/manage#' + reg.manage_token;
   const done = document.getElementById('done');
-  const status = reg.status === 'waitlisted'
-    ? t('js.done.waitlisted', { n: reg.waitlist_position || '?' })
-    : t('js.done.confirmed');
+  const check = reg.status === 'check_email';
+  const status = check ? t('js.done.check', { email, n: page.confirm_minutes })
+    : reg.status === 'waitlisted' ? t('js.done.waitlisted', { n: reg.waitlist_position || '?' })
+      : t('js.done.confirmed');
   const copied = el('p', { role: 'status', class: 'meta' });
-  done.replaceChildren(
-    el('h3', {}, t('js.done.title')),
-    el('p', { class: reg.status === 'waitlisted' ? 'warn' : 'ok', 'data-status': reg.status }, status),
-    el('div', { class: 'notice private' },
+  done.replaceChildren(...[
+    el('h3', {}, t(check ? 'js.done.check_title' : 'js.done.title')),
+    el('p', { class: reg.status === 'confirmed' ? 'ok' : 'warn', 'data-status': reg.status }, status),
+    check ? el('p', {}, t('js.done.check_lost'), ' ', el('a', { href: '#lost' }, t('js.lost.ask'))) : el('div', { class: 'notice private' },
       el('p', {}, el('strong', {}, t('js.done.private'))),
       el('code', { class: 'secret', id: 'manage-link' }, link),
       el('div', { class: 'actions' },
         el('a', { class: 'button', href: '/manage#' + reg.manage_token }, t('js.done.open')),
-        el('button', { type: 'button', class: 'secondary', onclick: async () => {
+        button(t('js.done.copy'), async () => {
           try { await navigator.clipboard.writeText(link); copied.textContent = t('js.done.copied'); } catch (e) { /* the link is on screen */ }
-        } }, t('js.done.copy'))),
+        })),
       copied),
-    reg.calendar_url ? el('p', {}, el('a', { href: reg.calendar_url }, t('js.manage.calendar'))) : null);
+    reg.calendar_url && el('p', {}, el('a', { href: reg.calendar_url }, t('js.manage.calendar')))].filter(Boolean));
   form.hidden = true;
   done.hidden = false;
   done.focus();
@@ -173,7 +179,7 @@ async function submit(ev) {
   button.disabled = true;
   try {
     const r = await api('POST', `/api/v1/meetings/${page.meeting}/registrations`, bodyOf());
-    if (r.status === 201) { showDone(r.body); return; }
+    if (r.status < 300) { showDone(r.body, bodyOf().email); return; }
     const err = r.body && r.body.error;
     const field = err && err.field ? (err.field.startsWith('visit_preferences') ? 'visit_preferences' : err.field) : null;
     showProblems([[field || 'summary', errorText(err)]]);
@@ -192,3 +198,21 @@ if (form) {
   setupCombo();
   form.addEventListener('submit', submit);
 }
+
+// "Lost my link": the answer is the same whether or not the address is
+// registered (the server never tells), so the page says the same too.
+const lost = document.getElementById('resend');
+lost.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  clearErrors(lost);
+  const said = lost.querySelector('[role=status]');
+  said.textContent = '';
+  const email = lost.querySelector('#f-resend_email').value.trim();
+  let r = { status: 422 };
+  try {
+    if (EMAIL.test(email)) r = await api('POST', `/api/v1/meetings/${page.meeting}/registrations/resend`, { email });
+  } catch (e) { r = { status: 0, body: { error: { code: 'network' } } }; }
+  if (r.status === 202) said.textContent = t('js.lost.sent');
+  else if (r.status === 422) fieldError(lost, 'resend_email', t(email ? 'js.error.email' : 'js.error.required')).focus();
+  else said.textContent = errorText(r);
+});
