@@ -333,21 +333,15 @@ void outbox_row_clear(struct outbox_row *r)
     memset(r, 0, sizeof *r);
 }
 
-int outbox_due(struct db *db, long long now, struct outbox_row *rows, int max)
+#define ROW_COLUMNS                                                                  \
+    "id, created_at, coalesce(meeting_id, 0), coalesce(registration_id, 0), kind, lang," \
+    " to_addr, to_name, data_json, attempts"
+
+/* Reads up to max rows of st (bound) into rows[]; how many, or -1. */
+static int read_rows(sqlite3_stmt *st, struct outbox_row *rows, int max)
 {
-    /* The partial index outbox_due holds only the rows still to send, in
-     * (next_attempt_at, id) order. */
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, created_at, coalesce(meeting_id, 0),"
-                                   " coalesce(registration_id, 0), kind, lang, to_addr, to_name,"
-                                   " data_json, attempts FROM outbox"
-                                   " WHERE (state = 'queued' OR state = 'sending') AND next_attempt_at <= ?"
-                                   " ORDER BY next_attempt_at, id LIMIT ?");
     int n = 0, rc;
 
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int(st, 2, max);
     while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct outbox_row *r = &rows[n];
         const char *data = (const char *)sqlite3_column_text(st, 8);
@@ -373,6 +367,53 @@ int outbox_due(struct db *db, long long now, struct outbox_row *rows, int max)
     }
     sqlite3_reset(st);
     return n;
+}
+
+int outbox_due(struct db *db, long long now, long long *fresh_from, struct outbox_row *rows,
+               int max)
+{
+    sqlite3_stmt *st;
+    int n, m;
+
+    /* Where the new messages start: asked once (a scan) per sender. */
+    if (*fresh_from <= 0) {
+        st = db_stmt(db, "SELECT coalesce(min(id), (SELECT coalesce(max(id), 0) + 1"
+                         " FROM outbox)) FROM outbox WHERE attempts = 0 AND state = 'queued'");
+        if (st == NULL || sqlite3_step(st) != SQLITE_ROW) {
+            if (st)
+                sqlite3_reset(st);
+            return -1;
+        }
+        *fresh_from = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+    }
+    /* Tried already and due again (or left 'sending' by a crash): the
+     * partial index outbox_retry, in (next_attempt_at, id) order. */
+    st = db_stmt(db, "SELECT " ROW_COLUMNS " FROM outbox WHERE attempts > 0"
+                     " AND (state = 'queued' OR state = 'sending') AND next_attempt_at <= ?"
+                     " ORDER BY next_attempt_at, id LIMIT ?");
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, max);
+    if ((n = read_rows(st, rows, max)) < 0 || n == max)
+        return n;
+    /* New ones, by id from where the last look ended. */
+    st = db_stmt(db, "SELECT " ROW_COLUMNS " FROM outbox WHERE id >= ? AND attempts = 0"
+                     " AND state = 'queued' ORDER BY id LIMIT ?");
+    if (st == NULL)
+        return n;
+    sqlite3_bind_int64(st, 1, *fresh_from);
+    sqlite3_bind_int(st, 2, max - n);
+    m = read_rows(st, rows + n, max - n);
+    return m < 0 ? n : n + m;
+}
+
+void outbox_fresh_done(const struct outbox_row *rows, int n, long long *fresh_from)
+{
+    for (int i = 0; i < n; i++)
+        if (rows[i].attempts == 0 && rows[i].id >= *fresh_from)
+            *fresh_from = rows[i].id + 1;
 }
 
 int outbox_mark_sending(struct db *db, struct outbox_row *rows, int n, struct err *e)
@@ -451,7 +492,7 @@ json_t *outbox_status(struct db *db, int max_failures)
         json_object_set_new(o, db_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
     sqlite3_reset(st);
     st = db_stmt(db, "SELECT min(next_attempt_at) FROM outbox"
-                     " WHERE state = 'queued' OR state = 'sending'");
+                     " WHERE state = 'queued' OR state = 'sending'"); /* admins only: a scan */
     if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         json_object_set_new(o, "next_attempt_at", json_integer(sqlite3_column_int64(st, 0)));
     if (st)

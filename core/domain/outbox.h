@@ -113,9 +113,16 @@ struct outbox_row {
 };
 void outbox_row_clear(struct outbox_row *r);
 
-/* Up to max rows due at `now` (queued, or left 'sending' by a crash),
- * oldest first, into rows[]; returns how many, or -1.  Any connection. */
-int outbox_due(struct db *db, long long now, struct outbox_row *rows, int max);
+/* Up to max rows due at `now`, into rows[]: first those tried already and
+ * due again (or left 'sending' by a crash), then new ones from id
+ * *fresh_from on (0: found out here, once).  How many, or -1.  Any
+ * connection. */
+int outbox_due(struct db *db, long long now, long long *fresh_from, struct outbox_row *rows,
+               int max);
+
+/* After rows were marked as being sent: the new ones among them are behind
+ * *fresh_from from now on. */
+void outbox_fresh_done(const struct outbox_row *rows, int n, long long *fresh_from);
 
 /* Marks the rows as being sent (attempts + 1) and makes the manage token of
  * each that carries a link (reg_mail_token_new: stored hashed only, so a

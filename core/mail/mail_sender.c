@@ -34,6 +34,7 @@ struct mail_sender {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int stopping; /* guarded by mu; also read unlocked by the curl callback */
+    long long fresh_from; /* outbox_due's: where new messages start */
 };
 
 void mail_config_defaults(struct mail_config *c)
@@ -330,7 +331,7 @@ static int send_round(struct mail_sender *s)
     long long now = tu_now();
     struct sending_job sj;
     struct record_job rj;
-    int n = outbox_due(s->rdb, now, rows, BATCH), sent = 0;
+    int n = outbox_due(s->rdb, now, &s->fresh_from, rows, BATCH), sent = 0;
 
     if (n <= 0)
         return n;
@@ -344,6 +345,7 @@ static int send_round(struct mail_sender *s)
             outbox_row_clear(&rows[i]);
         return -1;
     }
+    outbox_fresh_done(rows, n, &s->fresh_from);
     for (int i = 0; i < n; i++) {
         deliver(s, &rows[i], tu_now(), &out[i]);
         if (out[i].res == OUTBOX_SENT)
