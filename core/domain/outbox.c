@@ -22,7 +22,18 @@ static const char *lang_of(const char *lang)
     return lang && strcmp(lang, "en") == 0 ? "en" : "lv";
 }
 
-/* The INSERT both outbox_add and the registration subscribers use. */
+/* A message whose address and name the caller has at hand. */
+struct outbox_msg {
+    const char *kind;
+    long long meeting_id;      /* 0: none */
+    long long registration_id; /* 0: none */
+    const char *lang;          /* "lv" or "en" (anything else: "lv") */
+    const char *to_addr;
+    const char *to_name;       /* "" or NULL: none */
+};
+
+/* The INSERT of a message whose address and name the caller has at hand
+ * (a new registration's, on the busiest path: no SELECT). */
 static int insert(struct db *db, const struct outbox_msg *m, const char *data_text,
                   long long now, struct err *e)
 {
@@ -68,20 +79,6 @@ int outbox_to_registration(struct db *db, long long registration_id, const char 
     sqlite3_bind_int64(st, 4, registration_id);
     sqlite3_bind_int(st, 5, once_in);
     return db_step_done(st) < 0 ? db_fail(db, e) : 0;
-}
-
-int outbox_add(struct db *db, const struct outbox_msg *m, long long now, struct err *e)
-{
-    char *data = NULL;
-    int rc;
-
-    if (!enabled)
-        return 0;
-    if (m->data && (data = json_dumps(m->data, JSON_COMPACT)) == NULL)
-        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    rc = insert(db, m, data, now, e);
-    free(data);
-    return rc;
 }
 
 /* A new registration: its confirmation or waiting-list message, with a

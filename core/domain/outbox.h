@@ -22,25 +22,10 @@
 #include "errors.h"
 #include "token.h"
 
-/* A message to queue.  data: what the text needs that the rows will not
- * say later (borrowed; NULL for none). */
-struct outbox_msg {
-    const char *kind;
-    long long meeting_id;      /* 0: none */
-    long long registration_id; /* 0: none */
-    const char *lang;          /* "lv" or "en" (anything else: "lv") */
-    const char *to_addr;
-    const char *to_name;       /* "" or NULL: none */
-    const json_t *data;
-};
-
 /* Mail on or off for this process (config `mail = off`): off, nothing is
  * queued at all.  Set before the writer starts; on by default. */
 void outbox_set_enabled(int on);
 int outbox_enabled(void);
-
-/* Queues m, due now.  0, or -1 with *e set.  Writer connection. */
-int outbox_add(struct db *db, const struct outbox_msg *m, long long now, struct err *e);
 
 /* Queues kind with data (may be NULL) to the registration as stored (its
  * address, name and language), due now; with once_in > 0 only when no such
