@@ -45,3 +45,17 @@ local put = test.http("PUT", "/api/v1/meetings/" .. test.meeting_id ..
 test.eq(put.status, 200, "re-enable with a quota of 1")
 test.eq(test.register(person(9, "Balvu novads")).status, 422, "Balvi has one already")
 test.eq(test.register(person(10, "Viļānu novads")).status, 201, "a new organisation")
+
+-- A typed-in name counts without (ASCII) case, as the host's organisation_key does.
+local other_case = test.register(person(11, "VIĻĀNU NOVADS"))
+test.eq(other_case.status, 201, "Latvian capitals are a different name (lower() is ASCII)")
+test.eq(test.register(person(12, "viļānu novads")).status, 422, "ASCII case is the same name")
+
+-- Registrations made while the plugin is off count as soon as it is on again.
+local base = "/api/v1/meetings/" .. test.meeting_id .. "/plugins/municipality-quota"
+test.eq(test.http("DELETE", base, nil, test.organizer).status, 200, "disable")
+test.eq(test.register(person(13, "Krāslavas novads")).status, 201, "no quota while off")
+test.eq(test.register(person(14, "Krāslavas novads")).status, 201, "no quota while off, 2")
+test.eq(test.http("PUT", base, {settings = {max_per_organisation = 2}}, test.organizer).status,
+        200, "enable with a quota of 2")
+test.eq(test.register(person(15, "krāslavas novads")).status, 422, "Krāslava has two")
