@@ -14,6 +14,9 @@
 
 static int enabled = 1;
 
+/* A repeat registration tells the address at most once in this many seconds. */
+#define AGAIN_EVERY 60
+
 void outbox_set_enabled(int on) { enabled = on != 0; }
 int outbox_enabled(void) { return enabled; }
 
@@ -58,7 +61,7 @@ static int insert(struct db *db, const struct outbox_msg *m, const char *data_te
 }
 
 int outbox_to_registration(struct db *db, long long registration_id, const char *kind,
-                           const char *data, int once_in, long long now, struct err *e)
+                           const char *data, long long now, struct err *e)
 {
     sqlite3_stmt *st;
 
@@ -67,9 +70,7 @@ int outbox_to_registration(struct db *db, long long registration_id, const char 
     st = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
                      " to_addr, to_name, data_json, next_attempt_at)"
                      " SELECT ?1, meeting_id, id, ?2, lang, email, first_name || ' ' || last_name,"
-                     " ?3, ?1 FROM registrations r WHERE id = ?4"
-                     " AND (?5 = 0 OR NOT EXISTS (SELECT 1 FROM outbox o"
-                     "  WHERE o.registration_id = r.id AND o.kind = ?2 AND o.created_at > ?1 - ?5))");
+                     " ?3, ?1 FROM registrations WHERE id = ?4");
     if (st == NULL)
         return db_fail(db, e);
     sqlite3_bind_int64(st, 1, now);
@@ -77,7 +78,6 @@ int outbox_to_registration(struct db *db, long long registration_id, const char 
     if (data)
         sqlite3_bind_text(st, 3, data, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, registration_id);
-    sqlite3_bind_int(st, 5, once_in);
     return db_step_done(st) < 0 ? db_fail(db, e) : 0;
 }
 
@@ -124,23 +124,37 @@ int outbox_on_registration_change(struct db *db, const struct event *ev, void *a
      * "registration:N"). */
     snprintf(data, sizeof data, "{\"by_organizer\":%s}",
              ev->actor && strncmp(ev->actor, "account:", 8) == 0 ? "true" : "false");
-    return outbox_to_registration(db, ev->registration_id, kind, data, 0, ev->now, e);
+    return outbox_to_registration(db, ev->registration_id, kind, data, ev->now, e);
 }
 
 int outbox_on_registration_again(struct db *db, const struct event *ev, void *arg,
                                  struct err *e)
 {
+    sqlite3_stmt *st;
+
     (void)arg;
+    if (!enabled)
+        return 0;
     /* At most one a minute: a stranger cannot flood the address. */
+    st = db_stmt(db, "UPDATE registrations SET again_queued_at = ?1 WHERE id = ?2"
+                     " AND (again_queued_at IS NULL OR again_queued_at <= ?1 - ?3)");
+    if (st == NULL)
+        return db_fail(db, e);
+    sqlite3_bind_int64(st, 1, ev->now);
+    sqlite3_bind_int64(st, 2, ev->registration_id);
+    sqlite3_bind_int(st, 3, AGAIN_EVERY);
+    if (db_step_done(st) < 0)
+        return db_fail(db, e);
+    if (db_changes(db) == 0)
+        return 0;
     return outbox_to_registration(db, ev->registration_id, "registration.again",
-                                  "{\"link\":true}", 60, ev->now, e);
+                                  "{\"link\":true}", ev->now, e);
 }
 
 /* Site-visit places: the confirmed people of the meeting (narrowed to a
  * slot or a registration) whose place differs from what they were last
- * told get one message each (it lists all their places), unless a message
- * that will list them anyway is still queued; then what they are told is
- * recorded.  Both statements read the same rows. */
+ * told get one message each (it lists all their places); then what they are
+ * told is recorded.  Both statements read the same rows. */
 #define PLACES_CHANGED                                                                  \
     " FROM visit_assignments a JOIN visit_slots s ON s.id = a.slot_id"                  \
     " JOIN registrations r ON r.id = a.registration_id"                                 \
@@ -149,6 +163,20 @@ int outbox_on_registration_again(struct db *db, const struct event *ev, void *ar
     " AND r.status = 'confirmed' AND a.option_id IS NOT (SELECT t.option_id"            \
     "  FROM visit_places_told t WHERE t.registration_id = a.registration_id"            \
     "  AND t.slot_id = a.slot_id)"
+
+/* 1 when the same event queued a message that lists the person's places
+ * (a new registration's confirmation, a promotion): no second message then.
+ * Known from the event itself, so nothing searches the outbox, which keeps
+ * every message it ever sent.  A confirmation queued by an earlier change
+ * and not sent yet is not looked for: whoever an allocation moves in those
+ * seconds hears of it twice, with the same places (both are rendered when
+ * they are sent). */
+static int places_listed(const struct event *ev)
+{
+    if (ev->type == EVENT_REGISTRATION_PROMOTED)
+        return 1;
+    return ev->type == EVENT_REGISTRATION_CONFIRMED && ev->manage_token != NULL;
+}
 
 int outbox_on_visit_places(struct db *db, const struct event *ev, void *arg, struct err *e)
 {
@@ -178,10 +206,7 @@ int outbox_on_visit_places(struct db *db, const struct event *ev, void *arg, str
     ins = db_stmt(db, "INSERT INTO outbox(created_at, meeting_id, registration_id, kind, lang,"
                       " to_addr, to_name, next_attempt_at)"
                       " SELECT DISTINCT ?1, r.meeting_id, r.id, 'visit.place', r.lang, r.email,"
-                      " r.first_name || ' ' || r.last_name, ?1" PLACES_CHANGED
-                      " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.registration_id = r.id"
-                      "  AND o.state = 'queued' AND o.kind IN ('registration.confirmed',"
-                      "  'registration.promoted', 'visit.place'))");
+                      " r.first_name || ' ' || r.last_name, ?1" PLACES_CHANGED);
     told = db_stmt(db, "INSERT OR REPLACE INTO visit_places_told(registration_id, slot_id,"
                        " option_id) SELECT a.registration_id, a.slot_id, a.option_id"
                        PLACES_CHANGED);
@@ -190,7 +215,7 @@ int outbox_on_visit_places(struct db *db, const struct event *ev, void *arg, str
     for (int i = 0; i < 2; i++) {
         sqlite3_stmt *st = i == 0 ? ins : told;
 
-        if (i == 0 && !enabled)
+        if (i == 0 && (!enabled || places_listed(ev)))
             continue;
         sqlite3_bind_int64(st, 1, ev->now);
         sqlite3_bind_int64(st, 2, ev->meeting_id);

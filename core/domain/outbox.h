@@ -28,11 +28,9 @@ void outbox_set_enabled(int on);
 int outbox_enabled(void);
 
 /* Queues kind with data (may be NULL) to the registration as stored (its
- * address, name and language), due now; with once_in > 0 only when no such
- * message was queued for it in the last once_in seconds.  Writer
- * connection. */
+ * address, name and language), due now.  Writer connection. */
 int outbox_to_registration(struct db *db, long long registration_id, const char *kind,
-                           const char *data, int once_in, long long now, struct err *e);
+                           const char *data, long long now, struct err *e);
 
 /* The event subscribers (core_subscribers.c subscribes them, after the
  * core's others): a new registration's confirmation or waiting-list

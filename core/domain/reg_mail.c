@@ -25,8 +25,7 @@ int reg_resend_link(struct db *db, long long meeting_id, const char *email, long
      * accents folded, as the duplicate check does). */
     find = db_stmt(db, "SELECT r.id FROM registrations r JOIN people p ON p.id = r.person_id"
                        " WHERE p.email_key = ?1 AND r.meeting_id = ?2 AND r.status <> 'cancelled'"
-                       " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.registration_id = r.id"
-                       "  AND o.kind = 'registration.link' AND o.created_at > ?3 - ?4)");
+                       " AND (r.link_queued_at IS NULL OR r.link_queued_at <= ?3 - ?4)");
     if (find == NULL)
         return db_fail(db, e);
     sqlite3_bind_text(find, 1, key, -1, SQLITE_STATIC);
@@ -44,7 +43,7 @@ int reg_resend_link(struct db *db, long long meeting_id, const char *email, long
      * one is made when the message is sent. */
     token_random_bytes(unusable, sizeof unusable);
     up = db_stmt(db, "UPDATE registrations SET token_hash = ?, mail_token_hash = NULL,"
-                     " updated_at = ? WHERE id = ?");
+                     " updated_at = ?2, link_queued_at = ?2 WHERE id = ?3");
     if (up == NULL)
         return db_fail(db, e);
     sqlite3_bind_blob(up, 1, unusable, sizeof unusable, SQLITE_STATIC);
@@ -52,7 +51,7 @@ int reg_resend_link(struct db *db, long long meeting_id, const char *email, long
     sqlite3_bind_int64(up, 3, id);
     if (db_step_done(up) < 0)
         return db_fail(db, e);
-    return outbox_to_registration(db, id, "registration.link", "{\"link\":true}", 0, now, e);
+    return outbox_to_registration(db, id, "registration.link", "{\"link\":true}", now, e);
 }
 
 int reg_confirm_email(struct db *db, long long id, long long now, struct err *e)

@@ -246,6 +246,11 @@ class ConfirmEmailTest(MailFlowCase):
         self.assertEqual({to_addr(x) for x in self.sink.messages()}, {"owner@example.lv"})
         again_msg = self.sink.messages()[1]
         self.assertIn("nekas netika mainīts", text_of(again_msg))
+        # at most one such message a minute: a third try answers alike, mails nothing
+        third = self.register_raw(m["id"], person(email="owner@example.lv", first_name="Vēl"))
+        self.assertEqual((third.status, third.body), (202, first.body))
+        self.settle()
+        self.assertEqual(len(self.sink.messages()), 2)
         # its link works (and confirms, like the first one would have)
         reg_id = self.listing(m["id"])[0]["id"]
         r = self.req("POST", registration_path(reg_id) + "/confirm-email",
