@@ -421,6 +421,38 @@ static int migrate_functions(struct db *db, int on)
 
 static int migrate_all(struct db *db, char **errmsg);
 
+/* After a migration that edited sqlite_schema in place (writable_schema;
+ * only changes that leave the stored rows as they are, like a CHECK written
+ * another way): a new schema version makes every connection, this one too,
+ * read the schema again, and quick_check must still say "ok".  *msg is set
+ * (sqlite3_malloc) on failure. */
+static int schema_edited(struct db *db, char **msg)
+{
+    sqlite3_stmt *st = NULL;
+    char sql[64];
+    int version = -1, ok = 0;
+
+    if (sqlite3_prepare_v2(db->h, "PRAGMA schema_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (version < 0)
+        return -1;
+    snprintf(sql, sizeof sql, "PRAGMA schema_version=%d", version + 1);
+    if (sqlite3_exec(db->h, sql, NULL, NULL, msg) != SQLITE_OK)
+        return -1;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    if (!ok) {
+        *msg = sqlite3_mprintf("the schema edit failed quick_check");
+        return -1;
+    }
+    return 0;
+}
+
 int db_migrate(struct db *db, char **errmsg)
 {
     int rc;
@@ -462,7 +494,8 @@ static int migrate_all(struct db *db, char **errmsg)
             continue;
         if (db_begin(db) < 0)
             goto fail;
-        if (sqlite3_exec(db->h, m->sql, NULL, NULL, &msg) != SQLITE_OK)
+        if (sqlite3_exec(db->h, m->sql, NULL, NULL, &msg) != SQLITE_OK ||
+            (strstr(m->sql, "PRAGMA writable_schema=ON") && schema_edited(db, &msg) < 0))
             goto fail;
         if (sqlite3_prepare_v2(db->h,
                                "INSERT INTO schema_migrations(version, name, applied_at)"

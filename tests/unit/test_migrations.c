@@ -236,6 +236,66 @@ START_TEST(test_migrate_twice_is_noop)
 }
 END_TEST
 
+/* 012 edits registrations' CHECK in place: the connection that migrated
+ * uses the new text at once (no temporary table for an IN list on INSERT)
+ * and the CHECK still refuses a status that is not one of the three. */
+static int insert_builds_ephemeral(sqlite3 *h)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "EXPLAIN INSERT INTO registrations(meeting_id,"
+                                           " person_id, first_name, last_name, email,"
+                                           " organisation_name, status, token_hash,"
+                                           " created_at, updated_at) VALUES"
+                                           " (1, 1, 'a', 'b', 'c', 'o', 'confirmed', x'00', 1, 1)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        found |= strcmp((const char *)sqlite3_column_text(st, 1), "OpenEphemeral") == 0;
+    sqlite3_finalize(st);
+    return found;
+}
+
+START_TEST(test_status_check_edited_in_place)
+{
+    char *msg = NULL;
+    sqlite3 *h;
+
+    ck_assert_int_eq(db_open(t.path, DB_CREATE, &t.db, &msg), 0);
+    ck_assert_int_eq(db_migrate(t.db, &msg), 0);
+    h = db_handle(t.db);
+    ck_assert_int_eq(insert_builds_ephemeral(h), 0);
+    ck_assert_int_eq(testdb_int(t.db, "SELECT count(*) FROM sqlite_master WHERE name ="
+                                      " 'registrations' AND sql LIKE '%%status IN (%%'"),
+                     0);
+    ck_assert_int_eq(db_exec(t.db, "INSERT INTO meetings(title, starts_on, ends_on, capacity,"
+                                   " created_at, updated_at) VALUES ('m', '2030-01-01',"
+                                   " '2030-01-02', 5, 1, 1);"
+                                   "INSERT INTO people(email, email_key, created_at)"
+                                   " VALUES ('a@b.lv', 'a@b.lv', 1)"),
+                     0);
+    ck_assert_int_ne(sqlite3_exec(h, "INSERT INTO registrations(meeting_id, person_id,"
+                                     " first_name, last_name, email, organisation_name,"
+                                     " status, token_hash, created_at, updated_at) VALUES"
+                                     " (1, 1, 'a', 'b', 'a@b.lv', 'o', 'bogus', x'00', 1, 1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_ptr_nonnull(strstr(sqlite3_errmsg(h), "CHECK"));
+    ck_assert_int_eq(sqlite3_exec(h, "INSERT INTO registrations(meeting_id, person_id,"
+                                     " first_name, last_name, email, organisation_name,"
+                                     " status, token_hash, created_at, updated_at) VALUES"
+                                     " (1, 1, 'a', 'b', 'a@b.lv', 'o', 'confirmed', x'00', 1, 1)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    /* A second connection reads the edited schema too. */
+    db_close(t.db);
+    t.db = NULL;
+    ck_assert_int_eq(db_open(t.path, 0, &t.db, &msg), 0);
+    ck_assert_int_eq(insert_builds_ephemeral(db_handle(t.db)), 0);
+}
+END_TEST
+
 START_TEST(test_pragmas)
 {
     char mode[32];
@@ -372,6 +432,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_migrate_fresh);
     tcase_add_test(tc, test_data_version);
     tcase_add_test(tc, test_migrate_twice_is_noop);
+    tcase_add_test(tc, test_status_check_edited_in_place);
     tcase_add_test(tc, test_pragmas);
     tcase_add_test(tc, test_readonly_connection);
     tcase_add_test(tc, test_transactions);
