@@ -31,12 +31,30 @@ static const char *const field_names[N_FIELDS] = {
 
 static const char *text_of(const struct reg_view *v, int t) { return v->text + v->off[t]; }
 
+/* A hook reads a few fields on every registration: the first letter picks
+ * the one or two names to compare. */
 static int field_of(const char *key)
 {
-    for (int i = 0; i < N_FIELDS; i++)
-        if (strcmp(key, field_names[i]) == 0)
-            return i;
-    return -1;
+    int f, g = -1;
+
+    switch (key[0]) {
+    case 'a': f = F_ANSWERS; break;
+    case 'c': f = F_CREATED; break;
+    case 'e': f = F_EMAIL; break;
+    case 'f': f = F_FIRST; break;
+    case 'i': f = F_ID; break;
+    case 'l': f = F_LAST; break;
+    case 'm': f = F_MEETING; break;
+    case 'o': f = F_ORG, g = F_ORG_ID; break;
+    case 'p': f = F_POSITION, g = F_PHONE; break;
+    case 's': f = F_STATUS; break;
+    case 'u': f = F_UPDATED; break;
+    case 'w': f = F_WAITLIST; break;
+    default: return -1;
+    }
+    if (strcmp(key, field_names[f]) == 0)
+        return f;
+    return g >= 0 && strcmp(key, field_names[g]) == 0 ? g : -1;
 }
 
 static int waitlisted(const struct reg_view *v)
@@ -105,9 +123,11 @@ static int push_field(lua_State *L, const struct reg_view *v, int f)
     return 1;
 }
 
+/* Only Lua calls it, with the view: the metatable is hidden (__metatable),
+ * so no plugin can reach this function to call it with something else. */
 static int view_index(lua_State *L)
 {
-    const struct reg_view *v = luaL_checkudata(L, 1, VIEW_MT);
+    const struct reg_view *v = lua_touserdata(L, 1);
     const char *key = lua_tostring(L, 2);
     int f = key && lua_type(L, 2) == LUA_TSTRING ? field_of(key) : -1;
 

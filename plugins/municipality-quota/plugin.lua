@@ -19,12 +19,9 @@ local function org_key(reg)
   return string.lower(reg.organisation)
 end
 
--- Two index searches; "status IN (...)" would make SQLite build a temporary table
--- for the list on every call.
-local LIVE = "SELECT (SELECT count(*) FROM saiets_registrations" ..
-             " WHERE status = 'confirmed' AND organisation_key = ?1)" ..
-             " + (SELECT count(*) FROM saiets_registrations" ..
-             " WHERE status = 'waitlisted' AND organisation_key = ?1) AS n"
+-- One index search: the organisation's entries, their status read from the index.
+local LIVE = "SELECT count(*) AS n FROM saiets_registrations" ..
+             " WHERE organisation_key = ? AND status <> 'cancelled'"
 
 -- The stored registration's organisation (for a change of an existing one).
 local function stored_key(id)
