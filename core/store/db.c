@@ -1,6 +1,7 @@
 /* db.c - SQLite connection, migrations and statement cache; see db.h. */
 #include "db.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,11 +110,21 @@ const struct db_guest *db_set_guest(struct db *db, const struct db_guest *g)
     return old;
 }
 
+/* Before SQLite initializes: no memory statistics.  Nothing here reads
+ * them, and keeping them costs every allocation SQLite makes a global mutex
+ * (about 40 allocations, 4k instructions, a registration; callgrind). */
+static void sqlite_configure(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* MISUSE once initialized: harmless */
+}
+
 int db_open(const char *path, unsigned flags, struct db **out, char **errmsg)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
     struct db *db = NULL;
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
+    pthread_once(&configured, sqlite_configure);
     *out = NULL;
     *errmsg = NULL;
     if (flags & DB_CREATE)
