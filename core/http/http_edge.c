@@ -13,8 +13,6 @@
  * swap the page for a JSON error before a byte of it is written. */
 #include "http_edge.h"
 
-#include "http.h"
-
 #include <sys/queue.h> /* TAILQ_FOREACH over the headers */
 #include <event2/http_struct.h> /* req->major, req->minor: 2.1 has no getter */
 #include <event2/keyvalq_struct.h>
