@@ -54,12 +54,42 @@ static char *put_uint(char *p, unsigned long long v)
     return p;
 }
 
+/* The length of the UTF-8 character at s (2 to 4 bytes) when it may go
+ * into the log as it is, else 0: not UTF-8 (RFC 3629: no overlong forms,
+ * no surrogates, nothing past U+10FFFF), or a C1 control (U+0080-U+009F),
+ * which some terminals obey as ESC sequences.  Reads no further than a
+ * NUL (it is no continuation byte). */
+static size_t utf8_printable_len(const unsigned char *s)
+{
+    static const unsigned long least[5] = {0, 0, 0xa0, 0x800, 0x10000};
+    unsigned long cp;
+    size_t n, i;
+
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, cp = s[0] & 0x1fu;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, cp = s[0] & 0x0fu;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, cp = s[0] & 0x07u;
+    else
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3fu);
+    }
+    if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
 void log_request(const char *method, const char *uri, int status, long long hundredths)
 {
     static const char hex[] = "0123456789abcdef";
-    /* The URI is cut at 400 bytes (each may become 4): the line stays
-     * bounded whatever the client sent. */
-    char line[128 + 4 * 400];
+    /* The URI is cut at 400 bytes (each may become 4, and a character
+     * begun before the cut goes in whole): the line stays bounded
+     * whatever the client sent. */
+    char line[128 + 4 * (400 + 3)];
     char *p = line;
     struct timeval tv;
     struct tm tm;
@@ -86,16 +116,27 @@ void log_request(const char *method, const char *uri, int status, long long hund
     *p++ = ' ';
     if (uri == NULL)
         uri = "";
-    for (i = 0; uri[i] && i < 400; i++) {
+    /* A client's bytes must not make a line of their own (CR, LF) or
+     * drive the terminal that shows the log (ESC, C1): controls, invalid
+     * UTF-8 and the backslash itself become \xNN; Latvian letters and
+     * other printable UTF-8 stay readable. */
+    for (i = 0; uri[i] && i < 400;) {
         unsigned char ch = (unsigned char)uri[i];
+        size_t n = ch >= 0x80 ? utf8_printable_len((const unsigned char *)uri + i) : 0;
 
-        if (ch < 0x20 || ch == 0x7f || ch == '\\') {
+        if (n > 0) {
+            memcpy(p, uri + i, n);
+            p += n;
+            i += n;
+        } else if (ch < 0x20 || ch >= 0x7f || ch == '\\') {
             *p++ = '\\';
             *p++ = 'x';
             *p++ = hex[ch >> 4];
             *p++ = hex[ch & 15];
+            i++;
         } else {
             *p++ = (char)ch;
+            i++;
         }
     }
     if (uri[i] != '\0') { /* cut */

@@ -9,6 +9,7 @@
  * when evhttp has let it go. */
 #include "http.h"
 
+#include "http_edge.h"
 #include "plugin_set.h"
 
 #include <errno.h>
@@ -47,6 +48,17 @@ static unsigned method_bit(enum evhttp_cmd_type m)
     }
 }
 
+/* 1 when s is all printable ASCII, as a request's path should be (RFC
+ * 3986: anything else is percent-encoded). */
+static int printable_ascii(const char *s)
+{
+    for (; *s; s++) {
+        if (*s < 0x20 || *s > 0x7e)
+            return 0;
+    }
+    return 1;
+}
+
 static void dispatch(struct evhttp_request *req, void *arg)
 {
     struct app *app = arg;
@@ -56,6 +68,7 @@ static void dispatch(struct evhttp_request *req, void *arg)
     struct route_match m;
     struct http_ctx *c;
     struct err e;
+    const char *refusal;
     size_t plen;
 
     c = calloc(1, sizeof *c);
@@ -68,6 +81,13 @@ static void dispatch(struct evhttp_request *req, void *arg)
     c->method = evhttp_request_get_command(req);
     c->t0 = tu_mono_ms();
     TAILQ_INIT(&c->query);
+    if ((refusal = http_edge_refusal(req)) != NULL) {
+        /* Closed after the answer: what follows on the connection may be
+         * a request that was hidden in this one. */
+        http_edge_close_after(req);
+        http_reply_code(c, ERR_BAD_REQUEST, "%s", refusal);
+        return;
+    }
     if (path == NULL || path[0] == '\0')
         path = "/";
     plen = strlen(path);
@@ -84,8 +104,11 @@ static void dispatch(struct evhttp_request *req, void *arg)
             http_reply_code(c, ERR_METHOD_NOT_ALLOWED, "allowed methods: %s", allow);
         } else if (m.bad_id) {
             http_reply_code(c, ERR_BAD_REQUEST, "an id in the path must be a positive integer");
-        } else {
+        } else if (printable_ascii(path)) {
             http_reply_code(c, ERR_NOT_FOUND, "no such resource: %s", path);
+        } else {
+            /* raw bytes may not be UTF-8, and a JSON answer must be */
+            http_reply_code(c, ERR_NOT_FOUND, "no such resource");
         }
         return;
     }
@@ -175,9 +198,10 @@ static void guard_output(struct evbuffer *buf, const struct evbuffer_cb_info *in
 {
     struct conn_guard *g = arg;
 
-    (void)buf;
-    if (info->n_added > 0)
+    if (info->n_added > 0) {
         g->started = 0; /* an answer is on its way: the request is done */
+        http_edge_json_error_page(buf); /* libevent's own, if it is one */
+    }
 }
 
 static void guard_release(struct conn_guard *g)

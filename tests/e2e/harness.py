@@ -475,14 +475,18 @@ class Server:
 
     def log_text(self):
         """Everything the server(s) of this instance wrote to stderr."""
+        return _text(self.log_bytes())
+
+    def log_bytes(self):
+        """The same, undecoded: for tests of what bytes reach the log."""
         parts = []
         for p in self._log_paths:
             try:
                 with open(p, "rb") as f:
-                    parts.append(_text(f.read()))
+                    parts.append(f.read())
             except OSError:
                 pass
-        return "".join(parts)
+        return b"".join(parts)
 
     # -- HTTP --------------------------------------------------------------
 
