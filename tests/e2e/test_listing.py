@@ -302,6 +302,26 @@ class FormulaNeutralisationTest(ListingTestCase):
         self.assertEqual(self.registration(reg["id"])["first_name"], value)
         self.assertEqual([r["first_name"] for r in self.listing(self.mid)], [value])
 
+    def test_semicolon_cell_safe_for_latvian_excel(self):
+        # Excel with the Latvian list separator splits at ; (and knows no
+        # quote in the middle of what it takes for a cell): the part after
+        # the ; must not start a formula either
+        org = "Skola; =HYPERLINK(\"http://x\",\"y\")"
+        reg = self.register(self.mid, organisation=org)
+        r = self.csv_listing()
+        self.assertIn(b'"Skola;\' =HYPERLINK(""http://x"",""y"")"', r.raw)
+        rows = [x for x in self.csv_rows() if x["id"] == str(reg["id"])]
+        self.assertEqual(rows[0]["organisation"], "Skola;' =HYPERLINK(\"http://x\",\"y\")")
+        for line in r.body.lstrip("\ufeff").splitlines()[1:]:
+            for cell in line.split(";"):
+                self.assertNotIn(cell.strip()[:1], ("=", "+", "-", "@"), line)
+
+    def test_formula_after_leading_space(self):
+        # a no-break space survives the trimming of names; a spreadsheet may
+        # still trim it and run the formula
+        value = "\u00a0=1+2"
+        self.assertEqual(self.cell("first_name", value), "'" + value)
+
     def test_harmless_cells_untouched(self):
         self.assertEqual(self.cell("organisation", "Daugavpils 1-2"), "Daugavpils 1-2")
 
