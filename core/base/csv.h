@@ -1,8 +1,11 @@
 /* csv.h - RFC 4180 CSV writer (the CSV exports) into a struct buf.
  *
  * Must never: emit a cell a spreadsheet would run as a formula (a text cell
- * starting with = + - @ TAB or CR gets a leading '), or emit a comma, quote,
- * CR or LF outside a quoted cell.  It does not check that text is UTF-8: the
+ * starting with TAB or CR, or with = + - @ after any leading white space,
+ * gets a leading '; so does each part of a cell after a ; TAB CR or LF in
+ * it, where Excel with the Latvian list separator or a tab-separated reader
+ * starts a new cell), or emit a comma, semicolon, TAB, quote, CR or LF
+ * outside a quoted cell.  It does not check that text is UTF-8: the
  * bytes are copied as given.  Memory errors show up as !buf_ok(b). */
 #ifndef SAIETS_CSV_H
 #define SAIETS_CSV_H

@@ -30,6 +30,23 @@ int jf_text_has_controls(const char *s, int multiline)
     return 0;
 }
 
+int jf_text_has_bidi(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (; *u; u++) {
+        if (u[0] == 0xD8 && u[1] == 0x9C) /* U+061C */
+            return 1;
+        if (u[0] != 0xE2)
+            continue;
+        if (u[1] == 0x80 && (u[2] == 0x8E || u[2] == 0x8F || (u[2] >= 0xAA && u[2] <= 0xAE)))
+            return 1; /* U+200E, U+200F, U+202A-U+202E */
+        if (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)
+            return 1; /* U+2066-U+2069 */
+    }
+    return 0;
+}
+
 static int in_list(const char *key, const char *const *list)
 {
     if (list == NULL)
@@ -117,6 +134,10 @@ int jf_text(json_t *obj, const char *key, unsigned flags, size_t max_chars,
     if (jf_text_has_controls(dst, (flags & JF_MULTILINE) != 0))
         return err_set(e, ERR_INVALID_FIELD, key,
                        "%s: contains control characters", key);
+    if ((flags & JF_NO_BIDI) && jf_text_has_bidi(dst))
+        return err_set(e, ERR_INVALID_FIELD, key,
+                       "%s: contains bidirectional formatting characters "
+                       "(U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C)", key);
     return JF_SET;
 }
 

@@ -23,6 +23,7 @@
 #define JF_REQUIRED 1u   /* absent, null or empty -> missing_field */
 #define JF_NULLABLE 2u   /* null is allowed and reported as JF_NULL */
 #define JF_MULTILINE 4u  /* allow LF and TAB inside text */
+#define JF_NO_BIDI 8u    /* refuse bidirectional formatting (names: jf_text_has_bidi) */
 
 /* Bytes needed to hold `chars` UTF-8 characters plus a NUL. */
 #define JF_TEXT_BYTES(chars) ((chars) * 4 + 1)
@@ -57,5 +58,11 @@ size_t jf_utf8_chars(const char *s);
 /* 1 when s has a control character (C0, DEL or C1; TAB and LF are allowed
  * if multiline), else 0. */
 int jf_text_has_controls(const char *s, int multiline);
+
+/* 1 when s has a bidirectional formatting character: the embeddings and
+ * overrides U+202A-U+202E, the isolates U+2066-U+2069, or the marks U+200E,
+ * U+200F, U+061C; else 0.  In a name they reverse or reorder how a list
+ * shows it and the text around it, invisibly. */
+int jf_text_has_bidi(const char *s);
 
 #endif

@@ -97,7 +97,7 @@ int dir_org_create(struct db *db, json_t *in, long long now, const char *actor,
     long long existing;
 
     if (jf_check_keys(in, allowed, NULL, e) < 0 ||
-        jf_text(in, "name", JF_REQUIRED, ORG_NAME_MAX, name, sizeof name, e) < 0 ||
+        jf_text(in, "name", JF_REQUIRED | JF_NO_BIDI, ORG_NAME_MAX, name, sizeof name, e) < 0 ||
         jf_text(in, "kind", 0, 20, kind, sizeof kind, e) < 0)
         return -1;
     if (kind[0] == '\0')

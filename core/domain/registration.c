@@ -51,6 +51,22 @@ int reg_email_ok(const char *s)
     return 1;
 }
 
+int reg_phone_ok(const char *s)
+{
+    size_t n = 0;
+    int digits = 0, plus = 0;
+
+    for (; *s; s++, n++) {
+        if (*s >= '0' && *s <= '9')
+            digits++;
+        else if (*s == '+' && !plus && digits == 0)
+            plus = 1;
+        else if (*s != ' ' && *s != '-' && *s != '(' && *s != ')' && *s != '.')
+            return 0;
+    }
+    return n <= REG_PHONE_MAX && digits >= REG_PHONE_MIN_DIGITS;
+}
+
 /* A row of REG_COLUMNS followed by the waiting-list position. */
 static void reg_from_row(sqlite3_stmt *st, struct registration *r)
 {
@@ -292,23 +308,32 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
     char org[JF_TEXT_BYTES(REG_NAME_MAX)];
     json_t *answers;
     long long org_id = 0;
-    int has_org, has_org_id;
+    int has_org, has_org_id, has_phone;
     long long dup;
 
     if (!json_is_object(in))
         return err_set(e, ERR_BAD_JSON, NULL, "the body must be a JSON object");
     if (jf_check_keys(in, reg_writable, reg_readonly, e) < 0)
         return -1;
-    if (jf_text(in, "first_name", req, REG_NAME_MAX, r->first_name,
+    /* Names refuse bidirectional formatting: a list would show them (and
+     * the cells after them) reversed or reordered. */
+    if (jf_text(in, "first_name", req | JF_NO_BIDI, REG_NAME_MAX, r->first_name,
                 sizeof r->first_name, e) < 0 ||
-        jf_text(in, "last_name", req, REG_NAME_MAX, r->last_name,
+        jf_text(in, "last_name", req | JF_NO_BIDI, REG_NAME_MAX, r->last_name,
                 sizeof r->last_name, e) < 0 ||
         jf_text(in, "email", req, REG_EMAIL_MAX, r->email, sizeof r->email, e) < 0 ||
-        jf_text(in, "position", JF_NULLABLE, REG_NAME_MAX, r->position,
+        jf_text(in, "position", JF_NULLABLE | JF_NO_BIDI, REG_NAME_MAX, r->position,
                 sizeof r->position, e) < 0 ||
-        jf_text(in, "phone", JF_NULLABLE, REG_PHONE_MAX, r->phone,
-                sizeof r->phone, e) < 0)
+        (has_phone = jf_text(in, "phone", JF_NULLABLE, REG_PHONE_MAX, r->phone,
+                             sizeof r->phone, e)) < 0)
         return -1;
+    /* Only a phone given now is checked: a stored one from before the rule
+     * does not block a change to other fields. */
+    if (has_phone == JF_SET && r->phone[0] != '\0' && !reg_phone_ok(r->phone))
+        return err_set(e, ERR_INVALID_FIELD, "phone",
+                       "phone: not a phone number (digits, at least %d, with spaces, "
+                       "hyphens, parentheses or dots and an optional leading +; at most "
+                       "%d characters)", REG_PHONE_MIN_DIGITS, REG_PHONE_MAX);
     if (reg_lang_apply(in, r, creating, e) < 0)
         return -1;
     if (r->first_name[0] == '\0')
@@ -318,7 +343,7 @@ static int reg_apply(struct db *db, struct registration *r, json_t *in,
     if (!reg_email_ok(r->email))
         return err_set(e, ERR_INVALID_FIELD, "email",
                        "email: not a valid e-mail address");
-    has_org = jf_text(in, "organisation", 0, REG_NAME_MAX, org, sizeof org, e);
+    has_org = jf_text(in, "organisation", JF_NO_BIDI, REG_NAME_MAX, org, sizeof org, e);
     if (has_org < 0)
         return -1;
     has_org_id = jf_int(in, "organisation_id", 0, 1, (long long)1 << 53, &org_id, e);

@@ -14,7 +14,8 @@
 
 #define REG_NAME_MAX 200
 #define REG_EMAIL_MAX 254
-#define REG_PHONE_MAX 40
+#define REG_PHONE_MAX 32
+#define REG_PHONE_MIN_DIGITS 5
 
 struct registration {
     long long id;
@@ -93,5 +94,11 @@ json_t *reg_list_json(struct db *db, long long meeting_id, const char *status);
 
 /* 1 for a plausible e-mail address (one @, a dotted domain, no spaces). */
 int reg_email_ok(const char *s);
+
+/* 1 for a plausible phone number: REG_PHONE_MAX characters at most, of
+ * digits (REG_PHONE_MIN_DIGITS at least), spaces, hyphens, parentheses and
+ * dots, and at most one + before the first digit ("+371 29123456",
+ * "(+371) 2912-3456"). */
+int reg_phone_ok(const char *s);
 
 #endif

@@ -64,7 +64,8 @@ static void api_registration_ics(struct http_ctx *c)
         return;
     }
     snprintf(key, sizeof key, "rics:%lld", c->id);
-    http_reply_cached(c, key, "text/calendar; charset=utf-8", make_registration_ics);
+    /* the person's own calendar names them: no-store, as at /cal/ */
+    http_reply_cached_nostore(c, key, "text/calendar; charset=utf-8", make_registration_ics);
 }
 
 /* /cal/SECRET.ics: the same calendar as above, for whoever holds the secret.

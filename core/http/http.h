@@ -108,7 +108,9 @@ void http_reply_result(struct http_ctx *c, json_t *o, const struct err *e);
 void http_reply_code(struct http_ctx *c, enum err_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A text/csv answer gets a UTF-8 byte order mark in front unless data
- * starts with one. */
+ * starts with one; an answer without a Cache-Control header of the
+ * caller's gets "Cache-Control: no-store"; a text/html one the page
+ * security headers (Content-Security-Policy and others). */
 void http_reply_text(struct http_ctx *c, int status, const char *content_type,
                      const char *data, size_t len);
 /* 200 with the CSV in b as an attachment named filename (a literal), or

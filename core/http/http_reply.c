@@ -197,6 +197,11 @@ void http_reply_text(struct http_ctx *c, int status, const char *content_type,
         return;
     }
     set_content_type(c, content_type);
+    /* An answer that says nothing of caching (the CSV exports, the host
+     * lists' page: what names people) is stored by no browser or proxy. */
+    if (evhttp_find_header(evhttp_request_get_output_headers(c->req), "Cache-Control") == NULL)
+        evhttp_add_header(evhttp_request_get_output_headers(c->req), "Cache-Control",
+                          "no-store");
     /* Excel reads a CSV file in the machine's legacy code page (Latvian
      * letters come out broken) unless it starts with a UTF-8 byte order
      * mark: every CSV answer, the core's and plugins', starts with one. */

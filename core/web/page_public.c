@@ -532,7 +532,7 @@ static void put_form(struct buf *b, const char *lang, json_t *m, json_t *slots, 
     field_close(b, "organisation");
 
     core_input(b, lang, "position", "text", "organization-title", 0, 200);
-    core_input(b, lang, "phone", "tel", "tel", 0, 40);
+    core_input(b, lang, "phone", "tel", "tel", 0, 32); /* REG_PHONE_MAX */
     json_array_foreach(json_object_get(m, "fields"), i, def) custom_field(b, lang, def);
     json_array_foreach(json_object_get(m, "plugin_fields"), i, def) custom_field(b, lang, def);
     if (json_array_size(slots) > 0) {

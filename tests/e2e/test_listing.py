@@ -242,6 +242,70 @@ class CsvTest(ListingTestCase):
         self.assertEqual(by_diet, [("", ""), ("vegan", "bez glutēna")])
 
 
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+class ExportHeadersTest(SaietsTestCase):
+    """What names people is never stored by a browser or proxy (no-store);
+    every HTML answer carries the page security headers."""
+
+    demo = True
+
+    def assertNotStored(self, r):
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.headers.get("Cache-Control"), "no-store", r.headers)
+        self.assertIsNone(r.headers.get("ETag"))
+
+    def assertPageHeaders(self, r):
+        self.assertTrue(r.content_type.startswith("text/html"), r.content_type)
+        self.assertEqual(r.headers.get("Content-Security-Policy"), PAGE_CSP)
+        self.assertEqual(r.headers.get("X-Content-Type-Options"), "nosniff")
+        self.assertEqual(r.headers.get("Referrer-Policy"), "no-referrer")
+        self.assertEqual(r.headers.get("X-Frame-Options"), "DENY")
+
+    def test_registration_csv_not_stored(self):
+        r = self.req("GET", "/api/v1/meetings/1/registrations?format=csv", token=self.org)
+        self.assertNotStored(r)
+        self.assertTrue(r.content_type.startswith("text/csv"), r.content_type)
+        self.assertGreater(len(parse_csv(r.body)[1]), 0, "the demo has registrations")
+
+    def test_registration_json_list_not_stored(self):
+        r = self.req("GET", "/api/v1/meetings/1/registrations", token=self.org)
+        self.assertNotStored(r)
+        self.assertGreater(len(r.body["registrations"]), 0)
+
+    def test_host_lists_not_stored_in_any_format(self):
+        for fmt in ("csv", "json", "html"):
+            with self.subTest(format=fmt):
+                r = self.req("GET", "/api/v1/meetings/1/site-visits/1/host-lists?format=%s"
+                             % fmt, token=self.org)
+                self.assertNotStored(r)
+                if fmt == "html":
+                    self.assertPageHeaders(r)
+
+    def test_registration_calendar_not_stored(self):
+        reg = self.register(self.create_meeting()["id"])
+        r = self.req("GET", "/api/v1/registrations/%d/agenda.ics" % reg["id"],
+                     token=reg["manage_token"])
+        self.assertNotStored(r)
+        self.assertTrue(r.content_type.startswith("text/calendar"), r.content_type)
+        # and nothing answers 304 to a tag from before
+        r = self.req("GET", "/api/v1/registrations/%d/agenda.ics" % reg["id"],
+                     token=reg["manage_token"], headers={"If-None-Match": "*"})
+        self.assertEqual(r.status, 200)
+
+    def test_pages_carry_security_headers(self):
+        for path in ("/", "/meetings/1", "/meetings/1/agenda", "/manage", "/organizer",
+                     "/admin"):
+            with self.subTest(path=path):
+                r = self.req("GET", path)
+                self.assertEqual(r.status, 200, path)
+                self.assertPageHeaders(r)
+                # a page without names may be kept, but only revalidated
+                self.assertEqual(r.headers.get("Cache-Control"), "no-cache")
+
+
 class FormulaNeutralisationTest(ListingTestCase):
     """A cell starting with =, +, -, @, tab or CR gets a leading apostrophe."""
 
@@ -301,6 +365,26 @@ class FormulaNeutralisationTest(ListingTestCase):
         reg = self.register(self.mid, first_name=value)
         self.assertEqual(self.registration(reg["id"])["first_name"], value)
         self.assertEqual([r["first_name"] for r in self.listing(self.mid)], [value])
+
+    def test_semicolon_cell_safe_for_latvian_excel(self):
+        # Excel with the Latvian list separator splits at ; (and knows no
+        # quote in the middle of what it takes for a cell): the part after
+        # the ; must not start a formula either
+        org = "Skola; =HYPERLINK(\"http://x\",\"y\")"
+        reg = self.register(self.mid, organisation=org)
+        r = self.csv_listing()
+        self.assertIn(b'"Skola;\' =HYPERLINK(""http://x"",""y"")"', r.raw)
+        rows = [x for x in self.csv_rows() if x["id"] == str(reg["id"])]
+        self.assertEqual(rows[0]["organisation"], "Skola;' =HYPERLINK(\"http://x\",\"y\")")
+        for line in r.body.lstrip("\ufeff").splitlines()[1:]:
+            for cell in line.split(";"):
+                self.assertNotIn(cell.strip()[:1], ("=", "+", "-", "@"), line)
+
+    def test_formula_after_leading_space(self):
+        # a no-break space survives the trimming of names; a spreadsheet may
+        # still trim it and run the formula
+        value = "\u00a0=1+2"
+        self.assertEqual(self.cell("first_name", value), "'" + value)
 
     def test_harmless_cells_untouched(self):
         self.assertEqual(self.cell("organisation", "Daugavpils 1-2"), "Daugavpils 1-2")

@@ -127,7 +127,7 @@ class RegisterTest(RegistrationTestCase):
 
     def test_text_length_limits(self):
         cases = [("first_name", 200), ("last_name", 200), ("position", 200),
-                 ("phone", 40)]
+                 ("phone", 32)]
         for field, limit in cases:
             with self.subTest(field=field):
                 ok = person(**{field: "ņ" * limit if field != "phone" else "1" * limit})
@@ -135,6 +135,45 @@ class RegisterTest(RegistrationTestCase):
                 too_long = person(**{field: "ņ" * (limit + 1)
                                      if field != "phone" else "1" * (limit + 1)})
                 self.assertError(self.post(too_long), 422, "invalid_field", field)
+
+    def test_bidi_controls_in_names_refused(self):
+        # an override or isolate reverses how every list shows the name (and
+        # what follows it); the marks reorder it, invisibly
+        for field in ("first_name", "last_name", "organisation", "position"):
+            for ch in ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+                       "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"):
+                with self.subTest(field=field, ch="U+%04X" % ord(ch)):
+                    # as an organizer: 44 public posts would meet the rate limit
+                    r = self.req("POST", "/api/v1/meetings/%d/registrations" % self.mid,
+                                 person(**{field: "Bērziņa" + ch + "anitsiŠ"}),
+                                 token=self.org)
+                    self.assertError(r, 422, "invalid_field", field)
+        self.assertEqual(self.listing(self.mid), [])
+
+    def test_bidi_controls_refused_in_patch(self):
+        reg = self.register(self.mid)
+        self.assertError(self.patch(reg, {"last_name": "\u202eanidreB"}), 422,
+                         "invalid_field", "last_name")
+        self.assertEqual(self.get_registration(reg["id"], token=reg["manage_token"])
+                         .body["last_name"], reg["last_name"])
+
+    def test_phone_must_be_a_phone_number(self):
+        for phone in ("abc", "1234", "+371", "29123456 ext 5", "+371+29123456",
+                      "=29123456", "29123456;", "371 +29123456", "(@)29123456"):
+            with self.subTest(phone=phone):
+                self.assertError(self.post(person(phone=phone)), 422, "invalid_field",
+                                 "phone")
+        for phone in ("29123456", "+371 29 123 456", "+371-2912-3456", "(+371) 2912 3456",
+                      "67.123.456", "12345"):
+            with self.subTest(phone=phone):
+                r = self.post(person(phone=phone))
+                self.assertEqual(r.status, 201, r.body)
+                self.assertEqual(r.body["phone"], phone)
+
+    def test_phone_refused_in_patch(self):
+        reg = self.register(self.mid)
+        self.assertError(self.patch(reg, {"phone": "nav"}), 422, "invalid_field", "phone")
+        self.assertEqual(self.patch(reg, {"phone": ""}).status, 200)
 
     def test_unknown_field_refused(self):
         self.assertError(self.post(person(shoe_size=44)), 422, "unknown_field",
@@ -267,6 +306,12 @@ class OrganisationMatchTest(RegistrationTestCase):
         reg = self.register(self.mid, organisation=OMIT, organisation_id=self.rez["id"])
         self.assertEqual(reg["organisation_id"], self.rez["id"])
         self.assertEqual(reg["organisation"], "Rēzeknes novada pašvaldība")
+
+    def test_directory_name_with_bidi_controls_refused(self):
+        # the directory's names become registrations' organisation
+        r = self.req("POST", "/api/v1/organisations",
+                     {"name": "Skola \u202e1", "kind": "school"}, token=self.org)
+        self.assertError(r, 422, "invalid_field", "name")
 
     def test_unknown_organisation_id_refused(self):
         r = self.post(person(organisation=OMIT, organisation_id=987654))

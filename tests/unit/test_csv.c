@@ -53,13 +53,64 @@ START_TEST(test_formula)
     check_cell("+37120000000", "'+37120000000");
     check_cell("-5", "'-5"); /* text, not csv_cell_int: still neutralised */
     check_cell("@SUM(A1)", "'@SUM(A1)");
-    check_cell("\tx", "'\tx");
+    check_cell("\tx", "\"'\tx\""); /* TAB: prefixed, and quoted because of the TAB */
     check_cell("\rx", "\"'\rx\""); /* CR: prefixed, and quoted because of the CR */
     check_cell("=a,b", "\"'=a,b\"");
     check_cell("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"");
     check_cell("-", "'-");
     check_cell("=", "'=");
     check_cell("'=already", "'=already"); /* a leading ' is left as it is */
+}
+END_TEST
+
+/* Excel with the Latvian list separator reads ; (not ,) between cells, and
+ * other readers split at TAB: both must see one quoted cell. */
+START_TEST(test_other_separators_quoted)
+{
+    check_cell("a;b", "\"a;b\"");
+    check_cell(";", "\";\"");
+    check_cell("a\tb", "\"a\tb\"");
+    check_cell("Biedrība; Rīga", "\"Biedrība; Rīga\"");
+}
+END_TEST
+
+/* Leading white space (ASCII, no-break and other Unicode spaces) does not
+ * hide a formula from a spreadsheet that trims it. */
+START_TEST(test_formula_after_space)
+{
+    check_cell(" =1+2", "' =1+2");
+    check_cell("   +37120000000", "'   +37120000000");
+    check_cell(" -5", "' -5");
+    check_cell(" @SUM(A1)", "' @SUM(A1)");
+    check_cell("\n=1", "\"\n'=1\"");     /* the guard after the line end */
+    check_cell(" \t=1", "\" \t'=1\"");    /* ...and after the TAB */
+    check_cell("\xC2\xA0=1", "'\xC2\xA0=1");             /* U+00A0 no-break space */
+    check_cell("\xE2\x80\x83=1", "'\xE2\x80\x83=1");     /* U+2003 em space */
+    check_cell("\xE3\x80\x80=1", "'\xE3\x80\x80=1");     /* U+3000 ideographic space */
+    check_cell("\xEF\xBB\xBF=1", "'\xEF\xBB\xBF=1");     /* U+FEFF */
+    check_cell(" a=b", " a=b");
+    check_cell("   ", "   ");
+    check_cell("\xC2\xA0x", "\xC2\xA0x");
+    check_cell("\xC2\xA9=", "\xC2\xA9="); /* (c): not a space */
+}
+END_TEST
+
+/* Where a reader splits the cell (at ; in Excel with the Latvian list
+ * separator, at TAB, at a line end), each part is guarded like a cell. */
+START_TEST(test_formula_after_inner_separator)
+{
+    check_cell("Skola;=1+2", "\"Skola;'=1+2\"");
+    check_cell("Skola; =1+2", "\"Skola;' =1+2\"");
+    check_cell("a;b;@c", "\"a;b;'@c\"");
+    check_cell("a\t-1", "\"a\t'-1\"");
+    check_cell("line\n+1", "\"line\n'+1\"");
+    check_cell("line\r\n=1", "\"line\r\n'=1\"");
+    check_cell("a;\t=1", "\"a;\t'=1\"");
+    check_cell("\t=1", "\"'\t'=1\"");   /* a TAB first, and a part after it */
+    check_cell("a; b=1", "\"a; b=1\"");
+    check_cell("a,=1", "\"a,=1\"");      /* a , inside quotes splits nothing */
+    check_cell("=a;=b", "\"'=a;'=b\"");
+    check_cell("a;\"=b\"", "\"a;\"\"=b\"\"\"");
 }
 END_TEST
 
@@ -188,6 +239,9 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_plain);
     tcase_add_test(tc, test_quoting);
     tcase_add_test(tc, test_formula);
+    tcase_add_test(tc, test_other_separators_quoted);
+    tcase_add_test(tc, test_formula_after_space);
+    tcase_add_test(tc, test_formula_after_inner_separator);
     tcase_add_test(tc, test_null_and_separators);
     tcase_add_test(tc, test_utf8_untouched);
     tcase_add_test(tc, test_int);

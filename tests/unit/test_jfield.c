@@ -228,6 +228,45 @@ START_TEST(test_text_c1_controls)
 }
 END_TEST
 
+/* Bidirectional formatting characters reverse how a list shows a name
+ * ("\u202Enosnivad" shows as "davinson"); names refuse them (JF_NO_BIDI),
+ * other text keeps them. */
+START_TEST(test_text_bidi)
+{
+    static const char *const bad[] = {
+        "a\xE2\x80\xAAz", /* U+202A LRE */
+        "a\xE2\x80\xABz", /* U+202B RLE */
+        "a\xE2\x80\xACz", /* U+202C PDF */
+        "a\xE2\x80\xADz", /* U+202D LRO */
+        "\xE2\x80\xAEnosnivaD", /* U+202E RLO */
+        "a\xE2\x81\xA6z", /* U+2066 LRI */
+        "a\xE2\x81\xA7z", /* U+2067 RLI */
+        "a\xE2\x81\xA8z", /* U+2068 FSI */
+        "a\xE2\x81\xA9z", /* U+2069 PDI */
+        "a\xE2\x80\x8Ez", /* U+200E LRM */
+        "a\xE2\x80\x8Fz", /* U+200F RLM */
+        "a\xD8\x9Cz",      /* U+061C ALM */
+        NULL};
+    char dst[JF_TEXT_BYTES(20)];
+
+    for (const char *const *p = bad; *p; p++) {
+        put("last_name", json_string(*p));
+        ck_assert_int_eq(jf_text(obj, "last_name", JF_NO_BIDI, 20, dst, sizeof dst, &e), -1);
+        ck_assert_ptr_nonnull(strstr(e.message, "bidirectional"));
+        EXPECT_ERR(jf_text(obj, "last_name", JF_NO_BIDI, 20, dst, sizeof dst, &e),
+                   ERR_INVALID_FIELD, "last_name");
+        ck_assert_int_eq(jf_text(obj, "last_name", 0, 20, dst, sizeof dst, &e), JF_SET);
+        ck_assert_int_ne(jf_text_has_bidi(*p), 0);
+    }
+    /* neighbours in the same blocks are ordinary text */
+    put("last_name", json_string("Bērziņa\xE2\x80\x94Kalniņa\xE2\x80\xAF\xE2\x81\xA0"
+                                 "\xE2\x80\x8D\xD8\x9B"));
+    ck_assert_int_eq(jf_text(obj, "last_name", JF_NO_BIDI, 40, dst, sizeof dst, &e), JF_SET);
+    ck_assert_int_eq(jf_text_has_bidi("Ģirts \xE2\x80\x9ESaules skola\xE2\x80\x9D"), 0);
+    ck_assert_int_eq(jf_text_has_bidi(""), 0);
+}
+END_TEST
+
 START_TEST(test_utf8_helpers)
 {
     ck_assert_uint_eq(jf_utf8_chars(""), 0);
@@ -493,6 +532,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_text_trimmed);
     tcase_add_test(tc, test_text_length_in_characters);
     tcase_add_test(tc, test_text_controls);
+    tcase_add_test(tc, test_text_c1_controls);
+    tcase_add_test(tc, test_text_bidi);
     tcase_add_test(tc, test_utf8_helpers);
     tcase_add_test(tc, test_int_not_integers);
     tcase_add_test(tc, test_int_bounds);

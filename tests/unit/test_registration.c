@@ -593,6 +593,66 @@ END_TEST
 
 /* --- PATCH ------------------------------------------------------------------ */
 
+START_TEST(test_phone_format)
+{
+    static const char *const good[] = {"+371 29123456", "29123456", "+371 29 123 456",
+                                       "+371-2912-3456", "(+371) 2912 3456", "67.123.456",
+                                       "12345", "+1 (555) 010-9999", "00371 29123456",
+                                       "1234567890123456789012345678901", /* 31 */
+                                       "12345678901234567890123456789012", /* 32 */
+                                       NULL};
+    static const char *const bad[] = {"abc", "", "1234", "+371", "+ 371 2", "29-12",
+                                      "2912345a", "2912 3456 ext 7", "+371+29123456",
+                                      "371 +29123456", "29123456;", "=29123456",
+                                      "2912\xC2\xA0" "3456", "123456789012345678901234567890123",
+                                      "1\n2345", "1-2-3-4", "+371 29123456 +",
+                                      NULL};
+
+    for (const char *const *p = good; *p; p++)
+        ck_assert_msg(reg_phone_ok(*p), "refused [%s]", *p);
+    for (const char *const *p = bad; *p; p++)
+        ck_assert_msg(!reg_phone_ok(*p), "accepted [%s]", *p);
+}
+END_TEST
+
+/* Names that a list would show reversed or reordered, and phone numbers
+ * that are none, are refused naming the field; so is a patch to them. */
+START_TEST(test_names_and_phone_refused)
+{
+    long long mid = new_meeting(10, "");
+    long long a;
+    static const struct {
+        const char *body, *field;
+    } bad[] = {
+        {"{\"first_name\":\"\\u202eazlI\",\"last_name\":\"B\",\"email\":\"c@example.lv\","
+         "\"organisation\":\"X\"}", "first_name"},
+        {"{\"first_name\":\"I\",\"last_name\":\"B\\u2067x\\u2069\",\"email\":\"c@example.lv\","
+         "\"organisation\":\"X\"}", "last_name"},
+        {"{\"first_name\":\"I\",\"last_name\":\"B\",\"email\":\"c@example.lv\","
+         "\"organisation\":\"Skola \\u202d1\"}", "organisation"},
+        {"{\"first_name\":\"I\",\"last_name\":\"B\",\"email\":\"c@example.lv\","
+         "\"organisation\":\"X\",\"position\":\"\\u200fvad\\u012bt\\u0101ja\"}", "position"},
+        {"{\"first_name\":\"I\",\"last_name\":\"B\",\"email\":\"c@example.lv\","
+         "\"organisation\":\"X\",\"phone\":\"abc\"}", "phone"},
+        {NULL, NULL}};
+    json_t *in;
+
+    for (int i = 0; bad[i].body; i++) {
+        in = J(bad[i].body);
+        EXPECT_ERR(try_reg_json(mid, in, NOW, NULL), ERR_INVALID_FIELD, bad[i].field);
+        json_decref(in);
+    }
+    ck_assert_int_eq(testdb_int(db, "SELECT count(*) FROM registrations"), 0);
+    a = try_reg(mid, "Anna", "Ābola", "anna@example.lv", "X");
+    ck_assert_int_gt(a, 0);
+    EXPECT_ERR(try_patch(a, "{\"last_name\":\"\\u202e\\u0101lob\\u0100\"}"), ERR_INVALID_FIELD,
+               "last_name");
+    EXPECT_ERR(try_patch(a, "{\"phone\":\"12\"}"), ERR_INVALID_FIELD, "phone");
+    ck_assert_int_eq(try_patch(a, "{\"phone\":\" +371 2000 0000 \"}"), 0);
+    ck_assert_int_eq(try_patch(a, "{\"phone\":\"\"}"), 0);
+}
+END_TEST
+
 START_TEST(test_patch_refusals)
 {
     long long mid = new_meeting(5, "");
@@ -990,6 +1050,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_reregister_after_cancel);
     tcase_add_test(tc, test_window_status);
     tcase_add_test(tc, test_window_times);
+    tcase_add_test(tc, test_phone_format);
+    tcase_add_test(tc, test_names_and_phone_refused);
     tcase_add_test(tc, test_patch_refusals);
     tcase_add_test(tc, test_patch_applies);
     tcase_add_test(tc, test_meeting_capacity_changes);
