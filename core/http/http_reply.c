@@ -48,7 +48,7 @@ static const char *http_date(void)
     static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     static time_t made = -1;
-    static char text[32];
+    static char text[64]; /* 29 used; room for any int gcc cannot bound */
     time_t now = time(NULL);
     struct tm tm;
 

@@ -378,7 +378,7 @@ START_TEST(test_failure_that_ends_the_transaction)
     struct tjob *jobs = make_jobs(N);
     struct writer *w;
     struct db *other = NULL;
-    char *msg = NULL, why[N][256];
+    char *msg = NULL, why[N][sizeof jobs->w.err.message];
     long long rows[N], filler;
     int rc[N], runs[N];
 
