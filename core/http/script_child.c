@@ -31,6 +31,30 @@ struct run {
     void *arg;
 };
 
+int script_child_failure(const char *name, int killed_for_time, int status, char *msg,
+                         size_t msgsz)
+{
+    if (killed_for_time) {
+        /* we killed it: its wall-clock time was up */
+        snprintf(msg, msgsz,
+                 "%s: " LSB_MSG_TIME " (the script ran for more than %d ms and was stopped)",
+                 name, SCRIPT_CHILD_WALL_MS);
+        return 0;
+    }
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
+        /* the kernel stopped it at its RLIMIT_CPU: CPU time, not wall clock */
+        snprintf(msg, msgsz,
+                 "%s: " LSB_MSG_TIME " (the script used more than %d ms of CPU time and "
+                 "was stopped)",
+                 name, SCRIPT_CHILD_CPU_S * 1000);
+        return 0;
+    }
+    snprintf(msg, msgsz, "the script runner failed (%s %d)",
+             WIFSIGNALED(status) ? "signal" : "exit status",
+             WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    return 1;
+}
+
 static void finish(struct run *r, int eof)
 {
     struct evbuffer *in = bufferevent_get_input(r->bev);
@@ -50,16 +74,9 @@ static void finish(struct run *r, int eof)
         json_incref(declared);
     } else if (out && json_is_string(json_object_get(out, "error"))) {
         message = json_string_value(json_object_get(out, "error"));
-    } else if (r->timed_out || (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)) {
-        snprintf(msg, sizeof msg, "%s: " LSB_MSG_TIME " (the script ran for more than %d ms)",
-                 r->name, SCRIPT_CHILD_WALL_MS);
-        message = msg;
     } else {
-        snprintf(msg, sizeof msg, "the script runner failed (%s %d)",
-                 WIFSIGNALED(status) ? "signal" : "exit status",
-                 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        internal = script_child_failure(r->name, r->timed_out, status, msg, sizeof msg);
         message = msg;
-        internal = 1;
     }
     r->done(r->arg, declared, declared ? NULL : message, internal);
     json_decref(out);

@@ -29,6 +29,13 @@
 typedef void (*script_child_done)(void *arg, json_t *declared, const char *message,
                                   int internal);
 
+/* The message for a child that wrote no answer: killed_for_time when the
+ * parent killed it at SCRIPT_CHILD_WALL_MS, status as waitpid gave it (a
+ * SIGXCPU death is its own RLIMIT_CPU).  Returns 1 when the failure is
+ * ours (the runner crashed or exited), 0 when the script's. */
+int script_child_failure(const char *name, int killed_for_time, int status, char *msg,
+                         size_t msgsz);
+
 /* Starts the child; 0, or -1 when it could not be started (done is not
  * called then). */
 int script_child_run(struct event_base *base, const char *code, size_t len,
