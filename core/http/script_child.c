@@ -21,6 +21,8 @@
 
 extern char **environ;
 
+static int running; /* children started and not yet reaped (loop thread only) */
+
 struct run {
     struct bufferevent *bev;
     struct event *timer;
@@ -78,6 +80,7 @@ static void finish(struct run *r, int eof)
         internal = script_child_failure(r->name, r->timed_out, status, msg, sizeof msg);
         message = msg;
     }
+    running--;
     r->done(r->arg, declared, declared ? NULL : message, internal);
     json_decref(out);
     event_free(r->timer);
@@ -123,10 +126,14 @@ int script_child_run(struct event_base *base, const char *code, size_t len,
     posix_spawn_file_actions_t fa;
     struct timeval tv = {SCRIPT_CHILD_WALL_MS / 1000, (SCRIPT_CHILD_WALL_MS % 1000) * 1000};
     char *argv[] = {"saiets", "script-eval", NULL, NULL};
-    struct run *r = calloc(1, sizeof *r);
+    struct run *r;
     int sv[2], rc;
 
-    if (r == NULL)
+    if (running >= SCRIPT_CHILD_MAX) {
+        errno = EAGAIN;
+        return -1;
+    }
+    if ((r = calloc(1, sizeof *r)) == NULL)
         return -1;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
         free(r);
@@ -168,6 +175,7 @@ int script_child_run(struct event_base *base, const char *code, size_t len,
     bufferevent_setcb(r->bev, on_read, on_written, on_event, r);
     bufferevent_enable(r->bev, EV_READ | EV_WRITE);
     evtimer_add(r->timer, &tv);
+    running++;
     return 0;
 }
 
