@@ -36,6 +36,7 @@ static const struct {
     [ERR_INTERNAL] = {500, "internal_error"},
     [ERR_OVERLOADED] = {503, "overloaded"},
     [ERR_RATE_LIMITED] = {429, "rate_limited"},
+    [ERR_BUSY] = {503, "busy"},
 };
 
 /* A text cut by snprintf may end inside a UTF-8 character: drop its first

@@ -37,6 +37,7 @@ enum err_code {
     ERR_INTERNAL,
     ERR_OVERLOADED,
     ERR_RATE_LIMITED,    /* too many public writes from one client address */
+    ERR_BUSY,            /* every slot for this kind of work is taken: try again soon */
     ERR__COUNT
 };
 

@@ -194,6 +194,14 @@ static void api_agenda_script(struct http_ctx *c)
                          name, script_evaluated, c) < 0) {
         c->app->inflight--;
         json_decref(code);
+        if (errno == EAGAIN) {
+            /* A run takes tens of ms, at most SCRIPT_CHILD_WALL_MS. */
+            evhttp_add_header(evhttp_request_get_output_headers(c->req), "Retry-After", "1");
+            http_reply_code(c, ERR_BUSY,
+                            "%d scripts are running, the most at once: try again in a second",
+                            SCRIPT_CHILD_MAX);
+            return;
+        }
         log_error("agenda script: cannot start the script runner: %s", strerror(errno));
         http_reply_code(c, ERR_INTERNAL, "the script could not be run");
         return;

@@ -21,6 +21,8 @@
 
 extern char **environ;
 
+static int running; /* children started and not yet reaped (loop thread only) */
+
 struct run {
     struct bufferevent *bev;
     struct event *timer;
@@ -30,6 +32,30 @@ struct run {
     script_child_done done;
     void *arg;
 };
+
+int script_child_failure(const char *name, int killed_for_time, int status, char *msg,
+                         size_t msgsz)
+{
+    if (killed_for_time) {
+        /* we killed it: its wall-clock time was up */
+        snprintf(msg, msgsz,
+                 "%s: " LSB_MSG_TIME " (the script ran for more than %d ms and was stopped)",
+                 name, SCRIPT_CHILD_WALL_MS);
+        return 0;
+    }
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
+        /* the kernel stopped it at its RLIMIT_CPU: CPU time, not wall clock */
+        snprintf(msg, msgsz,
+                 "%s: " LSB_MSG_TIME " (the script used more than %d ms of CPU time and "
+                 "was stopped)",
+                 name, SCRIPT_CHILD_CPU_S * 1000);
+        return 0;
+    }
+    snprintf(msg, msgsz, "the script runner failed (%s %d)",
+             WIFSIGNALED(status) ? "signal" : "exit status",
+             WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    return 1;
+}
 
 static void finish(struct run *r, int eof)
 {
@@ -50,17 +76,11 @@ static void finish(struct run *r, int eof)
         json_incref(declared);
     } else if (out && json_is_string(json_object_get(out, "error"))) {
         message = json_string_value(json_object_get(out, "error"));
-    } else if (r->timed_out || (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)) {
-        snprintf(msg, sizeof msg, "%s: " LSB_MSG_TIME " (the script ran for more than %d ms)",
-                 r->name, SCRIPT_CHILD_WALL_MS);
-        message = msg;
     } else {
-        snprintf(msg, sizeof msg, "the script runner failed (%s %d)",
-                 WIFSIGNALED(status) ? "signal" : "exit status",
-                 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        internal = script_child_failure(r->name, r->timed_out, status, msg, sizeof msg);
         message = msg;
-        internal = 1;
     }
+    running--;
     r->done(r->arg, declared, declared ? NULL : message, internal);
     json_decref(out);
     event_free(r->timer);
@@ -106,10 +126,14 @@ int script_child_run(struct event_base *base, const char *code, size_t len,
     posix_spawn_file_actions_t fa;
     struct timeval tv = {SCRIPT_CHILD_WALL_MS / 1000, (SCRIPT_CHILD_WALL_MS % 1000) * 1000};
     char *argv[] = {"saiets", "script-eval", NULL, NULL};
-    struct run *r = calloc(1, sizeof *r);
+    struct run *r;
     int sv[2], rc;
 
-    if (r == NULL)
+    if (running >= SCRIPT_CHILD_MAX) {
+        errno = EAGAIN;
+        return -1;
+    }
+    if ((r = calloc(1, sizeof *r)) == NULL)
         return -1;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
         free(r);
@@ -151,6 +175,7 @@ int script_child_run(struct event_base *base, const char *code, size_t len,
     bufferevent_setcb(r->bev, on_read, on_written, on_event, r);
     bufferevent_enable(r->bev, EV_READ | EV_WRITE);
     evtimer_add(r->timer, &tv);
+    running++;
     return 0;
 }
 

@@ -28,6 +28,8 @@
 
 #define LSB_HOOK_STEP 1000                     /* instructions between clock reads */
 #define LSB_CHARGE_CLOCK 65536                 /* charged instructions between clock reads */
+#define LSB_SCAN_BYTES 16                      /* bytes a C loop visits one by one, per unit */
+#define LSB_COPY_BYTES 64                      /* bytes memcpy'd, per unit */
 #define LSB_CHECK_BYTES ((size_t)1 << 20)      /* allocated bytes that force a clock read */
 #define LSB_MAX_HOST 4
 #define LSB_PRINT_MAX 1024
@@ -332,6 +334,87 @@ static lua_Integer lsb_len_or_zero(lua_State *L, int idx)
     return lua_type(L, idx) == LUA_TTABLE ? luaL_len(L, idx) : 0;
 }
 
+/* Bytes copied or scanned in C, per_unit of them to the charged unit: a C
+ * loop visiting bytes one by one (toupper, a UTF-8 decoder, strtod) does
+ * LSB_SCAN_BYTES in about the time of a VM instruction, memcpy about
+ * LSB_COPY_BYTES.  Charging also reads the clock (every LSB_CHARGE_CLOCK
+ * units), which is what bounds a loop of many short calls over a big
+ * string: without it the hook reads the clock only every 1000 VM
+ * instructions, and 250 scans of 4 MB fit between two reads. */
+static void lsb_charge_bytes(lua_State *L, lua_Unsigned bytes, unsigned per_unit)
+{
+    lsb_charge_wide(L, bytes / per_unit + 1);
+}
+
+/* The length of the string at idx (an argument, or a result once
+ * lsb_call_original has replaced the arguments with them); 0 for anything
+ * else (a number converts in a few bytes: free). */
+static size_t lsb_str_len_at(lua_State *L, int idx)
+{
+    return lua_type(L, idx) == LUA_TSTRING ? lua_rawlen(L, idx) : 0;
+}
+
+/* string.upper, lower, reverse, utf8.len, tonumber: one pass over the
+ * whole first argument (tonumber(s) of 4 MB of blanks scans it twice and
+ * allocates nothing, so no allocation makes the hook look at the clock). */
+static int lsb_str_whole(lua_State *L)
+{
+    lsb_charge_bytes(L, lsb_str_len_at(L, 1), LSB_SCAN_BYTES);
+    return lsb_call_original(L);
+}
+
+/* string.format: "%s" copies a string argument whole, "%.3s" runs strlen
+ * over it, "%q" scans it: charged for every string argument, the format
+ * included. */
+static int lsb_str_format(lua_State *L)
+{
+    lua_Unsigned bytes = 0;
+
+    for (int i = 1, n = lua_gettop(L); i <= n; i++)
+        bytes += lsb_str_len_at(L, i);
+    lsb_charge_bytes(L, bytes, LSB_COPY_BYTES);
+    return lsb_call_original(L);
+}
+
+/* string.sub: the copy is the result, whose length is known only after
+ * (charging the subject instead would make s:sub(i, i) over a long text
+ * quadratic). */
+static int lsb_str_sub(lua_State *L)
+{
+    int n = lsb_call_original(L);
+
+    lsb_charge_bytes(L, n > 0 ? lsb_str_len_at(L, 1) : 0, LSB_COPY_BYTES);
+    return n;
+}
+
+/* string.byte, utf8.codepoint: one pushed value per byte or character of
+ * the slice (s:byte(1, -1) pushes up to a million). */
+static int lsb_str_values_out(lua_State *L)
+{
+    int n = lsb_call_original(L);
+
+    lsb_charge_wide(L, (lua_Unsigned)n);
+    return n;
+}
+
+/* string.char, utf8.char: one byte or character per argument. */
+static int lsb_str_values_in(lua_State *L)
+{
+    lsb_charge_wide(L, (lua_Unsigned)lua_gettop(L));
+    return lsb_call_original(L);
+}
+
+/* utf8.offset(s, n): walks |n| characters, at most the whole string. */
+static int lsb_utf8_offset(lua_State *L)
+{
+    size_t l = lsb_str_len_at(L, 1);
+    lua_Integer n = lua_tointegerx(L, 2, NULL); /* 0 if not one: the original complains */
+    lua_Unsigned walk = n < 0 ? (lua_Unsigned)0 - (lua_Unsigned)n : (lua_Unsigned)n;
+
+    lsb_charge_bytes(L, walk < l ? walk : l, LSB_SCAN_BYTES);
+    return lsb_call_original(L);
+}
+
 /* string.rep: the original loops n times even when the result is empty
  * (string.rep("", 2^62) never returns).  A result that cannot fit is left
  * to the original, whose allocation fails with a memory error; one that
@@ -354,7 +437,9 @@ static int lsb_str_rep(lua_State *L)
      * the allocator carries no line, this one names the script's. */
     if ((lua_Unsigned)n > room / (l + lsep))
         return luaL_error(L, "%s", LSB_MSG_MEMORY);
+    /* a memcpy per repetition, and the bytes (at most room: no overflow) */
     lsb_charge_wide(L, (lua_Unsigned)n / 16);
+    lsb_charge_bytes(L, (lua_Unsigned)n * (l + lsep), LSB_COPY_BYTES);
     return lsb_call_original(L);
 }
 
@@ -378,8 +463,13 @@ static int lsb_tab_concat(lua_State *L)
     lua_Integer i = luaL_optinteger(L, 3, 1);
     lua_Integer j = lua_isnoneornil(L, 4) ? lsb_len_or_zero(L, 1) : luaL_checkinteger(L, 4);
 
+    int n;
+
     lsb_charge_wide(L, lsb_span(i, j));
-    return lsb_call_original(L);
+    n = lsb_call_original(L);
+    /* and the bytes copied, known once the result is made */
+    lsb_charge_bytes(L, n > 0 ? lsb_str_len_at(L, 1) : 0, LSB_COPY_BYTES);
+    return n;
 }
 
 static int lsb_tab_unpack(lua_State *L)
@@ -488,18 +578,20 @@ struct lsb_wrap {
 
 static const struct lsb_wrap lsb_base_names[] = {
     {"assert", NULL},   {"error", NULL},    {"ipairs", NULL},       {"next", NULL},
-    {"pairs", NULL},    {"pcall", NULL},    {"select", NULL},       {"tonumber", NULL},
+    {"pairs", NULL},    {"pcall", NULL},    {"select", NULL},
     {"tostring", NULL}, {"type", NULL},     {"rawequal", NULL},     {"rawget", NULL},
     {"rawset", NULL},   {"rawlen", NULL},   {"getmetatable", NULL}, {"_VERSION", NULL},
+    {"tonumber", lsb_str_whole},
     {"xpcall", lsb_xpcall}, {"setmetatable", lsb_setmetatable},     {NULL, NULL}};
 
 /* Not dump (bytecode), pack/unpack/packsize (binary formats nobody here
  * needs). */
 static const struct lsb_wrap lsb_string_names[] = {
-    {"byte", NULL},  {"char", NULL},  {"find", NULL},    {"format", NULL},
-    {"gmatch", NULL}, {"gsub", NULL}, {"len", NULL},     {"lower", NULL},
-    {"match", NULL}, {"reverse", NULL}, {"sub", NULL},   {"upper", NULL},
-    {"rep", lsb_str_rep}, {NULL, NULL}};
+    {"byte", lsb_str_values_out}, {"char", lsb_str_values_in}, {"find", NULL},
+    {"format", lsb_str_format},   {"gmatch", NULL},            {"gsub", NULL},
+    {"len", NULL},                {"lower", lsb_str_whole},    {"match", NULL},
+    {"reverse", lsb_str_whole},   {"sub", lsb_str_sub},        {"upper", lsb_str_whole},
+    {"rep", lsb_str_rep},         {NULL, NULL}};
 
 static const struct lsb_wrap lsb_table_names[] = {
     {"pack", NULL},  {"concat", lsb_tab_concat}, {"insert", lsb_tab_shift},
@@ -516,8 +608,9 @@ static const struct lsb_wrap lsb_math_names[] = {
     {NULL, NULL}};
 
 static const struct lsb_wrap lsb_utf8_names[] = {
-    {"char", NULL}, {"charpattern", NULL}, {"codes", NULL}, {"codepoint", NULL},
-    {"len", NULL},  {"offset", NULL},      {NULL, NULL}};
+    {"char", lsb_str_values_in}, {"charpattern", NULL},          {"codes", NULL},
+    {"codepoint", lsb_str_values_out}, {"len", lsb_str_whole}, {"offset", lsb_utf8_offset},
+    {NULL, NULL}};
 
 static const struct lsb_wrap lsb_os_names[] = {
     {"time", NULL}, {"clock", NULL}, {"date", lsb_os_date}, {NULL, NULL}};

@@ -13,11 +13,17 @@
  * A C function's own loops are outside the hook's reach, so they are
  * charged to the instruction budget through lsb_charge: pattern matching
  * (string.find, match, gmatch, gsub are lua_pattern.h's, which charge every
- * step as they go, so a backtracking match stops part-way), and loops that
- * do not allocate (string.rep, table.move, table.insert, table.sort,
- * table.concat, table.unpack, os.date) before they start.  Everything else
- * a C function does either allocates (and is capped) or is linear in input
- * that is.
+ * step as they go, so a backtracking match stops part-way), loops that do
+ * not allocate (string.rep, table.move, table.insert, table.sort,
+ * table.concat, table.unpack, os.date) before they start, and whatever
+ * scans or copies a whole string, by its size (string.upper, lower,
+ * reverse, format, sub, byte, char, utf8.len, offset, codepoint, char,
+ * tonumber, table.concat's result): one unit per 16 bytes a C loop visits
+ * one by one, per 64 bytes copied.  A charge also reads the clock, so a
+ * loop of many short calls over a big string stops near the clock, not
+ * only when the hook next reads it.  Not charged: the VM's own comparison
+ * of two long strings (== and < are one instruction each, a memcmp or
+ * strcoll), which only the hook's clock reads bound.
  *
  * Not thread-safe: one sandbox belongs to one thread at a time. */
 #ifndef SAIETS_LUA_SANDBOX_H

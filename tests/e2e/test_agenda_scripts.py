@@ -546,6 +546,44 @@ class SandboxTest(ScriptTestCase):
         d = self.script_ok(mid, base_script(), apply=True)
         self.assertEqual(len(d["added"]), 4)
 
+    def test_more_runs_at_once_than_the_cap_get_503_busy(self):
+        # Each run is a child process; at most SCRIPT_CHILD_MAX (2) at once.
+        # Eight runaway scripts sent together (each runs to its budget,
+        # tens of ms or more, in its child): those past the cap are answered 503 busy with
+        # Retry-After at once, the others run; the server stays up, and
+        # once they have ended a script runs as usual.
+        import threading
+        mid = self.agenda_meeting()["id"]
+        code = PRELUDE + "while true do end\n"
+        n = 8
+        start = threading.Barrier(n)
+        got = [None] * n
+
+        def run(i):
+            start.wait()
+            got[i] = self.run_script(mid, code, name="slow%d" % i, apply=False)
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        self.assertFalse(any(t.is_alive() for t in threads), "a script request hung")
+        busy = [r for r in got if r.status == 503]
+        ran = [r for r in got if r.status != 503]
+        self.assertTrue(busy, "no run was refused: %r" % [r.status for r in got])
+        self.assertTrue(ran, "every run was refused")
+        self.assertLessEqual(len(ran), n - 2, [r.status for r in got])
+        for r in busy:
+            self.assertError(r, 503, "busy")
+            self.assertRegex(r.headers.get("Retry-After", ""), r"^[1-9][0-9]*$", r.headers)
+        for r in ran:
+            self.assertError(r, 422, "script_error")
+            self.assertRegex(r.body["error"]["message"],
+                             r"instruction budget exceeded|time limit exceeded")
+        self.assertHealthyQuickly()
+        d = self.script_ok(mid, base_script(), apply=True)
+        self.assertEqual(len(d["added"]), 4)
+
 
 # ---------------------------------------------------------------------------
 # the demo: scripts/daugavpils-2015.lua

@@ -43,6 +43,7 @@ static const struct {
     {ERR_INTERNAL, 500, "internal_error"},
     {ERR_OVERLOADED, 503, "overloaded"},
     {ERR_RATE_LIMITED, 429, "rate_limited"},
+    {ERR_BUSY, 503, "busy"},
 };
 #define N_DOCUMENTED (sizeof documented / sizeof documented[0])
 

@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <lauxlib.h>
+#include <limits.h>
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,6 +467,89 @@ START_TEST(test_c_loops_are_charged)
 }
 END_TEST
 
+/* Many short C calls over a big string, one after the other: each call is
+ * one VM instruction to the hook, which reads the clock only every 1000 of
+ * them, so before they were charged by size such loops ran 2-20 times past
+ * the clock (tonumber over 4 MiB of blanks: 5 s on a 250 ms clock). */
+static const char *const big_string_loops[] = {
+    "local s = string.rep(' ', 4 << 20)\nfor i = 1, 1e9 do tonumber(s) end",
+    "local s = string.rep('x', 1 << 20)\nfor i = 1, 1e9 do utf8.len(s) end",
+    "local s = string.rep('x', 4 << 20)\nfor i = 1, 1e9 do utf8.offset(s, 4000000) end",
+    "local s = string.rep('x', 1 << 20)\nfor i = 1, 1e9 do string.find(s, '%d') end",
+    "local s = string.rep('x', 1 << 20)\nfor i = 1, 1e9 do string.find(s, 'y', 1, true) end",
+    "local s = string.rep('x', 1 << 20)\nfor i = 1, 1e9 do s:gsub('y', '') end",
+    "local s = string.rep('x', 1 << 20)\nfor i = 1, 1e9 do local u = s:upper() end",
+    "local s = string.rep('x', 1 << 20)\nfor i = 1, 1e9 do local u = s:lower() end",
+    "local s = string.rep('x', 1 << 20)\nfor i = 1, 1e9 do local u = s:reverse() end",
+    "local s = string.rep('x', 4 << 20)\nfor i = 1, 1e9 do local u = s:sub(2) end",
+    "local s = string.rep('x', 200000)\nfor i = 1, 1e9 do select('#', s:byte(1, -1)) end",
+    "local s = string.rep('x', 200000)\nfor i = 1, 1e9 do select('#', utf8.codepoint(s, 1, -1)) end",
+    "local s = string.rep('x', 4 << 20)\nfor i = 1, 1e9 do string.format('%.1s', s) end",
+    "local s = string.rep('x', 1 << 20)\nfor i = 1, 1e9 do local u = string.format('%s', s) end",
+    "for i = 1, 1e9 do local u = string.rep('x', 1 << 20) end",
+    "local t = {}\nfor i = 1, 100000 do t[i] = 'abcdefghij' end\n"
+    "for i = 1, 1e9 do local u = table.concat(t) end",
+};
+
+/* Stops with err naming a budget; returns how long it took. */
+static double time_to_stop(size_t mem, unsigned long instructions, double wall_ms,
+                           const char *code)
+{
+    struct lsb *sb = mk(mem, instructions, wall_ms);
+    double t0 = now_ms(), dt;
+
+    ck_assert_msg(run(sb, code) == -1, "ran: %s", code);
+    dt = now_ms() - t0;
+    ck_assert_msg(strstr(err, LSB_MSG_INSTRUCTIONS) != NULL || strstr(err, LSB_MSG_TIME) != NULL,
+                  "%s\n-> \"%s\"", code, err);
+    lsb_free(sb);
+    return dt;
+}
+
+START_TEST(test_big_string_loops_stop_in_time)
+{
+    const char *code = big_string_loops[_i];
+    double dt;
+
+    /* The defaults (those of agenda scripts): within twice the clock. */
+    dt = time_to_stop(0, 0, 0, code);
+    ck_assert_msg(dt < 2 * LSB_DEFAULT_WALL_MS, "%s\n-> %.0f ms", code, dt);
+    /* The clock alone (an instruction budget that never trips): the
+     * charges read it, so the loop ends soon after it. */
+    dt = time_to_stop(0, ULONG_MAX, 100, code);
+    ck_assert_msg(dt < 200, "%s\n-> %.0f ms on a 100 ms clock", code, dt);
+    ck_assert_msg(strstr(err, LSB_MSG_TIME) != NULL, "%s\n-> \"%s\"", code, err);
+}
+END_TEST
+
+/* What an honest script does with text, char by char and line by line,
+ * fits the default budgets with room to spare: the charges are by size, not
+ * by the size of the subject for every call. */
+START_TEST(test_ordinary_string_work_runs)
+{
+    struct lsb *sb = mk(0, 0, 0);
+
+    run_ok(sb, "local lines = {}\n"
+               "for i = 1, 2000 do\n"
+               "  lines[#lines + 1] = string.format('%d,Talk %d,%s,%5.1f', i, i, 'Room ' .. i % 7, i / 3)\n"
+               "end\n"
+               "local text = table.concat(lines, '\\n')\n"
+               "local n, chars = 0, 0\n"
+               "for line in text:gmatch('[^\\n]+') do\n"
+               "  local id, title, room = line:match('^(%d+),([^,]*),([^,]*)')\n"
+               "  if tonumber(id) and title:upper():sub(1, 4) == 'TALK' and #room:lower() > 0 then n = n + 1 end\n"
+               "end\n"
+               "local head = text:sub(1, 20000)\n"
+               "for i = 1, #head do if head:sub(i, i) == ',' then chars = chars + 1 end end\n"
+               "for _, c in utf8.codes('héllo wörld') do chars = chars + (c > 127 and 1 or 0) end\n"
+               "result = n * 100000 + chars + utf8.len('héllo') + #('ab'):rep(3, '-') + ('abc'):byte(2)");
+    /* 2000 lines; commas in the first 20000 bytes; 2 non-ASCII; 5; 8; 98 */
+    ck_assert_int_eq(global_int(sb, "result") / 100000, 2000);
+    ck_assert_int_gt(global_int(sb, "result") % 100000, 2 + 5 + 8 + 98);
+    lsb_free(sb);
+}
+END_TEST
+
 /* --- memory --------------------------------------------------------------- */
 
 START_TEST(test_memory_cap)
@@ -550,6 +634,9 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_pcall_cannot_swallow_the_abort);
     tcase_add_test(tc, test_time_limit);
     tcase_add_test(tc, test_c_loops_are_charged);
+    tcase_add_loop_test(tc, test_big_string_loops_stop_in_time, 0,
+                        (int)(sizeof big_string_loops / sizeof big_string_loops[0]));
+    tcase_add_test(tc, test_ordinary_string_work_runs);
     tcase_add_test(tc, test_memory_cap);
     tcase_add_test(tc, test_many_runs_do_not_leak);
     suite_add_tcase(s, tc);
