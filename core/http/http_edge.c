@@ -22,15 +22,24 @@
 #include <strings.h>
 #include <time.h>
 
-/* How many of the request's header lines are called name. */
-static int header_count(const struct evkeyvalq *h, const char *name)
+/* How many of the request's header lines are Content-Length,
+ * Transfer-Encoding and Host: one pass (this runs for every request). */
+struct header_counts {
+    int lengths, encodings, hosts;
+};
+
+static struct header_counts count_headers(const struct evkeyvalq *h)
 {
+    struct header_counts n = {0, 0, 0};
     const struct evkeyval *kv;
-    int n = 0;
 
     TAILQ_FOREACH(kv, h, next) {
-        if (strcasecmp(kv->key, name) == 0)
-            n++;
+        switch (kv->key[0] | 0x20) {
+        case 'c': n.lengths += strcasecmp(kv->key, "Content-Length") == 0; break;
+        case 't': n.encodings += strcasecmp(kv->key, "Transfer-Encoding") == 0; break;
+        case 'h': n.hosts += strcasecmp(kv->key, "Host") == 0; break;
+        default: break;
+        }
     }
     return n;
 }
@@ -58,10 +67,8 @@ static const char *version_refusal(const struct evhttp_request *req)
 
 /* RFC 9112 3.2: an HTTP/1.1 request has exactly one Host, any request at
  * most one. */
-static const char *host_refusal(const struct evhttp_request *req, const struct evkeyvalq *h)
+static const char *host_refusal(const struct evhttp_request *req, int hosts)
 {
-    int hosts = header_count(h, "Host");
-
     if (hosts > 1)
         return "more than one Host header";
     if (hosts == 0 && req->minor == 1)
@@ -71,10 +78,9 @@ static const char *host_refusal(const struct evhttp_request *req, const struct e
 
 /* One way to find where the body ends (RFC 9112 6.3): one Content-Length
  * of digits only, or a single Transfer-Encoding: chunked, never both. */
-static const char *framing_refusal(const struct evkeyvalq *h)
+static const char *framing_refusal(const struct evkeyvalq *h, struct header_counts n)
 {
-    int lengths = header_count(h, "Content-Length");
-    int encodings = header_count(h, "Transfer-Encoding");
+    int lengths = n.lengths, encodings = n.encodings;
 
     if (lengths > 1)
         return "more than one Content-Length header";
@@ -92,11 +98,14 @@ const char *http_edge_refusal(struct evhttp_request *req)
 {
     const struct evkeyvalq *h = evhttp_request_get_input_headers(req);
     const char *why = version_refusal(req);
+    struct header_counts n;
 
+    if (why != NULL)
+        return why;
+    n = count_headers(h);
+    why = host_refusal(req, n.hosts);
     if (why == NULL)
-        why = host_refusal(req, h);
-    if (why == NULL)
-        why = framing_refusal(h);
+        why = framing_refusal(h, n);
     return why;
 }
 
